@@ -156,6 +156,13 @@ class OwnershipCheck(str, enum.Enum):
     pin = "pin"
 
 
+class AccountChecksum(str, enum.Enum):
+    """A check digit some providers put at the end of the account number."""
+
+    none = "none"
+    luhn = "luhn"
+
+
 class ReadingWindowPolicy(str, enum.Enum):
     block = "block"
     warn = "warn"
@@ -172,6 +179,10 @@ class Provider(SQLModel, table=True):
     account_pattern: str = Field(max_length=200)
     account_format_description: str = Field(max_length=200)
     account_example: str = Field(max_length=40)
+    account_checksum: AccountChecksum = Field(
+        default=AccountChecksum.none,
+        sa_column=sa.Column(text_enum(AccountChecksum), nullable=False),
+    )
     hint_text: str = Field(default="", max_length=1000)
     receipt_image: str = Field(default="", max_length=200)
     ownership_check: OwnershipCheck = Field(
