@@ -30,7 +30,14 @@ def engine_for(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A short connect timeout lets the health check answer 503 instead of hanging.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def get_engine() -> sa.Engine:

@@ -1,0 +1,85 @@
+# Кабинет — two commands: `make run` serves the cabinet, `make test` runs every test.
+# Everything is installed inside the project (.venv, tools/js/node_modules); a second
+# run reinstalls nothing unless a requirements or package file changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUN := $(CURDIR)/tools/js/node_modules/.bin/bun
+PORT ?= 3000
+
+export PATH := $(BIN):$(PATH)
+export REFLEX_BUN_PATH := $(BUN)
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help run dev run-prod test test-unit test-e2e migrate seed-demo setup chromium clean
+
+help:
+	@echo "make run      install what is missing, migrate, load demo data, serve on http://localhost:$(PORT)"
+	@echo "make test     install what is missing (Chromium too) and run the whole test suite"
+	@echo "make dev      like run, with hot reload"
+	@echo "make run-prod serve on PostgreSQL + Redis with several backend workers (see README)"
+
+# --- installation (stamp files make second runs instant) ----------------------------
+
+$(VENV)/.runtime-installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(BUN): tools/js/package.json tools/js/package-lock.json
+	cd tools/js && npm ci --no-audit --no-fund --loglevel=error
+	@test -x $@ && touch $@
+
+setup: $(VENV)/.runtime-installed $(BUN)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# --- running -------------------------------------------------------------------------
+
+migrate: setup
+	$(BIN)/python -m cabinet migrate
+
+seed-demo: migrate
+	$(BIN)/python -m cabinet seed-demo
+
+run: seed-demo
+	@echo "Starting Кабинет on http://localhost:$(PORT) (Ctrl+C stops it)"
+	$(BIN)/reflex run --env prod --frontend-port $(PORT)
+
+dev: seed-demo
+	$(BIN)/reflex run --env dev
+
+run-prod: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgresql+psycopg://... (see README)"; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL=redis://127.0.0.1:6379/0 (see README)"; exit 2; }
+	$(BIN)/python -m cabinet migrate
+	$(BIN)/python -m cabinet seed-demo
+	REFLEX_REDIS_URL="$$REDIS_URL" $(BIN)/reflex run --env prod --frontend-port $(PORT)
+
+# --- tests ---------------------------------------------------------------------------
+
+test: $(VENV)/.dev-installed $(BUN) chromium
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-e2e
+
+# Browser tests run in their own pytest process: pytest-playwright's event loop
+# and other async fixtures do not mix in one process.
+test-unit: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+
+test-e2e: $(VENV)/.dev-installed $(BUN) chromium
+	$(BIN)/python -m pytest tests/e2e -q
+
+clean:
+	rm -rf .web .states

@@ -1,0 +1,1 @@
+"""Reusable page pieces: the layout shell, hints, money."""

@@ -1,0 +1,1 @@
+"""Page layouts only: components bound to State; no rules live here."""

@@ -1,0 +1,109 @@
+"""Starts the real app (`reflex run --env prod`) on a free port for browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    log_path: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _prepare_env(*, port: int, data_dir: Path, database_url: str | None, redis_url: str | None) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "REFLEX_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update(
+        CABINET_DATA_DIR=str(data_dir),
+        PUBLIC_URL=f"http://localhost:{port}",
+        REFLEX_BUN_PATH=str(PROJECT_ROOT / "tools/js/node_modules/.bin/bun"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        # Two workers are enough to prove state is shared, and fit a 2-core machine.
+        GRANIAN_WORKERS="2",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+@contextlib.contextmanager
+def run_app(*, database_url: str | None = None, redis_url: str | None = None) -> Iterator[RunningApp]:
+    """Migrates, seeds the demo data, serves, and stops the whole process group afterwards."""
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="cabinet-e2e-"))
+    env = _prepare_env(port=port, data_dir=data_dir, database_url=database_url, redis_url=redis_url)
+    for command in ("migrate", "seed-demo"):
+        subprocess.run(
+            [sys.executable, "-m", "cabinet", command], cwd=PROJECT_ROOT, env=env, check=True,
+            capture_output=True,
+        )
+    log_path = data_dir / "reflex.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    app = RunningApp(url=f"http://localhost:{port}", data_dir=data_dir, env=env, log_path=log_path)
+    try:
+        _wait_until_served(app, process)
+        yield app
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _wait_until_served(app: RunningApp, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"reflex exited with {process.returncode}:\n{app.log_tail()}")
+        with contextlib.suppress(httpx.HTTPError):
+            health = httpx.get(f"{app.url}/api/health", timeout=2)
+            page = httpx.get(f"{app.url}/", timeout=2)
+            if health.status_code == 200 and page.status_code == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"the app did not answer within {START_TIMEOUT_SECONDS} s:\n{app.log_tail()}")
