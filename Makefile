@@ -15,7 +15,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_BUN_PATH := $(BUN)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help run dev run-prod test test-unit test-e2e migrate seed-demo setup chromium clean
+.PHONY: help run dev run-prod test test-unit test-e2e migrate migrate-revision seed-demo setup chromium clean
 
 help:
 	@echo "make run      install what is missing, migrate, load demo data, serve on http://localhost:$(PORT)"
@@ -49,6 +49,11 @@ chromium:
 
 migrate: setup
 	$(BIN)/python -m cabinet migrate
+
+# A new revision from the difference between the models and the migrated database.
+migrate-revision: migrate
+	@test -n "$(MESSAGE)" || { echo 'Usage: make migrate-revision MESSAGE="what changed"'; exit 2; }
+	$(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
 
 seed-demo: migrate
 	$(BIN)/python -m cabinet seed-demo

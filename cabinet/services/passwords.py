@@ -5,6 +5,7 @@ from __future__ import annotations
 import bcrypt
 
 from cabinet.config import get_settings
+from cabinet.services.errors import DomainError
 
 # bcrypt reads only the first 72 bytes; the policy keeps passwords far shorter anyway.
 _BCRYPT_MAX_BYTES = 72
@@ -21,3 +22,29 @@ def verify_password(password: str, password_hash: str) -> bool:
     except ValueError:
         # A malformed stored hash must never sign anybody in.
         return False
+
+
+# --- the instruction's policy: Latin letters and digits only, 5 to 10 characters ---------
+
+PASSWORD_RULES = ("latin_and_digits", "length")
+
+
+def password_violations(password: str, *, min_length: int, max_length: int) -> list[str]:
+    """The rules `password` breaks, in PASSWORD_RULES order; empty when it is acceptable."""
+    broken: list[str] = []
+    if not password or not password.isascii() or not password.isalnum():
+        broken.append("latin_and_digits")
+    if not min_length <= len(password) <= max_length:
+        broken.append("length")
+    return broken
+
+
+def check_new_password(password: str, repeated: str, *, min_length: int, max_length: int) -> None:
+    """Raises DomainError for the first broken rule, or when the two entries differ."""
+    if not password:
+        raise DomainError("password_required")
+    broken = password_violations(password, min_length=min_length, max_length=max_length)
+    if broken:
+        raise DomainError(f"password_{broken[0]}", min=min_length, max=max_length)
+    if password != repeated:
+        raise DomainError("password_mismatch")

@@ -29,6 +29,7 @@ def free_port() -> int:
 @dataclass
 class RunningApp:
     url: str
+    pid: int
     data_dir: Path
     env: dict[str, str]
     log_path: Path
@@ -80,7 +81,7 @@ def run_app(*, database_url: str | None = None, redis_url: str | None = None) ->
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    app = RunningApp(url=f"http://localhost:{port}", data_dir=data_dir, env=env, log_path=log_path)
+    app = RunningApp(url=f"http://localhost:{port}", pid=process.pid, data_dir=data_dir, env=env, log_path=log_path)
     try:
         _wait_until_served(app, process)
         yield app

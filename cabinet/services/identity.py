@@ -1,0 +1,35 @@
+"""E-mail addresses as logins: validation (IDN domains included) and the canonical form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from cabinet.services.errors import DomainError
+
+
+@dataclass(frozen=True)
+class EmailAddress:
+    display: str  # as typed, domain lower-cased and in Unicode: what we show and mail to
+    canonical: str  # fully lower-cased: one account per mailbox whatever the case
+
+
+def parse_email(text: str) -> EmailAddress:
+    """Raises DomainError('email_required' | 'email_invalid')."""
+    candidate = text.strip()
+    if not candidate:
+        raise DomainError("email_required")
+    try:
+        result = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError("email_invalid") from None
+    return EmailAddress(display=result.normalized, canonical=result.normalized.lower())
+
+
+def canonical_email(text: str) -> str:
+    """The lookup key for `text`, or its trimmed lower-case form when it is not an address."""
+    try:
+        return parse_email(text).canonical
+    except DomainError:
+        return text.strip().lower()

@@ -1,0 +1,97 @@
+"""Signed-in browsers: random tokens (stored hashed), sliding expiry, revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlmodel import Session, select
+
+from cabinet.models import LoginSession, User
+from cabinet.services.tokens import token_digest
+
+REMEMBERED_LIFETIME = dt.timedelta(days=30)
+# Without «Запомнить меня» the browser's session cookie ends the session when the browser
+# closes; this idle limit is the server's own backstop for a browser that is never closed.
+BROWSER_SESSION_IDLE_LIFETIME = dt.timedelta(hours=12)
+# Writing last_seen on every page view would turn reads into writes; a minute is precise enough.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def _lifetime(remember: bool) -> dt.timedelta:
+    return REMEMBERED_LIFETIME if remember else BROWSER_SESSION_IDLE_LIFETIME
+
+
+def start_session(
+    *,
+    session: Session,
+    user_id: int,
+    remember: bool,
+    now: dt.datetime,
+    client_address: str = "",
+    user_agent: str = "",
+) -> str:
+    raw_token = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            user_id=user_id,
+            token_hash=token_digest(raw_token),
+            remember=remember,
+            client_address=client_address[:64],
+            user_agent=user_agent[:300],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + _lifetime(remember),
+        )
+    )
+    session.flush()
+    return raw_token
+
+
+def _find(session: Session, raw_token: str) -> LoginSession | None:
+    if not raw_token or len(raw_token) > 200:
+        return None
+    return session.exec(
+        select(LoginSession).where(LoginSession.token_hash == token_digest(raw_token))
+    ).first()
+
+
+def resolve_session(*, session: Session, raw_token: str, now: dt.datetime) -> tuple[User, LoginSession] | None:
+    """The signed-in user for a browser token, sliding its expiry; None when not valid."""
+    login = _find(session, raw_token)
+    if login is None or login.revoked_at is not None or login.expires_at <= now:
+        return None
+    user = session.get(User, login.user_id)
+    if user is None or user.is_blocked:
+        return None
+    if now - login.last_seen_at >= TOUCH_INTERVAL:
+        login.last_seen_at = now
+        login.expires_at = now + _lifetime(login.remember)
+        session.add(login)
+    return user, login
+
+
+def end_session(*, session: Session, raw_token: str, now: dt.datetime) -> None:
+    login = _find(session, raw_token)
+    if login is not None and login.revoked_at is None:
+        login.revoked_at = now
+        session.add(login)
+
+
+def end_sessions_of(
+    *, session: Session, user_id: int, now: dt.datetime, except_raw_token: str | None = None
+) -> int:
+    """Ends every session of a user (but the one given); returns how many were ended."""
+    keep = token_digest(except_raw_token) if except_raw_token else None
+    ended = 0
+    for login in session.exec(
+        select(LoginSession).where(
+            LoginSession.user_id == user_id,
+            LoginSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        )
+    ):
+        if login.token_hash != keep:
+            login.revoked_at = now
+            session.add(login)
+            ended += 1
+    return ended
