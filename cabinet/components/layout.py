@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.hint import with_hint
 from cabinet.config import get_settings
+from cabinet.state.session import SessionState
 
 
 def demo_badge() -> rx.Component:
@@ -26,6 +27,42 @@ def demo_badge() -> rx.Component:
     )
 
 
+def _nav() -> rx.Component:
+    signed_in = rx.hstack(
+        with_hint(
+            rx.link(
+                rx.button(rx.icon("settings", size=16), rx.text(texts.NAV["settings"], display={"initial": "none", "sm": "inline"}),
+                          variant="ghost", size="2", aria_label=texts.NAV["settings"]),
+                href="/settings",
+                id="nav-settings",
+            ),
+            texts.NAV["settings_hint"],
+        ),
+        with_hint(
+            rx.button(
+                rx.icon("log-out", size=16),
+                rx.text(texts.NAV["sign_out"], display={"initial": "none", "sm": "inline"}),
+                variant="ghost",
+                size="2",
+                on_click=SessionState.sign_out,
+                id="nav-sign-out",
+                aria_label=texts.NAV["sign_out"],
+            ),
+            texts.NAV["sign_out_hint"],
+        ),
+        spacing="2",
+        align="center",
+    )
+    anonymous = rx.hstack(
+        rx.link(rx.button(texts.NAV["sign_in"], variant="soft", size="2"), href="/login", id="nav-login"),
+        rx.link(rx.button(texts.NAV["register"], size="2"), href="/register", id="nav-register",
+                display={"initial": "none", "sm": "block"}),
+        spacing="2",
+        align="center",
+    )
+    return rx.cond(SessionState.signed_in, signed_in, anonymous)
+
+
 def header() -> rx.Component:
     return rx.box(
         rx.hstack(
@@ -42,7 +79,9 @@ def header() -> rx.Component:
             ),
             rx.spacer(),
             demo_badge(),
+            _nav(),
             align="center",
+            spacing="3",
             width="100%",
             max_width="1040px",
             margin_x="auto",

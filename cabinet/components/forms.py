@@ -1,0 +1,93 @@
+"""Form pieces: a labelled field with help and its error, a password field with live rules."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field_error(message: rx.Var[str], *, id: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.text(message, color=rx.color("red", 11), size="2", id=id, role="alert"),
+    )
+
+
+def form_field(
+    label: str,
+    control: rx.Component,
+    *,
+    field_id: str,
+    error: rx.Var[str] | str = "",
+    help_text: str = "",
+) -> rx.Component:
+    """A label, the control (whose id must be `field_id`), optional help, the error under it."""
+    parts: list[rx.Component] = [
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=field_id),
+        control,
+    ]
+    if help_text:
+        parts.append(rx.text(help_text, size="1", color=rx.color("gray", 10)))
+    if isinstance(error, rx.Var):
+        parts.append(field_error(error, id=f"{field_id}-error"))
+    return rx.vstack(*parts, spacing="1", width="100%")
+
+
+def password_rules(rules: rx.Var[list[list[str]]], *, id: str) -> rx.Component:
+    """Each rule with a tick once the typed password meets it; `rules` is [[text, "ok"|"bad"|"idle"]]."""
+
+    def rule(item: rx.Var[list[str]]) -> rx.Component:
+        return rx.hstack(
+            rx.match(
+                item[1],
+                ("ok", rx.icon("circle-check", size=14, color=rx.color("grass", 10))),
+                ("bad", rx.icon("circle-x", size=14, color=rx.color("red", 10))),
+                rx.icon("circle", size=14, color=rx.color("gray", 8)),
+            ),
+            rx.text(item[0], size="1", color=rx.color("gray", 11)),
+            spacing="1",
+            align="center",
+            data_state=item[1],
+        )
+
+    return rx.vstack(rx.foreach(rules, rule), spacing="1", id=id)
+
+
+def form_alert(message: rx.Var[str], *, id: str, color: str = "red", icon: str = "triangle-alert") -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon=icon, color_scheme=color, id=id, width="100%", role="alert"),
+    )
+
+
+def auth_card(title: str, lead: str, *children: rx.Component, id: str) -> rx.Component:
+    """The narrow centred card of the sign-in, sign-up and password pages."""
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.heading(title, size="6", as_="h1", id=f"{id}-title"),
+                rx.cond(lead != "", rx.text(lead, size="2", color=rx.color("gray", 11))),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
+            size={"initial": "2", "sm": "4"},
+            width="100%",
+            max_width="460px",
+            id=id,
+        ),
+        padding_y={"initial": "8px", "sm": "32px"},
+        width="100%",
+    )
+
+
+def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str) -> rx.Component:
+    return rx.input(
+        value=value,
+        on_change=on_change,
+        type="password",
+        id=id,
+        auto_complete=autocomplete,
+        size="3",
+        width="100%",
+        max_length=128,
+    )

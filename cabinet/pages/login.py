@@ -1,0 +1,76 @@
+"""/login: e-mail, password, «Запомнить меня»."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import auth_card, form_alert, form_field, password_input
+from cabinet.components.layout import page_shell
+from cabinet.state.login import LoginState
+
+
+def login_page() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            form_alert(LoginState.notice, id="login-notice", color="grass", icon="mail-check"),
+            form_field(
+                texts.FIELDS["email"],
+                rx.input(
+                    value=LoginState.email,
+                    on_change=LoginState.set_email,
+                    type="email",
+                    id="login-email",
+                    auto_complete="username",
+                    placeholder=texts.FIELDS["email_placeholder"],
+                    size="3",
+                    width="100%",
+                ),
+                field_id="login-email",
+            ),
+            form_field(
+                texts.FIELDS["password"],
+                password_input(LoginState.password, LoginState.set_password, id="login-password", autocomplete="current-password"),
+                field_id="login-password",
+            ),
+            rx.hstack(
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(checked=LoginState.remember, on_change=LoginState.set_remember, id="login-remember"),
+                        rx.text(texts.FIELDS["remember"], size="2"),
+                        spacing="2",
+                        align="center",
+                    ),
+                    title=texts.FIELDS["remember_help"],
+                ),
+                rx.spacer(),
+                rx.link(texts.LOGIN["forgot"], href="/forgot", size="2", id="login-forgot-link"),
+                width="100%",
+                align="center",
+            ),
+            form_alert(LoginState.error, id="login-error"),
+            rx.cond(
+                LoginState.unconfirmed_email != "",
+                rx.button(
+                    texts.LOGIN["resend_confirmation"],
+                    on_click=LoginState.resend_confirmation,
+                    type="button",
+                    variant="soft",
+                    width="100%",
+                    id="login-resend-confirmation",
+                ),
+            ),
+            rx.button(texts.LOGIN["submit"], type="submit", size="3", width="100%", loading=LoginState.busy, id="login-submit"),
+            rx.text(
+                texts.LOGIN["no_account"], " ",
+                rx.link(texts.NAV["register"], href="/register", id="login-register-link"),
+                size="2",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=LoginState.submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+    return page_shell(auth_card(texts.LOGIN["title"], texts.LOGIN["lead"], form, id="login"))

@@ -1,0 +1,115 @@
+"""State of /login: credentials, «Запомнить меня», lock-out and unconfirmed-address messages."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.db import session_scope
+from cabinet.models import utc_now
+from cabinet.services import auth
+from cabinet.services.errors import DomainError
+from cabinet.state.local_time import format_local_time
+from cabinet.state.session import SessionState, safe_next_path
+
+
+class LoginState(rx.State):
+    email: str = ""
+    password: str = ""
+    remember: bool = True
+    error: str = ""
+    notice: str = ""
+    unconfirmed_email: str = ""
+    busy: bool = False
+
+    @rx.event
+    def set_email(self, value: str) -> None:
+        self.email = value[:320]
+        self.error = ""
+
+    @rx.event
+    def set_password(self, value: str) -> None:
+        self.password = value[:128]
+        self.error = ""
+
+    @rx.event
+    def set_remember(self, value: bool) -> None:
+        self.remember = bool(value)
+
+    @rx.event
+    async def load(self):
+        """Someone already signed in goes straight on; otherwise a clean form."""
+        session_state = await self.get_state(SessionState)
+        if session_state._user_id_now():
+            return rx.redirect(self._next_path())
+        self.password = ""
+        self.error = ""
+        self.unconfirmed_email = ""
+        self.notice = ""
+
+    def _next_path(self) -> str:
+        return safe_next_path(self.router.url.query_parameters.get("next", "/"))
+
+    @rx.event(background=True)
+    async def submit(self):
+        async with self:
+            if self.busy:
+                return
+            self.busy = True
+            self.error = self.notice = self.unconfirmed_email = ""
+            email, password, remember = self.email, self.password, self.remember
+            client = self.router.session.client_ip or ""
+            agent = self.router.headers.user_agent or ""
+            target = self._next_path()
+        try:
+            token = await asyncio.to_thread(_sign_in, email, password, remember, client, agent)
+        except DomainError as error:
+            async with self:
+                self.password = ""
+                self.busy = False
+                if error.code == "email_not_confirmed":
+                    self.unconfirmed_email = str(error.params.get("email", ""))
+                params = dict(error.params)
+                if isinstance(params.get("until"), dt.datetime):
+                    params["until"] = format_local_time(params["until"])
+                self.error = texts.error_text(error.code, **params)
+            return
+        async with self:
+            self.password = ""
+            self.busy = False
+            session_state = await self.get_state(SessionState)
+            session_state._adopt(token=token, remember=remember)
+        yield rx.redirect(target)
+
+    @rx.event(background=True)
+    async def resend_confirmation(self):
+        async with self:
+            address = self.unconfirmed_email
+        if not address:
+            return
+        await asyncio.to_thread(_resend, address)
+        async with self:
+            self.error = ""
+            self.notice = texts.LOGIN["confirmation_sent"].format(email=address)
+            self.unconfirmed_email = ""
+
+
+def _sign_in(email: str, password: str, remember: bool, client: str, agent: str) -> str:
+    # A failed attempt must be recorded even though the sign-in raises: commit it separately.
+    with session_scope() as session:
+        try:
+            return auth.sign_in(
+                session=session, email=email, password=password, remember=remember,
+                now=utc_now(), client_address=client, user_agent=agent,
+            )
+        except DomainError as error:
+            session.commit()
+            raise error
+
+
+def _resend(email: str) -> None:
+    with session_scope() as session:
+        auth.resend_confirmation(session=session, email=email, now=utc_now())

@@ -1,0 +1,242 @@
+"""Sign-up, confirmation, sign-in, reset and e-mail change, as a careful bank would do them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlmodel import select
+
+from cabinet.models import AuditEvent, LoginSession, OutgoingEmail, User
+from cabinet.services import auth, sessions
+from cabinet.services.errors import DomainError
+from cabinet.services.passwords import verify_password
+from tests.factories import NOW, make_user
+
+HOUR = dt.timedelta(hours=1)
+
+
+def _code(call) -> str:
+    with pytest.raises(DomainError) as raised:
+        call()
+    return raised.value.code
+
+
+def _letters(session, to: str) -> list[OutgoingEmail]:
+    return list(session.exec(select(OutgoingEmail).where(OutgoingEmail.to_address == to).order_by(OutgoingEmail.id)))
+
+
+def _link(letter: OutgoingEmail, path: str) -> str:
+    match = re.search(rf"/{path}/([A-Za-z0-9_\-]+)", letter.text_body)
+    assert match, letter.text_body
+    return match.group(1)
+
+
+def _register(session, email="new@example.com", password="abc12", repeat=None, consent=True, now=NOW):
+    return auth.register(
+        session=session, email=email, password=password, password_repeat=password if repeat is None else repeat,
+        consent=consent, now=now, client_address="10.1.1.1",
+    )
+
+
+def _actions(session) -> list[str]:
+    return [event.action for event in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+# --- sign-up -------------------------------------------------------------------------------
+
+
+def test_register_creates_an_unconfirmed_user_and_mails_a_link(session):
+    shown = _register(session, email="  Ivan@Смородина.Онлайн ")
+    assert shown == "Ivan@смородина.онлайн"
+    user = session.exec(select(User)).one()
+    assert user.email_canonical == "ivan@смородина.онлайн" and user.confirmed_at is None
+    assert verify_password("abc12", user.password_hash)
+    [letter] = _letters(session, "Ivan@смородина.онлайн")
+    assert "Подтвердите регистрацию" in letter.subject
+    assert "/confirm/" in letter.text_body and "/confirm/" in letter.html_body
+    assert "24 часа" in letter.text_body
+    assert _actions(session) == ["sign_up"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"email": "nobody"}, "email_invalid"),
+        ({"password": "abcd"}, "password_length"),
+        ({"password": "abcdefghijk"}, "password_length"),
+        ({"password": "пароль12"}, "password_latin_and_digits"),
+        ({"password": "abc 12"}, "password_latin_and_digits"),
+        ({"repeat": "abc13"}, "password_mismatch"),
+        ({"consent": False}, "consent_required"),
+    ],
+)
+def test_register_refuses_with_a_coded_reason(session, kwargs, code):
+    assert _code(lambda: _register(session, **kwargs)) == code
+    assert session.exec(select(User)).all() == []
+
+
+def test_registering_a_taken_address_looks_the_same_and_warns_the_owner(session):
+    owner = make_user(session, email="taken@example.com", password="orig1")
+    shown = _register(session, email="TAKEN@example.com", password="other1")
+    assert shown == "TAKEN@example.com"  # the same answer a new address gets
+    assert session.exec(select(User)).all() == [owner]
+    assert verify_password("orig1", owner.password_hash)
+    [letter] = _letters(session, "taken@example.com")
+    assert "уже зарегистрированы" in letter.html_body.lower() or "Попытка" in letter.subject
+    assert "/forgot" in letter.text_body
+
+
+def test_registering_again_before_confirming_sends_a_fresh_link(session):
+    _register(session)
+    _register(session, password="zzz99")
+    first, second = _letters(session, "new@example.com")
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "token_used"
+    assert auth.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW).confirmed_at == NOW
+
+
+# --- confirmation -----------------------------------------------------------------------------
+
+
+def test_confirmation_link_works_once_and_expires(session):
+    _register(session)
+    token = _link(_letters(session, "new@example.com")[0], "confirm")
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=token, now=NOW + 24 * HOUR)) == "token_expired"
+    user = auth.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)
+    assert user.confirmed_at == NOW + 23 * HOUR
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)) == "already_confirmed"
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=token[:-2], now=NOW)) == "token_invalid"
+
+
+def test_expired_link_tells_whose_address_gets_a_new_letter(session):
+    _register(session)
+    token = _link(_letters(session, "new@example.com")[0], "confirm")
+    with pytest.raises(DomainError) as raised:
+        auth.confirm_email(session=session, raw_token=token, now=NOW + 25 * HOUR)
+    assert raised.value.params["email"] == "new@example.com"
+    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + 25 * HOUR)
+    assert len(_letters(session, "new@example.com")) == 2
+
+
+def test_resend_is_silent_for_strangers_and_limited_per_hour(session):
+    auth.resend_confirmation(session=session, email="stranger@example.com", now=NOW)
+    assert session.exec(select(OutgoingEmail)).all() == []
+    _register(session)
+    for minute in range(10):
+        auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
+    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+
+def _sign_in(session, email="user@example.com", password="abc12", now=NOW, client="10.0.0.1"):
+    return auth.sign_in(session=session, email=email, password=password, remember=True, now=now, client_address=client)
+
+
+def test_sign_in_gives_a_session_token(session):
+    user = make_user(session, email="user@example.com", password="abc12")
+    token = _sign_in(session, email="USER@example.com")
+    assert sessions.resolve_session(session=session, raw_token=token, now=NOW)[0].id == user.id
+    assert "sign_in" in _actions(session)
+
+
+def test_wrong_address_and_wrong_password_get_one_message(session):
+    make_user(session, email="user@example.com", password="abc12")
+    assert _code(lambda: _sign_in(session, password="wrong1")) == "sign_in_failed"
+    assert _code(lambda: _sign_in(session, email="nobody@example.com")) == "sign_in_failed"
+
+
+def test_unconfirmed_and_blocked_are_told_only_with_the_right_password(session):
+    make_user(session, email="new@example.com", password="abc12", confirmed=False)
+    make_user(session, email="blocked@example.com", password="abc12", blocked=True)
+    assert _code(lambda: _sign_in(session, email="new@example.com", password="nope1")) == "sign_in_failed"
+    assert _code(lambda: _sign_in(session, email="new@example.com")) == "email_not_confirmed"
+    assert _code(lambda: _sign_in(session, email="blocked@example.com", password="nope1")) == "sign_in_failed"
+    assert _code(lambda: _sign_in(session, email="blocked@example.com")) == "account_blocked"
+
+
+def test_lock_out_after_five_failures_and_release(session):
+    make_user(session, email="user@example.com", password="abc12")
+    for attempt in range(5):
+        assert _code(lambda: _sign_in(session, password="wrong1", now=NOW + attempt * dt.timedelta(seconds=5))) == "sign_in_failed"
+    # Even the right password is refused while locked, with the time to come back.
+    with pytest.raises(DomainError) as raised:
+        _sign_in(session, now=NOW + dt.timedelta(minutes=1))
+    assert raised.value.code == "sign_in_locked"
+    assert raised.value.params["until"] == NOW + dt.timedelta(minutes=15)
+    assert _sign_in(session, now=NOW + dt.timedelta(minutes=16))
+
+
+# --- password reset and change -----------------------------------------------------------------
+
+
+def test_forgot_answers_the_same_and_mails_only_real_accounts(session):
+    make_user(session, email="user@example.com")
+    auth.request_password_reset(session=session, email="nobody@example.com", now=NOW)
+    auth.request_password_reset(session=session, email="User@Example.com", now=NOW)
+    assert [letter.to_address for letter in session.exec(select(OutgoingEmail))] == ["user@example.com"]
+
+
+def test_reset_sets_the_password_once_and_ends_every_session(session):
+    user = make_user(session, email="user@example.com", password="old12")
+    old_session = _sign_in(session, password="old12")
+    auth.request_password_reset(session=session, email="user@example.com", now=NOW)
+    token = _link(_letters(session, "user@example.com")[0], "reset")
+    # A policy error does not burn the link.
+    assert _code(lambda: auth.reset_password(session=session, raw_token=token, password="пароль",
+                                             password_repeat="пароль", now=NOW)) == "password_latin_and_digits"
+    auth.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12", now=NOW + HOUR / 2)
+    assert verify_password("new12", session.get(User, user.id).password_hash)
+    assert sessions.resolve_session(session=session, raw_token=old_session, now=NOW + HOUR) is None
+    assert _code(lambda: auth.reset_password(session=session, raw_token=token, password="new13",
+                                             password_repeat="new13", now=NOW + HOUR / 2)) == "token_used"
+
+
+def test_reset_link_lasts_one_hour(session):
+    make_user(session, email="user@example.com")
+    auth.request_password_reset(session=session, email="user@example.com", now=NOW)
+    token = _link(_letters(session, "user@example.com")[0], "reset")
+    assert _code(lambda: auth.check_reset_link(session=session, raw_token=token, now=NOW + HOUR)) == "token_expired"
+
+
+def test_change_password_needs_the_current_one_and_keeps_only_this_session(session):
+    user = make_user(session, email="user@example.com", password="old12")
+    this = _sign_in(session, password="old12")
+    other = _sign_in(session, password="old12")
+    change = dict(session=session, user_id=user.id, new_password="new12", new_password_repeat="new12",
+                  now=NOW, current_session_token=this)
+    assert _code(lambda: auth.change_password(current_password="wrong1", **change)) == "password_wrong_current"
+    auth.change_password(current_password="old12", **change)
+    assert sessions.resolve_session(session=session, raw_token=this, now=NOW) is not None
+    assert sessions.resolve_session(session=session, raw_token=other, now=NOW) is None
+    assert "password_changed" in _actions(session)
+
+
+# --- e-mail change ---------------------------------------------------------------------------------
+
+
+def test_email_change_is_confirmed_by_the_new_address_and_told_to_the_old(session):
+    user = make_user(session, email="old@example.com", password="abc12")
+    auth.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW)
+    [to_new] = _letters(session, "New@example.com")
+    [to_old] = _letters(session, "old@example.com")
+    assert "New@example.com" in to_old.text_body
+    auth.confirm_email_change(session=session, raw_token=_link(to_new, "confirm-email"), now=NOW)
+    changed = session.get(User, user.id)
+    assert (changed.email, changed.email_canonical) == ("New@example.com", "new@example.com")
+
+
+def test_email_change_to_a_taken_address_fails_at_confirmation(session):
+    user = make_user(session, email="old@example.com", password="abc12")
+    auth.request_email_change(session=session, user_id=user.id, new_email="later@example.com", password="abc12", now=NOW)
+    make_user(session, email="later@example.com")
+    token = _link(_letters(session, "later@example.com")[0], "confirm-email")
+    assert _code(lambda: auth.confirm_email_change(session=session, raw_token=token, now=NOW)) == "email_taken"
+
+
+def test_sessions_are_stored_hashed(session):
+    make_user(session, email="user@example.com", password="abc12")
+    token = _sign_in(session)
+    assert token not in [login.token_hash for login in session.exec(select(LoginSession))]
