@@ -37,3 +37,52 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+def make_provider(session: Session, **overrides) -> "Provider":
+    from cabinet.models import Provider
+
+    values = dict(
+        name=f"Поставщик {next(_numbers)}",
+        inn="7707083893",
+        account_pattern=r"\d{10}",
+        account_format_description="10 цифр без пробелов",
+        account_example="3700123456",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    values.update(overrides)
+    provider = Provider(**values)
+    session.add(provider)
+    session.flush()
+    return provider
+
+
+def make_account(session: Session, provider, **overrides) -> "ProviderAccount":
+    from cabinet.models import ProviderAccount
+
+    values = dict(
+        provider_id=provider.id,
+        number=f"{next(_numbers):010d}",
+        address="г. Тестов, ул. Садовая, д. 1, кв. 1",
+        debt_kopecks=150000,
+        balance_as_of=NOW.date().replace(day=1),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    values.update(overrides)
+    account = ProviderAccount(**values)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def make_meter(session: Session, account, **overrides) -> "Meter":
+    from cabinet.models import Meter, MeterKind
+
+    values = dict(account_id=account.id, kind=MeterKind.cold_water, serial=f"SN{next(_numbers):06d}")
+    values.update(overrides)
+    meter = Meter(**values)
+    session.add(meter)
+    session.flush()
+    return meter
