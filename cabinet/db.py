@@ -45,12 +45,19 @@ def get_engine() -> sa.Engine:
 
 
 @contextlib.contextmanager
-def session_scope() -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any error."""
+def session_scope(*, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any error.
+
+    `commit_on` names refusals that must still keep what was written before them, such as
+    a failed sign-in or a wrong ownership answer, which count towards a limit.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except commit_on:
+            session.commit()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -98,16 +98,12 @@ class LoginState(rx.State):
 
 
 def _sign_in(email: str, password: str, remember: bool, client: str, agent: str) -> str:
-    # A failed attempt must be recorded even though the sign-in raises: commit it separately.
-    with session_scope() as session:
-        try:
-            return auth.sign_in(
-                session=session, email=email, password=password, remember=remember,
-                now=utc_now(), client_address=client, user_agent=agent,
-            )
-        except DomainError as error:
-            session.commit()
-            raise error
+    # A failed attempt is kept although sign-in is refused: it counts towards the lock-out.
+    with session_scope(commit_on=(DomainError,)) as session:
+        return auth.sign_in(
+            session=session, email=email, password=password, remember=remember,
+            now=utc_now(), client_address=client, user_agent=agent,
+        )
 
 
 def _resend(email: str) -> None:

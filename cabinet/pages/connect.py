@@ -1,0 +1,267 @@
+"""/accounts/connect: choose the provider, type the account number, «?» shows where it is printed."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import form_alert, form_field
+from cabinet.components.hint import with_hint
+from cabinet.components.layout import page_shell
+from cabinet.state.connect import ConnectState, ProviderChoice
+
+
+def _provider_option(provider: ProviderChoice) -> rx.Component:
+    chosen = ConnectState.provider_id == provider.id
+    return rx.box(
+        rx.hstack(
+            rx.icon(rx.cond(chosen, "circle-dot", "circle"), size=18, color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
+            rx.vstack(
+                rx.text(provider.name, weight="medium", size="2"),
+                rx.text(provider.service, size="1", color=rx.color("gray", 11)),
+                spacing="0",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        on_click=ConnectState.choose_provider(provider.id),
+        role="radio",
+        aria_checked=rx.cond(chosen, "true", "false"),
+        tab_index=0,
+        cursor="pointer",
+        padding="10px 12px",
+        border_radius="8px",
+        border=rx.cond(chosen, f"2px solid {rx.color('accent', 8)}", f"1px solid {rx.color('gray', 5)}"),
+        background_color=rx.cond(chosen, rx.color("accent", 2), rx.color("gray", 1)),
+        id=f"connect-provider-{provider.id}",
+        width="100%",
+    )
+
+
+def _hint_dialog() -> rx.Component:
+    selected = ConnectState.selected
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.icon_button(
+                rx.icon("circle-help", size=18),
+                variant="soft",
+                size="3",
+                type="button",
+                aria_label=texts.CONNECT["hint_button"],
+                title=texts.CONNECT["hint_button"],
+                id="connect-number-hint",
+                disabled=ConnectState.provider_id == 0,
+            ),
+        ),
+        rx.dialog.content(
+            rx.dialog.title(texts.CONNECT["hint_title"]),
+            rx.cond(
+                selected,
+                rx.vstack(
+                    rx.text(selected.name, weight="bold"),
+                    rx.text(selected.hint_text, size="2"),
+                    rx.data_list.root(
+                        rx.data_list.item(
+                            rx.data_list.label(texts.CONNECT["hint_format"]),
+                            rx.data_list.value(selected.format_description),
+                        ),
+                        rx.data_list.item(
+                            rx.data_list.label(texts.CONNECT["hint_example"]),
+                            rx.data_list.value(rx.code(selected.example, size="3")),
+                        ),
+                        size="2",
+                    ),
+                    rx.cond(
+                        selected.receipt_image != "",
+                        rx.image(
+                            src=selected.receipt_image,
+                            alt=texts.START["receipt_alt"],
+                            width="100%",
+                            border_radius="8px",
+                            border=f"1px solid {rx.color('gray', 5)}",
+                            id="connect-hint-image",
+                        ),
+                    ),
+                    spacing="3",
+                ),
+            ),
+            rx.flex(
+                rx.dialog.close(rx.button(texts.CONNECT["hint_close"], id="connect-hint-close")),
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="720px",
+            id="connect-hint",
+        ),
+    )
+
+
+def _ownership_field() -> rx.Component:
+    def field(kind: str) -> rx.Component:
+        return form_field(
+            texts.CONNECT[f"ownership_{kind}"],
+            rx.input(
+                value=ConnectState.ownership_answer,
+                on_change=ConnectState.set_ownership_answer,
+                id="connect-ownership",
+                size="3",
+                width="100%",
+                input_mode="decimal" if kind == "last_bill" else ("numeric" if kind == "pin" else "text"),
+                auto_complete="off",
+                type="password" if kind == "pin" else "text",
+            ),
+            field_id="connect-ownership",
+            error=ConnectState.ownership_error,
+            help_text=texts.CONNECT[f"ownership_{kind}_help"],
+        )
+
+    return rx.match(
+        ConnectState.ownership_kind,
+        ("last_bill", field("last_bill")),
+        ("meter_serial", field("meter_serial")),
+        ("pin", field("pin")),
+        rx.fragment(),
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.vstack(
+                rx.text(texts.CONNECT["provider"], size="2", weight="medium"),
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=16)),
+                    value=ConnectState.search,
+                    on_change=ConnectState.set_search,
+                    placeholder=texts.CONNECT["provider_search_placeholder"],
+                    aria_label=texts.CONNECT["provider_search"],
+                    id="connect-provider-search",
+                    size="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    ConnectState.visible_providers.length() > 0,
+                    rx.grid(
+                        rx.foreach(ConnectState.visible_providers, _provider_option),
+                        columns={"initial": "1", "sm": "2"},
+                        spacing="2",
+                        width="100%",
+                        role="radiogroup",
+                        id="connect-providers",
+                    ),
+                    rx.text(texts.CONNECT["provider_none_found"], size="2", color=rx.color("gray", 11), id="connect-providers-empty"),
+                ),
+                rx.cond(
+                    ConnectState.provider_error != "",
+                    rx.text(ConnectState.provider_error, color=rx.color("red", 11), size="2", id="connect-provider-error"),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.cond(
+                ConnectState.selected & (ConnectState.selected.unavailable_message != ""),
+                rx.callout(ConnectState.selected.unavailable_message, icon="construction", color_scheme="amber", width="100%"),
+            ),
+            form_field(
+                texts.CONNECT["number"],
+                rx.hstack(
+                    rx.input(
+                        value=ConnectState.number,
+                        on_change=ConnectState.set_number,
+                        id="connect-number",
+                        size="3",
+                        width="100%",
+                        auto_complete="off",
+                        placeholder=rx.cond(ConnectState.selected, ConnectState.selected.example, ""),
+                    ),
+                    _hint_dialog(),
+                    width="100%",
+                    spacing="2",
+                ),
+                field_id="connect-number",
+                error=ConnectState.number_error,
+                help_text=texts.CONNECT["number_help"],
+            ),
+            _ownership_field(),
+            form_field(
+                texts.CONNECT["nickname"],
+                rx.input(
+                    value=ConnectState.nickname,
+                    on_change=ConnectState.set_nickname,
+                    id="connect-nickname",
+                    size="3",
+                    width="100%",
+                    max_length=40,
+                ),
+                field_id="connect-nickname",
+                error=ConnectState.nickname_error,
+                help_text=texts.CONNECT["nickname_help"],
+            ),
+            form_alert(ConnectState.form_error, id="connect-error"),
+            rx.button(texts.CONNECT["submit"], type="submit", size="3", loading=ConnectState.busy, id="connect-submit",
+                      width={"initial": "100%", "sm": "auto"}),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=ConnectState.submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _linked() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            ConnectState.first_account,
+            rx.callout(
+                rx.text(texts.CONNECT["congratulations_title"], weight="bold"),
+                rx.text(texts.CONNECT["congratulations_text"]),
+                icon="party-popper",
+                color_scheme="grass",
+                size="2",
+                id="connect-congratulations",
+                width="100%",
+            ),
+            rx.callout(ConnectState.linked_message, icon="check", color_scheme="grass", id="connect-linked", width="100%"),
+        ),
+        rx.flex(
+            rx.link(rx.button(texts.CONNECT["to_dashboard"], size="3"), href="/", id="connect-to-dashboard"),
+            rx.button(texts.CONNECT["connect_more"], variant="soft", size="3", on_click=ConnectState.connect_another, id="connect-more"),
+            gap="3",
+            wrap="wrap",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def connect_page() -> rx.Component:
+    return page_shell(
+        rx.card(
+            rx.vstack(
+                with_hint(
+                    rx.heading(texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0, width="fit-content"),
+                    texts.CONNECT["lead"],
+                ),
+                rx.cond(
+                    ConnectState.linked_number != "",
+                    _linked(),
+                    rx.vstack(
+                        rx.text(
+                            rx.cond(ConnectState.first_account, texts.CONNECT["lead_first"], texts.CONNECT["lead"]),
+                            size="3",
+                            color=rx.color("gray", 11),
+                        ),
+                        _form(),
+                        spacing="4",
+                        width="100%",
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            size={"initial": "2", "sm": "4"},
+            max_width="760px",
+            margin_x="auto",
+        )
+    )

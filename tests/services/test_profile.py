@@ -1,0 +1,47 @@
+"""Profile: name trimmed, phone validated and kept in E.164, preferences saved, audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from cabinet.models import AuditEvent
+from cabinet.services.errors import DomainError
+from cabinet.services.profile import display_phone, normalize_phone, update_profile
+from tests.factories import NOW, make_user
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("8 (912) 345-67-89", "+79123456789"), ("+7 912 345 67 89", "+79123456789"), ("9123456789", "+79123456789"), ("", "")],
+)
+def test_phone_is_stored_in_e164(typed, stored):
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "phone", "+7 000 000-00-00"])
+def test_bad_phone_is_refused(typed):
+    with pytest.raises(DomainError) as raised:
+        normalize_phone(typed)
+    assert raised.value.code == "phone_invalid"
+
+
+def test_display_phone():
+    assert display_phone("+79123456789") == "+7 912 345-67-89"
+
+
+def test_update_profile_saves_and_audits(session):
+    user = make_user(session)
+    update_profile(session=session, user_id=user.id, full_name="  Иванов   Иван ", phone="8 912 345 67 89",
+                   notify_payment_receipts=False, notify_reading_reminders=True, now=NOW)
+    assert (user.full_name, user.phone, user.notify_payment_receipts) == ("Иванов Иван", "+79123456789", False)
+    event = session.exec(select(AuditEvent)).one()
+    assert event.action == "profile_updated" and "Иванов Иван" in event.details
+
+
+def test_bad_phone_changes_nothing(session):
+    user = make_user(session)
+    with pytest.raises(DomainError):
+        update_profile(session=session, user_id=user.id, full_name="Новое Имя", phone="123",
+                       notify_payment_receipts=True, notify_reading_reminders=True, now=NOW)
+    assert user.full_name == ""
