@@ -1,0 +1,216 @@
+"""/settings («Настройки»): «Подключение ЛС», linked accounts, profile, password, e-mail."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import form_alert, form_field, password_input, password_rules
+from cabinet.components.hint import with_hint
+from cabinet.components.layout import page_shell
+from cabinet.state.settings import LinkedAccount, SettingsState
+
+
+def _section(title: str, hint: str, *children: rx.Component, id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            with_hint(rx.heading(title, size="4", as_="h2", tab_index=0, width="fit-content", id=f"{id}-title"), hint),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id=id,
+    )
+
+
+def _unlink_dialog(account: LinkedAccount) -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(texts.SETTINGS["unlink"], variant="soft", color_scheme="red", size="2", type="button",
+                      id=f"settings-unlink-{account.account_id}"),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(texts.SETTINGS["unlink_title"]),
+            rx.alert_dialog.description(
+                texts.SETTINGS["unlink_text"].split("{number}")[0],
+                rx.text.strong(account.number),
+                texts.SETTINGS["unlink_text"].split("{number}")[1],
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(texts.SETTINGS["unlink_cancel"], variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(texts.SETTINGS["unlink_confirm"], color_scheme="red",
+                              on_click=SettingsState.unlink(account.account_id), id="settings-unlink-confirm"),
+                ),
+                gap="3",
+                justify="end",
+                margin_top="16px",
+            ),
+        ),
+    )
+
+
+def _linked_account(account: LinkedAccount) -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.vstack(
+                rx.text(account.provider, weight="bold", size="2"),
+                rx.text("ЛС ", rx.code(account.number, variant="ghost"), size="2"),
+                rx.text(account.address, size="1", color=rx.color("gray", 11)),
+                spacing="1",
+                flex_grow="1",
+            ),
+            rx.form(
+                rx.hstack(
+                    rx.input(name="nickname", default_value=account.nickname, placeholder=texts.SETTINGS["nickname"],
+                             aria_label=texts.SETTINGS["nickname"], max_length=40, size="2",
+                             id=f"settings-nickname-{account.account_id}"),
+                    rx.button(texts.SETTINGS["nickname_save"], variant="soft", size="2", type="submit",
+                              id=f"settings-nickname-save-{account.account_id}"),
+                    _unlink_dialog(account),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                on_submit=SettingsState.rename(account.account_id),
+                reset_on_submit=False,
+            ),
+            direction={"initial": "column", "sm": "row"},
+            gap="3",
+            align={"initial": "stretch", "sm": "center"},
+        ),
+        padding="12px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="8px",
+        width="100%",
+        id=f"settings-account-{account.account_id}",
+    )
+
+
+def _accounts() -> rx.Component:
+    return _section(
+        texts.SETTINGS["accounts_title"],
+        texts.SETTINGS["accounts_hint"],
+        with_hint(
+            rx.link(rx.button(rx.icon("plus", size=16), texts.SETTINGS["connect"], size="3"), href="/accounts/connect",
+                    id="settings-connect", width="fit-content"),
+            texts.SETTINGS["connect_hint"],
+        ),
+        form_alert(SettingsState.accounts_notice, id="settings-accounts-notice", color="grass", icon="check"),
+        form_alert(SettingsState.accounts_error, id="settings-accounts-error"),
+        rx.cond(
+            SettingsState.linked.length() > 0,
+            rx.vstack(rx.foreach(SettingsState.linked, _linked_account), spacing="2", width="100%", id="settings-accounts"),
+            rx.text(texts.SETTINGS["accounts_empty"], size="2", color=rx.color("gray", 11), id="settings-accounts-empty"),
+        ),
+        id="settings-accounts-section",
+    )
+
+
+def _profile() -> rx.Component:
+    return _section(
+        texts.SETTINGS["profile_title"],
+        texts.SETTINGS["profile_hint"],
+        rx.form(
+            rx.vstack(
+                form_field(texts.SETTINGS["full_name"],
+                           rx.input(value=SettingsState.full_name, on_change=SettingsState.set_full_name,
+                                    id="settings-full-name", auto_complete="name", size="3", width="100%"),
+                           field_id="settings-full-name", error=SettingsState.full_name_error),
+                form_field(texts.SETTINGS["phone"],
+                           rx.input(value=SettingsState.phone, on_change=SettingsState.set_phone, type="tel",
+                                    id="settings-phone", auto_complete="tel", size="3", width="100%"),
+                           field_id="settings-phone", error=SettingsState.phone_error,
+                           help_text=texts.SETTINGS["phone_help"]),
+                rx.el.label(rx.hstack(rx.checkbox(checked=SettingsState.notify_receipts, on_change=SettingsState.set_notify_receipts,
+                                                  id="settings-notify-receipts"),
+                                      rx.text(texts.SETTINGS["notify_receipts"], size="2"), spacing="2", align="center")),
+                rx.el.label(rx.hstack(rx.checkbox(checked=SettingsState.notify_reminders, on_change=SettingsState.set_notify_reminders,
+                                                  id="settings-notify-reminders"),
+                                      rx.text(texts.SETTINGS["notify_reminders"], size="2"), spacing="2", align="center")),
+                form_alert(SettingsState.profile_notice, id="settings-profile-notice", color="grass", icon="check"),
+                rx.button(texts.SETTINGS["profile_save"], type="submit", size="3", id="settings-profile-save"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SettingsState.save_profile,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        id="settings-profile",
+    )
+
+
+def _password() -> rx.Component:
+    return _section(
+        texts.SETTINGS["password_title"],
+        texts.SETTINGS["password_hint"],
+        rx.form(
+            rx.vstack(
+                form_field(texts.FIELDS["current_password"],
+                           password_input(SettingsState.current_password, SettingsState.set_current_password,
+                                          id="settings-current-password", autocomplete="current-password"),
+                           field_id="settings-current-password", error=SettingsState.current_password_error),
+                form_field(texts.FIELDS["new_password"],
+                           password_input(SettingsState.new_password, SettingsState.set_new_password,
+                                          id="settings-new-password", autocomplete="new-password"),
+                           field_id="settings-new-password", error=SettingsState.new_password_error),
+                password_rules(SettingsState.new_password_marks, id="settings-new-password-rules"),
+                form_field(texts.FIELDS["password_repeat"],
+                           password_input(SettingsState.new_password_repeat, SettingsState.set_new_password_repeat,
+                                          id="settings-new-password-repeat", autocomplete="new-password"),
+                           field_id="settings-new-password-repeat", error=SettingsState.new_password_repeat_error),
+                form_alert(SettingsState.password_notice, id="settings-password-notice", color="grass", icon="check"),
+                rx.button(texts.SETTINGS["password_save"], type="submit", size="3", loading=SettingsState.busy == "password",
+                          id="settings-password-save"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SettingsState.change_password,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        id="settings-password",
+    )
+
+
+def _email() -> rx.Component:
+    return _section(
+        texts.SETTINGS["email_title"],
+        texts.SETTINGS["email_hint"],
+        rx.text(texts.SETTINGS["email_current"], ": ", rx.text.strong(SettingsState.email, id="settings-email-current"), size="2"),
+        rx.form(
+            rx.vstack(
+                form_field(texts.SETTINGS["email_new"],
+                           rx.input(value=SettingsState.new_email, on_change=SettingsState.set_new_email, type="email",
+                                    id="settings-new-email", auto_complete="email", size="3", width="100%"),
+                           field_id="settings-new-email", error=SettingsState.new_email_error),
+                form_field(texts.SETTINGS["email_password"],
+                           password_input(SettingsState.email_password, SettingsState.set_email_password,
+                                          id="settings-email-password", autocomplete="current-password"),
+                           field_id="settings-email-password", error=SettingsState.email_password_error),
+                form_alert(SettingsState.email_notice, id="settings-email-notice", color="grass", icon="mail-check"),
+                rx.button(texts.SETTINGS["email_save"], type="submit", size="3", loading=SettingsState.busy == "email",
+                          id="settings-email-save"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SettingsState.change_email,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        id="settings-email",
+    )
+
+
+def settings_page() -> rx.Component:
+    return page_shell(
+        rx.vstack(
+            rx.heading(texts.SETTINGS["title"], size="7", as_="h1", id="settings-title"),
+            _accounts(),
+            rx.grid(_profile(), _password(), columns={"initial": "1", "md": "2"}, spacing="4", width="100%"),
+            _email(),
+            spacing="4",
+            width="100%",
+        )
+    )
