@@ -1,0 +1,61 @@
+"""Local stand-ins for YooKassa and Resend, mounted only while their credentials are absent."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from cabinet.config import Settings
+from cabinet.sandbox import faults
+
+
+async def _set_fault(request: Request) -> JSONResponse:
+    try:
+        body = json.loads(await request.body())
+        service = body["service"]
+        if service not in ("yookassa", "resend"):
+            raise ValueError(service)
+        fault = faults.Fault(
+            status=int(body.get("status", 0)),
+            count=int(body.get("count", 1)),
+            delay_seconds=float(body.get("delay_seconds", 0.0)),
+            drop_notifications=bool(body.get("drop_notifications", False)),
+            store_then_fail=bool(body.get("store_then_fail", False)),
+        )
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "expected service, status, count, delay_seconds"}, status_code=400)
+    faults.set_fault(service, fault)
+    return JSONResponse({"ok": True})
+
+
+async def _clear_faults(_request: Request) -> JSONResponse:
+    faults.clear_faults()
+    return JSONResponse({"ok": True})
+
+
+def sandbox_routes(settings: Settings, *, notification_url: str | None = None) -> list[BaseRoute]:
+    """The stand-ins' routes for whichever services have no credentials."""
+    from cabinet.sandbox.resend import resend_routes
+    from cabinet.sandbox.yookassa import yookassa_routes
+
+    routes: list[BaseRoute] = [
+        Route("/sandbox/_faults", _set_fault, methods=["POST"]),
+        Route("/sandbox/_faults", _clear_faults, methods=["DELETE"]),
+    ]
+    if settings.payments_sandbox:
+        routes += yookassa_routes(
+            public_url=settings.public_url,
+            notification_url=notification_url or f"{settings.public_url}/api/yookassa/webhook",
+        )
+    if settings.mail_sandbox:
+        routes += resend_routes()
+    return routes
+
+
+def build_sandbox_app(settings: Settings, *, notification_url: str | None = None) -> Starlette:
+    """Only the stand-ins, for tests that serve them on their own port."""
+    return Starlette(routes=sandbox_routes(settings, notification_url=notification_url))
