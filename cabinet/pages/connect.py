@@ -213,10 +213,13 @@ def _linked() -> rx.Component:
     return rx.vstack(
         rx.cond(
             ConnectState.first_account,
-            rx.callout(
-                rx.text(texts.CONNECT["congratulations_title"], weight="bold"),
-                rx.text(texts.CONNECT["congratulations_text"]),
-                icon="party-popper",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("party-popper")),
+                rx.vstack(
+                    rx.callout.text(texts.CONNECT["congratulations_title"], weight="bold"),
+                    rx.callout.text(texts.CONNECT["congratulations_text"]),
+                    spacing="1",
+                ),
                 color_scheme="grass",
                 size="2",
                 id="connect-congratulations",

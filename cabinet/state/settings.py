@@ -138,7 +138,7 @@ class SettingsState(rx.State):
         self.notify_reminders, self.profile_notice = bool(value), ""
 
     @rx.event
-    async def save_profile(self, _form: dict | None = None):
+    async def save_profile(self):
         user_id = await self._user_id()
         self.full_name_error = self.phone_error = self.profile_notice = ""
         try:
@@ -170,7 +170,7 @@ class SettingsState(rx.State):
         self.new_password_repeat, self.new_password_repeat_error = value[:128], ""
 
     @rx.event(background=True)
-    async def change_password(self, _form: dict | None = None):
+    async def change_password(self):
         async with self:
             if self.busy:
                 return
@@ -210,7 +210,7 @@ class SettingsState(rx.State):
         self.email_password, self.email_password_error = value[:128], ""
 
     @rx.event(background=True)
-    async def change_email(self, _form: dict | None = None):
+    async def change_email(self):
         async with self:
             if self.busy:
                 return
