@@ -75,7 +75,7 @@ def auth_card(title: str, lead: str, *children: rx.Component, id: str) -> rx.Com
             max_width="460px",
             id=id,
         ),
-        padding_y={"initial": "8px", "sm": "32px"},
+        padding_y=rx.breakpoints(initial="8px", sm="32px"),
         width="100%",
     )
 

@@ -16,11 +16,12 @@ def demo_badge() -> rx.Component:
     return with_hint(
         rx.badge(
             rx.icon("flask-conical", size=14),
-            texts.DEMO_BADGE,
+            rx.text(texts.DEMO_BADGE, display=rx.breakpoints(initial="none", sm="inline")),
             color_scheme="amber",
             variant="soft",
             size="2",
             id="demo-badge",
+            aria_label=texts.DEMO_BADGE,
             tab_index=0,
         ),
         texts.DEMO_BADGE_HINT,
@@ -31,7 +32,7 @@ def _nav() -> rx.Component:
     signed_in = rx.hstack(
         with_hint(
             rx.link(
-                rx.button(rx.icon("settings", size=16), rx.text(texts.NAV["settings"], display={"initial": "none", "sm": "inline"}),
+                rx.button(rx.icon("settings", size=16), rx.text(texts.NAV["settings"], display=rx.breakpoints(initial="none", sm="inline")),
                           variant="ghost", size="2", aria_label=texts.NAV["settings"]),
                 href="/settings",
                 id="nav-settings",
@@ -41,7 +42,7 @@ def _nav() -> rx.Component:
         with_hint(
             rx.button(
                 rx.icon("log-out", size=16),
-                rx.text(texts.NAV["sign_out"], display={"initial": "none", "sm": "inline"}),
+                rx.text(texts.NAV["sign_out"], display=rx.breakpoints(initial="none", sm="inline")),
                 variant="ghost",
                 size="2",
                 on_click=SessionState.sign_out,
@@ -55,8 +56,10 @@ def _nav() -> rx.Component:
     )
     anonymous = rx.hstack(
         rx.link(rx.button(texts.NAV["sign_in"], variant="soft", size="2"), href="/login", id="nav-login"),
-        rx.link(rx.button(texts.NAV["register"], size="2"), href="/register", id="nav-register",
-                display={"initial": "none", "sm": "block"}),
+        rx.box(
+            rx.link(rx.button(texts.NAV["register"], size="2"), href="/register", id="nav-register"),
+            display=rx.breakpoints(initial="none", sm="block"),
+        ),
         spacing="2",
         align="center",
     )
@@ -87,6 +90,7 @@ def header() -> rx.Component:
             margin_x="auto",
             padding_x="16px",
             height="60px",
+            box_sizing="border-box",
         ),
         as_="header",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
@@ -124,6 +128,7 @@ def footer() -> rx.Component:
             max_width="1040px",
             margin_x="auto",
             padding="16px",
+            box_sizing="border-box",
         ),
         as_="footer",
         border_top=f"1px solid {rx.color('gray', 4)}",
@@ -140,8 +145,9 @@ def page_shell(*children: rx.Component) -> rx.Component:
             width="100%",
             max_width="1040px",
             margin_x="auto",
-            padding={"initial": "16px", "sm": "24px"},
+            padding=rx.breakpoints(initial="16px", sm="24px"),
             flex_grow="1",
+            box_sizing="border-box",
         ),
         footer(),
         direction="column",

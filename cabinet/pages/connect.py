@@ -199,7 +199,7 @@ def _form() -> rx.Component:
             ),
             form_alert(ConnectState.form_error, id="connect-error"),
             rx.button(texts.CONNECT["submit"], type="submit", size="3", loading=ConnectState.busy, id="connect-submit",
-                      width={"initial": "100%", "sm": "auto"}),
+                      width=rx.breakpoints(initial="100%", sm="auto")),
             spacing="4",
             width="100%",
         ),

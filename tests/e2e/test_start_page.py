@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
-@pytest.mark.parametrize("device", WIDTHS)
-def test_start_page_shows_steps_and_providers(app_server, page: Page, screenshot_dir, device):
-    page.set_viewport_size({"width": WIDTHS[device], "height": 900})
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_start_page_shows_steps_and_providers(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
     page.goto(app_server.url + "/")
 
     expect(page.locator("#start-title")).to_have_text("Личный кабинет клиента")
@@ -26,9 +26,9 @@ def test_start_page_shows_steps_and_providers(app_server, page: Page, screenshot
         "href", "mailto:support@смородина.онлайн"
     )
     assert page.evaluate("document.documentElement.lang") == "ru"
+    page.screenshot(path=str(screenshot_dir / f"start-{screen}.png"), full_page=True)
     # Nothing may stick out sideways on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]
-    page.screenshot(path=str(screenshot_dir / f"start-{device}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen]
 
 
 def test_receipt_hint_opens_with_a_legible_picture(app_server, page: Page):
