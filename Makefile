@@ -24,21 +24,26 @@ help:
 	@echo "make run-prod serve on PostgreSQL + Redis with several backend workers (see README)"
 
 # --- installation (stamp files make second runs instant) ----------------------------
+# Stamps are named after the requirements' content, not their time: `reflex run`
+# touches requirements.txt on every start, which would force a reinstall.
 
-$(VENV)/.runtime-installed: requirements.txt
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+$(RUNTIME_STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@touch $@
+	@rm -f $(VENV)/.runtime-* && touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+$(DEV_STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@touch $@
+	@rm -f $(VENV)/.dev-* && touch $@
 
 $(BUN): tools/js/package.json tools/js/package-lock.json
 	cd tools/js && npm ci --no-audit --no-fund --loglevel=error
 	@test -x $@ && touch $@
 
-setup: $(VENV)/.runtime-installed $(BUN)
+setup: $(RUNTIME_STAMP) $(BUN)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -74,17 +79,18 @@ run-prod: setup
 
 # --- tests ---------------------------------------------------------------------------
 
-test: $(VENV)/.dev-installed $(BUN) chromium
+test: $(DEV_STAMP) $(BUN) chromium
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-e2e
 
 # Browser tests run in their own pytest process: pytest-playwright's event loop
 # and other async fixtures do not mix in one process.
-test-unit: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+test-unit: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests --ignore=tests/e2e --ignore=tests/stack -q
 
-test-e2e: $(VENV)/.dev-installed $(BUN) chromium
+test-e2e: $(DEV_STAMP) $(BUN) chromium
 	$(BIN)/python -m pytest tests/e2e -q
+	$(BIN)/python -m pytest tests/stack -q
 
 clean:
 	rm -rf .web .states

@@ -3,8 +3,10 @@
 import reflex as rx
 
 from cabinet.config import get_settings
+from cabinet.serving import respawn_crashed_workers
 
 settings = get_settings()
+respawn_crashed_workers()
 
 config = rx.Config(
     app_name="cabinet",

@@ -1,4 +1,5 @@
-"""Command line: `python -m cabinet migrate | seed-demo | check-config`."""
+"""Command line: `python -m cabinet migrate | seed-demo | create-admin | import-registry | export-readings |
+reconcile | check-config`."""
 
 from __future__ import annotations
 
@@ -27,6 +28,126 @@ def _seed_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _reconcile(args: argparse.Namespace) -> int:
+    from cabinet.services.payments import reconcile
+
+    minutes = args.older_than if args.older_than is not None else get_settings().reconcile_after_minutes
+    report = reconcile(older_than=dt.timedelta(minutes=minutes))
+    print(f"Payments checked: {report.checked}, changed: {report.changed}, gateway errors: {report.errors}.")
+    return 1 if report.errors else 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from cabinet import texts
+    from cabinet.db import session_scope
+    from cabinet.models import utc_now
+    from cabinet.services.admin import create_admin
+    from cabinet.services.errors import DomainError
+
+    password = os.environ.get("CABINET_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        with session_scope() as session:
+            user = create_admin(session, email=args.email, password=password, now=utc_now())
+            email = user.email
+    except DomainError as error:
+        print(texts.error_text(error.code, **error.params), file=sys.stderr)
+        return 1
+    print(f"{email} is an admin now: sign in at {get_settings().public_url}/login and open /admin.")
+    return 0
+
+
+def _provider_id(session, reference: str) -> int:
+    from sqlmodel import select
+
+    from cabinet.models import Provider
+
+    provider = session.get(Provider, int(reference)) if reference.isdigit() and len(reference) < 10 else None
+    if provider is not None and provider.id is not None:
+        return provider.id
+    ids = session.exec(select(Provider.id).where(Provider.inn == reference).order_by(Provider.id)).all()
+    if len(ids) > 1:
+        raise SystemExit(f"Several providers have INN {reference}: give the id instead ({', '.join(map(str, ids))}).")
+    if not ids:
+        raise SystemExit(f"No provider with id or INN {reference!r}.")
+    return ids[0]
+
+
+def _import_registry(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cabinet import texts
+    from cabinet.db import session_scope
+    from cabinet.models import utc_now
+    from cabinet.services.errors import DomainError
+    from cabinet.services.registry import import_registry, preview_registry
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"Cannot read {args.file}: {error.strerror}.", file=sys.stderr)
+        return 2
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done * 100 // max(total, 1)} %", end="", file=sys.stderr, flush=True)
+
+    try:
+        with session_scope() as session:
+            provider_id = _provider_id(session, args.provider)
+            if args.dry_run:
+                preview = preview_registry(session, provider_id=provider_id, data=data)
+            else:
+                try:
+                    preview = import_registry(session, provider_id=provider_id, data=data, now=utc_now(),
+                                              progress=progress)
+                except DomainError as error:
+                    if error.code != "registry_has_errors":
+                        raise
+                    # Read a second time only to list the errors: a clean file is read once.
+                    preview = preview_registry(session, provider_id=provider_id, data=data)
+        if sys.stderr.isatty() and not args.dry_run:
+            print("\r" + " " * 8 + "\r", end="", file=sys.stderr)
+    except DomainError as error:
+        print(texts.error_text(error.code, **error.params), file=sys.stderr)
+        return 1
+    if preview.errors:
+        for error in preview.errors:
+            column = f", столбец {error.column}" if error.column else ""
+            print(f"строка {error.line}{column}: {error.message}", file=sys.stderr)
+        print(f"{len(preview.errors)} errors in {preview.rows} rows: nothing imported.", file=sys.stderr)
+        return 1
+    print(f"Rows: {preview.rows}. Accounts: {preview.accounts_new} new, {preview.accounts_changed} changed, "
+          f"{preview.accounts_unchanged} unchanged. Meters: {preview.meters_new} new, {preview.meters_changed} "
+          f"changed, {preview.meters_unchanged} unchanged.")
+    print("Dry run: nothing written." if args.dry_run else "Imported.")
+    return 0
+
+
+def _export_readings(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cabinet.db import session_scope
+    from cabinet.models import utc_now
+    from cabinet.services.exports import export_readings
+
+    try:
+        period = dt.date.fromisoformat(f"{args.month}-01")
+    except ValueError:
+        print("MONTH is YYYY-MM, for example 2026-11.", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        data = export_readings(session, provider_id=_provider_id(session, args.provider), period=period,
+                               mark_sent=not args.no_mark_sent, now=utc_now())
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def _check_config(_args: argparse.Namespace) -> int:
     settings = get_settings()
     print(f"Settings are valid. Database: {settings.database_url.split('://')[0]}; "
@@ -40,6 +161,26 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database schema to the latest revision").set_defaults(run=_migrate)
     commands.add_parser("seed-demo", help="load demo providers, accounts and logins (idempotent)").set_defaults(run=_seed_demo)
+    reconcile = commands.add_parser("reconcile", help="re-read open payments from YooKassa and apply their status")
+    reconcile.add_argument("--older-than", type=int, default=None, metavar="MINUTES",
+                           help="only payments created at least this long ago (default: RECONCILE_AFTER_MINUTES)")
+    reconcile.set_defaults(run=_reconcile)
+    create = commands.add_parser(
+        "create-admin", help="create an admin (or make a user one); the password is asked, "
+        "or read from CABINET_ADMIN_PASSWORD")
+    create.add_argument("email")
+    create.set_defaults(run=_create_admin)
+    registry = commands.add_parser("import-registry", help="import a provider's registry CSV (docs/registry-format.md)")
+    registry.add_argument("provider", help="the provider's id or INN")
+    registry.add_argument("file")
+    registry.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    registry.set_defaults(run=_import_registry)
+    readings = commands.add_parser("export-readings", help="a month's meter readings of a provider as CSV")
+    readings.add_argument("provider", help="the provider's id or INN")
+    readings.add_argument("month", help="YYYY-MM")
+    readings.add_argument("--output", help="file to write (default: standard output)")
+    readings.add_argument("--no-mark-sent", action="store_true", help="leave the readings editable by residents")
+    readings.set_defaults(run=_export_readings)
     commands.add_parser("check-config", help="validate the settings and exit").set_defaults(run=_check_config)
     args = parser.parse_args(argv)
     try:

@@ -1,15 +1,18 @@
-"""Periodic work the backend does besides answering browsers: delivering the outbox."""
+"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import datetime as dt
 import logging
 
+from cabinet.config import get_settings
 from cabinet.services.mail import deliver_pending_mail
+from cabinet.services.payments import reconcile
 
 logger = logging.getLogger(__name__)
 OUTBOX_INTERVAL_SECONDS = 3.0
+RECONCILE_INTERVAL_SECONDS = 60.0
 
 
 async def outbox_loop() -> None:
@@ -21,5 +24,18 @@ async def outbox_loop() -> None:
                 logger.info("Outbox: %s sent, %s to retry, %s failed", report.sent, report.retrying, report.failed)
         except Exception:  # a database hiccup must not end the loop for good
             logger.exception("Outbox pass failed")
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+
+
+async def reconcile_loop() -> None:
+    """Re-reads payments left open longer than RECONCILE_AFTER_MINUTES, in case a notification was lost."""
+    older_than = dt.timedelta(minutes=get_settings().reconcile_after_minutes)
+    while True:
+        try:
+            report = await asyncio.to_thread(reconcile, older_than=older_than)
+            if report.checked:
+                logger.info("Reconciliation: %s checked, %s changed, %s errors", report.checked, report.changed,
+                            report.errors)
+        except Exception:
+            logger.exception("Reconciliation pass failed")
+        await asyncio.sleep(RECONCILE_INTERVAL_SECONDS)

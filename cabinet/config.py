@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     password_max_length: int = Field(default=10, ge=1, le=128)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     max_payment_kopecks: int = Field(default=50_000_000, ge=100)
+    reconcile_after_minutes: int = Field(default=10, ge=1, le=1440)
 
     @field_validator("database_url")
     @classmethod

@@ -28,6 +28,10 @@ def engine_for(url: str) -> sa.Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # SQLite's own lower() knows only ASCII; searches by Cyrillic names need Unicode.
+            dbapi_connection.create_function(
+                "lower", 1, lambda value: value.lower() if isinstance(value, str) else value, deterministic=True
+            )
 
         return engine
     # A short connect timeout lets the health check answer 503 instead of hanging.

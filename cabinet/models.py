@@ -207,6 +207,23 @@ class Provider(SQLModel, table=True):
     updated_at: dt.datetime = created_field()
 
 
+class UploadedImage(SQLModel, table=True):
+    """A picture an operator uploaded (a provider's receipt), served by /api/images/<id>.
+
+    Kept in the database so every backend worker and machine serves the same bytes.
+    """
+
+    __tablename__ = "uploaded_images"
+
+    id: int | None = Field(default=None, primary_key=True)
+    content_type: str = Field(max_length=40)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int
+    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    uploaded_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: dt.datetime = created_field()
+
+
 class ProviderAccount(SQLModel, table=True):
     """A personal account («лицевой счёт») as the provider's registry gives it."""
 

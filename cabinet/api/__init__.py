@@ -1,4 +1,4 @@
-"""HTTP routes served beside the pages: health now, the payment webhook later; sandbox in demo mode."""
+"""HTTP routes served beside the pages: health, the payment webhook; the stand-ins in demo mode."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from cabinet.api.health import health_routes
+from cabinet.api.images import image_routes
+from cabinet.api.payments import payment_routes
 from cabinet.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def api_routes(settings: Settings) -> list[BaseRoute]:
-    routes: list[BaseRoute] = [*health_routes()]
+    routes: list[BaseRoute] = [*health_routes(), *payment_routes(settings), *image_routes()]
     if settings.demo_mode:
         from cabinet.sandbox import sandbox_routes
 

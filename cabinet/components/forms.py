@@ -91,3 +91,17 @@ def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str)
         width="100%",
         max_length=128,
     )
+
+
+def select_field(choices, value, on_change, *, id: str, label: str = "") -> rx.Component:
+    """A select over a list of Choice (value, label), with an optional small label above."""
+    control = rx.select.root(
+        rx.select.trigger(id=id, width="100%"),
+        rx.select.content(rx.foreach(choices, lambda choice: rx.select.item(choice.label, value=choice.value))),
+        value=value,
+        on_change=on_change,
+    )
+    if not label:
+        return control
+    return rx.vstack(rx.el.label(rx.text(label, size="1", color=rx.color("gray", 11)), html_for=id), control,
+                     spacing="1", width="100%")

@@ -6,6 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.hint import with_hint
+from cabinet.components.questions import ask_question_button
 from cabinet.config import get_settings
 from cabinet.state.session import SessionState
 
@@ -30,6 +31,27 @@ def demo_badge() -> rx.Component:
 
 def _nav() -> rx.Component:
     signed_in = rx.hstack(
+        rx.cond(
+            SessionState.is_admin,
+            with_hint(
+                rx.link(
+                    rx.button(rx.icon("shield", size=16), rx.text(texts.ADMIN["title"], display=rx.breakpoints(initial="none", sm="inline")),
+                              variant="ghost", size="2", aria_label=texts.ADMIN["title"]),
+                    href="/admin",
+                    id="nav-admin",
+                ),
+                texts.ADMIN["nav_hint"],
+            ),
+        ),
+        with_hint(
+            rx.link(
+                rx.button(rx.icon("receipt-text", size=16), rx.text(texts.PAYMENTS["nav"], display=rx.breakpoints(initial="none", sm="inline")),
+                          variant="ghost", size="2", aria_label=texts.PAYMENTS["nav"]),
+                href="/payments",
+                id="nav-payments",
+            ),
+            texts.PAYMENTS["nav_hint"],
+        ),
         with_hint(
             rx.link(
                 rx.button(rx.icon("settings", size=16), rx.text(texts.NAV["settings"], display=rx.breakpoints(initial="none", sm="inline")),
@@ -102,6 +124,7 @@ def header() -> rx.Component:
 def footer() -> rx.Component:
     settings = get_settings()
     links = [
+        ask_question_button(),
         rx.text(
             texts.FOOTER["support"],
             ": ",
@@ -115,6 +138,8 @@ def footer() -> rx.Component:
             rx.link(
                 rx.hstack(rx.icon("inbox", size=14), texts.FOOTER["mailbox"], spacing="1", align="center"),
                 href="/dev/mailbox",
+                # Served by the backend, not a page of the app: a new tab, not the app's router.
+                is_external=True,
                 size="2",
                 id="footer-mailbox-link",
             )
@@ -124,7 +149,8 @@ def footer() -> rx.Component:
             *links,
             direction={"initial": "column", "sm": "row"},
             justify="between",
-            gap="2",
+            align={"initial": "start", "sm": "center"},
+            spacing="3",
             max_width="1040px",
             margin_x="auto",
             padding="16px",

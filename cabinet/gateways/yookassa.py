@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 from yookassa import Configuration, Payment
+from yookassa.client import ApiClient
 from yookassa.domain.exceptions import ApiError, NotFoundError
 from yookassa.domain.notification import WebhookNotificationFactory
 
@@ -21,8 +22,22 @@ from cabinet.services.money import decimal_string_to_kopecks, kopecks_to_decimal
 # The SDK sets no socket timeout of its own, so each call runs in a worker thread that we
 # stop waiting for; a create retried later with the same idempotency key is still safe.
 CALL_TIMEOUT_SECONDS = 20
-_executor = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="yookassa")
+_executor = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="yookassa")
 _configure_lock = threading.Lock()
+_thread_sessions = threading.local()
+_sdk_get_session = ApiClient.get_session
+
+
+def _kept_alive_session(client: ApiClient):
+    # The SDK opens a new connection (and TLS handshake) for every call; one session per worker
+    # thread keeps them alive. The SDK's own retry settings come with the first session.
+    session = getattr(_thread_sessions, "session", None)
+    if session is None:
+        session = _thread_sessions.session = _sdk_get_session(client)
+    return session
+
+
+ApiClient.get_session = _kept_alive_session
 
 
 @dataclass(frozen=True)
@@ -138,4 +153,7 @@ def parse_notification(body: dict) -> GatewayNotification:
         raise ValueError(f"not a YooKassa notification: {error.__class__.__name__}") from None
     if not isinstance(payment_id, str) or not payment_id:
         raise ValueError("notification without a payment id")
+    if not str(notification.event).startswith("payment."):
+        # Refunds and deals are not ours to apply; their ids are not payment ids.
+        raise ValueError(f"not a payment event: {notification.event}")
     return GatewayNotification(event=str(notification.event), payment_id=payment_id)

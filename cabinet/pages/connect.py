@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
+from cabinet.components.icons import icon_if
 from cabinet.components.forms import form_alert, form_field
 from cabinet.components.hint import with_hint
 from cabinet.components.layout import page_shell
@@ -15,7 +16,7 @@ def _provider_option(provider: ProviderChoice) -> rx.Component:
     chosen = ConnectState.provider_id == provider.id
     return rx.box(
         rx.hstack(
-            rx.icon(rx.cond(chosen, "circle-dot", "circle"), size=18, color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
+            icon_if(chosen, "circle-dot", "circle", size=18, color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
             rx.vstack(
                 rx.text(provider.name, weight="medium", size="2"),
                 rx.text(provider.service, size="1", color=rx.color("gray", 11)),
@@ -230,7 +231,7 @@ def _linked() -> rx.Component:
         rx.flex(
             rx.link(rx.button(texts.CONNECT["to_dashboard"], size="3"), href="/", id="connect-to-dashboard"),
             rx.button(texts.CONNECT["connect_more"], variant="soft", size="3", on_click=ConnectState.connect_another, id="connect-more"),
-            gap="3",
+            spacing="3",
             wrap="wrap",
         ),
         spacing="4",

@@ -24,7 +24,7 @@ def confirm_page() -> rx.Component:
         rx.text(texts.CONFIRM["success_text"], size="3"),
         rx.link(
             rx.button(texts.CONFIRM["success_next"], size="3", width="100%"),
-            href="/accounts/connect",
+            href=ConfirmState.next_href,
             id="confirm-next",
             width="100%",
         ),

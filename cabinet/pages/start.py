@@ -84,56 +84,54 @@ def _provider(card: ProviderCard) -> rx.Component:
     )
 
 
-def start_page() -> rx.Component:
+def start_content() -> rx.Component:
     support = get_settings().support_email
-    return page_shell(
+    return rx.vstack(
         rx.vstack(
-            rx.vstack(
-                rx.heading(texts.START["title"], size={"initial": "7", "sm": "8"}, as_="h1", id="start-title"),
-                rx.text(texts.START["lead"], size="4", color=rx.color("gray", 11), max_width="720px"),
-                spacing="3",
-                padding_y="16px",
-            ),
-            rx.heading(texts.START["steps_title"], size="5", as_="h2"),
-            rx.grid(
-                *[_step(index, title, text) for index, (title, text) in enumerate(texts.START["steps"], start=1)],
-                columns={"initial": "1", "sm": "2"},
-                spacing="3",
-                width="100%",
-                id="start-steps",
-            ),
-            rx.heading(texts.START["providers_title"], size="5", as_="h2", padding_top="16px"),
-            rx.text(texts.START["providers_lead"], size="2", color=rx.color("gray", 11)),
-            rx.cond(
-                StartState.loaded,
-                rx.cond(
-                    StartState.providers.length() > 0,
-                    rx.grid(
-                        rx.foreach(StartState.providers, _provider),
-                        columns={"initial": "1", "md": "2"},
-                        spacing="3",
-                        width="100%",
-                        id="start-providers",
-                    ),
-                    rx.callout(texts.START["providers_empty"], icon="info", id="start-providers-empty"),
-                ),
-                rx.skeleton(rx.box(height="120px", width="100%")),
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading(texts.START["support_title"], size="4", as_="h2"),
-                    rx.text(
-                        texts.START["support_text"],
-                        " ",
-                        rx.link(support, href=f"mailto:{support}", id="start-support-link"),
-                        size="2",
-                    ),
-                    spacing="2",
-                ),
-                width="100%",
-                margin_top="16px",
-            ),
+            rx.heading(texts.START["title"], size={"initial": "7", "sm": "8"}, as_="h1", id="start-title"),
+            rx.text(texts.START["lead"], size="4", color=rx.color("gray", 11), max_width="720px"),
+            spacing="3",
+            padding_y="16px",
+        ),
+        rx.heading(texts.START["steps_title"], size="5", as_="h2"),
+        rx.grid(
+            *[_step(index, title, text) for index, (title, text) in enumerate(texts.START["steps"], start=1)],
+            columns={"initial": "1", "sm": "2"},
             spacing="3",
             width="100%",
-        )
+            id="start-steps",
+        ),
+        rx.heading(texts.START["providers_title"], size="5", as_="h2", padding_top="16px"),
+        rx.text(texts.START["providers_lead"], size="2", color=rx.color("gray", 11)),
+        rx.cond(
+            StartState.loaded,
+            rx.cond(
+                StartState.providers.length() > 0,
+                rx.grid(
+                    rx.foreach(StartState.providers, _provider),
+                    columns={"initial": "1", "md": "2"},
+                    spacing="3",
+                    width="100%",
+                    id="start-providers",
+                ),
+                rx.callout(texts.START["providers_empty"], icon="info", id="start-providers-empty"),
+            ),
+            rx.skeleton(rx.box(height="120px", width="100%")),
+        ),
+        rx.card(
+            rx.vstack(
+                rx.heading(texts.START["support_title"], size="4", as_="h2"),
+                rx.text(
+                    texts.START["support_text"],
+                    " ",
+                    rx.link(support, href=f"mailto:{support}", id="start-support-link"),
+                    size="2",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+            margin_top="16px",
+        ),
+        spacing="3",
+        width="100%",
     )

@@ -19,7 +19,7 @@ from cabinet.models import (
 from cabinet.services.audit import record_event
 from cabinet.services.errors import DomainError
 from cabinet.services.money import parse_rubles
-from cabinet.services.passwords import verify_password
+from cabinet.services.pins import pin_matches
 
 # Wrong second fields a resident may enter in a day before linking stops: enough for
 # typos, too few to walk a provider's registry.
@@ -80,7 +80,7 @@ def ownership_matches(*, provider: Provider, account: ProviderAccount, meters: l
         typed = normalize_account_number(answer)
         return any(meter.serial and normalize_account_number(meter.serial) == typed for meter in meters)
     if kind == OwnershipCheck.pin:
-        return account.pin_hash is not None and verify_password(answer, account.pin_hash)
+        return pin_matches(account.pin_hash, number=account.number, pin=answer)
     return False
 
 

@@ -26,6 +26,7 @@ from cabinet.models import (
     UserRole,
 )
 from cabinet.services.passwords import hash_password
+from cabinet.services.pins import pin_digest
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "admin2026"
 RESIDENT_EMAIL, RESIDENT_PASSWORD = "resident@example.com", "demo2026"
@@ -253,7 +254,7 @@ def seed_demo(*, session: Session, today: dt.date) -> DemoSummary:
             )
             writes += wrote
             if spec["ownership_check"] == OwnershipCheck.pin and account.pin_hash is None:
-                account.pin_hash = hash_password(PINS[position])
+                account.pin_hash = pin_digest(number=account.number, pin=PINS[position])
                 session.add(account)
                 writes += 1
             accounts_by_slug[spec["slug"]].append(account)
@@ -271,7 +272,7 @@ def seed_demo(*, session: Session, today: dt.date) -> DemoSummary:
                         digits_whole=whole, digits_fraction=fraction, tariff_kopecks=tariff,
                         last_value_thousandths=typical * (40 + position * 7 + meter_index * 3),
                         last_value_date=last_reading_date,
-                        verified_until=verified[0 if position % 3 else (position // 3) % 3],
+                        verified_until=verified[(position + meter_index + provider_index) % 3],
                     ),
                     now,
                 )

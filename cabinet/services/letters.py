@@ -32,7 +32,7 @@ def render_letter(kind: str, *, link: str = "", support: str, **params: object) 
     text_body = "\n\n".join(text_parts) + "\n"
 
     return Letter(
-        subject=template["subject"],
+        subject=template["subject"].format(**values),
         text_body=text_body,
         html_body=_html(template["title"], paragraphs, button, link, footer),
     )
@@ -41,7 +41,8 @@ def render_letter(kind: str, *, link: str = "", support: str, **params: object) 
 def _html(title: str, paragraphs: list[str], button: str, link: str, footer: str) -> str:
     escape = html.escape
     body = "".join(
-        f'<p style="margin:0 0 16px;font-size:16px;line-height:1.5">{escape(p)}</p>' for p in paragraphs
+        f'<p style="margin:0 0 16px;font-size:16px;line-height:1.5;white-space:pre-wrap">{escape(p)}</p>'
+        for p in paragraphs
     )
     if button:
         body += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import urllib.parse
 
 import reflex as rx
 
@@ -14,6 +15,9 @@ from cabinet.services import auth
 from cabinet.services.errors import DomainError
 from cabinet.state.password_rules import rule_marks
 from cabinet.state.register import field_for
+
+
+CONNECT_ROUTE = "/accounts/connect"
 
 
 def _token_from_path(path: str) -> str:
@@ -31,6 +35,13 @@ class ConfirmState(rx.State):
     problem: str = ""
     problem_email: str = ""
     notice: str = ""
+    confirmed_email: str = ""
+
+    @rx.var
+    def next_href(self) -> str:
+        """Connecting an account needs a signed-in resident: sign in first, then straight there."""
+        query = urllib.parse.urlencode({"next": CONNECT_ROUTE, "email": self.confirmed_email})
+        return f"/login?{query}"
 
     @rx.event(background=True)
     async def load(self):
@@ -39,7 +50,7 @@ class ConfirmState(rx.State):
             token = _token_from_path(self.router.url.path)
             client = self.router.session.client_ip or ""
         try:
-            await asyncio.to_thread(_confirm, token, client)
+            email = await asyncio.to_thread(_confirm, token, client)
         except DomainError as error:
             async with self:
                 self.status = "problem"
@@ -50,6 +61,7 @@ class ConfirmState(rx.State):
             return
         async with self:
             self.status = "confirmed"
+            self.confirmed_email = email
 
     @rx.event(background=True)
     async def send_new_letter(self):
@@ -157,9 +169,9 @@ class ResetState(rx.State):
             self.status = "done"
 
 
-def _confirm(token: str, client: str) -> None:
+def _confirm(token: str, client: str) -> str:
     with session_scope() as session:
-        auth.confirm_email(session=session, raw_token=token, now=utc_now(), client_address=client)
+        return auth.confirm_email(session=session, raw_token=token, now=utc_now(), client_address=client).email
 
 
 def _confirm_email_change(token: str, client: str) -> str:

@@ -41,14 +41,20 @@ class LoginState(rx.State):
 
     @rx.event
     async def load(self):
-        """Someone already signed in goes straight on; otherwise a clean form."""
+        """Someone already signed in goes straight on; otherwise the form without old messages.
+
+        The password is not touched here: every attempt clears it, and on a slow connection this
+        may run after the resident has already typed.
+        """
         session_state = await self.get_state(SessionState)
         if session_state._user_id_now():
             return rx.redirect(self._next_path())
-        self.password = ""
         self.error = ""
         self.unconfirmed_email = ""
         self.notice = ""
+        # Arriving from the confirmation page: the address is already known.
+        if suggested := self.router.url.query_parameters.get("email", ""):
+            self.email = suggested[:320]
 
     def _next_path(self) -> str:
         return safe_next_path(self.router.url.query_parameters.get("next", "/"))

@@ -31,6 +31,8 @@ class SessionState(rx.State):
     user_email: str = ""
     user_name: str = ""
     is_admin: bool = False
+    # False until the first check of this tab: pages that differ by sign-in wait for it.
+    session_checked: bool = False
 
     @rx.var
     def signed_in(self) -> bool:
@@ -51,6 +53,7 @@ class SessionState(rx.State):
 
     def _resolve(self) -> bool:
         """Re-reads the session from the database; clears everything when it is no longer valid."""
+        self.session_checked = True
         if not self.session_token:
             self._forget()
             return False

@@ -36,6 +36,8 @@ class SettingsState(rx.State):
     notify_receipts: bool = True
     notify_reminders: bool = True
     full_name_error: str = ""
+    # Typed but not saved yet: a reload of the page must not replace it with what is stored.
+    profile_edited: bool = False
     phone_error: str = ""
     profile_notice: str = ""
 
@@ -70,13 +72,16 @@ class SettingsState(rx.State):
         with session_scope() as session:
             user = session.get(User, user_id)
             self._show_links(session, user_id)
-            self.full_name, self.phone = user.full_name, display_phone(user.phone)
-            self.notify_receipts, self.notify_reminders = user.notify_payment_receipts, user.notify_reading_reminders
+            # A reconnect (another worker took over) loads the page again: keep what was typed.
+            if not self.profile_edited:
+                self.full_name, self.phone = user.full_name, display_phone(user.phone)
+                self.notify_receipts = user.notify_payment_receipts
+                self.notify_reminders = user.notify_reading_reminders
             self.email = user.email
-        for name in ("accounts_notice", "accounts_error", "full_name_error", "phone_error", "profile_notice",
+        for name in ("accounts_notice", "accounts_error", "profile_notice",
                      "current_password", "new_password", "new_password_repeat", "current_password_error",
-                     "new_password_error", "new_password_repeat_error", "password_notice", "new_email",
-                     "email_password", "new_email_error", "email_password_error", "email_notice", "busy"):
+                     "new_password_error", "new_password_repeat_error", "password_notice",
+                     "email_password", "email_password_error", "email_notice", "busy"):
             setattr(self, name, "")
 
     def _show_links(self, session, user_id: int) -> None:
@@ -124,18 +129,22 @@ class SettingsState(rx.State):
     @rx.event
     def set_full_name(self, value: str) -> None:
         self.full_name, self.full_name_error, self.profile_notice = value[:250], "", ""
+        self.profile_edited = True
 
     @rx.event
     def set_phone(self, value: str) -> None:
         self.phone, self.phone_error, self.profile_notice = value[:40], "", ""
+        self.profile_edited = True
 
     @rx.event
     def set_notify_receipts(self, value: bool) -> None:
         self.notify_receipts, self.profile_notice = bool(value), ""
+        self.profile_edited = True
 
     @rx.event
     def set_notify_reminders(self, value: bool) -> None:
         self.notify_reminders, self.profile_notice = bool(value), ""
+        self.profile_edited = True
 
     @rx.event
     async def save_profile(self):
@@ -149,6 +158,7 @@ class SettingsState(rx.State):
                     now=utc_now(), client_address=self.router.session.client_ip or "",
                 )
                 self.full_name, self.phone = user.full_name, display_phone(user.phone)
+                self.profile_edited = False
         except DomainError as error:
             target = "phone_error" if error.code.startswith("phone") else "full_name_error"
             setattr(self, target, texts.error_text(error.code, **error.params))

@@ -49,13 +49,14 @@ def _prepare_env(*, port: int, data_dir: Path, database_url: str | None, redis_u
         PUBLIC_URL=f"http://localhost:{port}",
         REFLEX_BUN_PATH=str(PROJECT_ROOT / "tools/js/node_modules/.bin/bun"),
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        # Two workers are enough to prove state is shared, and fit a 2-core machine.
-        GRANIAN_WORKERS="2",
     )
     if database_url:
         env["DATABASE_URL"] = database_url
     if redis_url:
         env["REDIS_URL"] = redis_url
+        # Two workers prove state is shared through Redis and fit a 2-core machine. Without
+        # Redis there must be one: each worker would keep its own copy of every tab's state.
+        env["GRANIAN_WORKERS"] = "2"
     return env
 
 

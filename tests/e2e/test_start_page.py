@@ -38,6 +38,8 @@ def test_receipt_hint_opens_with_a_legible_picture(app_server, page: Page):
     first.locator("summary").click()
     picture = first.locator("img")
     expect(picture).to_be_visible()
+    # A lazy image: wait until the browser has decoded it before measuring.
+    picture.evaluate("img => img.complete ? null : new Promise(done => img.addEventListener('load', done))")
     assert picture.evaluate("img => img.naturalWidth") >= 600
 
 

@@ -1,0 +1,283 @@
+"""Event round-trip over WebSocket: residents opening the dashboard and submitting a reading,
+against Reflex's counter app measured the same way in the same run.
+
+Each simulated resident is a thread speaking the browser's protocol (Engine.IO 4 / Socket.IO on
+`/_event`): it connects with its own tab token, signs in by handing over a session token (made in
+the database beforehand, as sign-in would), and then repeats «open the dashboard» and «submit a
+reading», timing each from sending the event to the update that carries its result.
+
+    .venv/bin/python -m bench.events [--residents 1,50,200] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import simple_websocket
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tests.e2e.server import run_app  # noqa: E402
+from tests.stand_ins import free_port  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ROOT = "reflex___state____state"
+DASHBOARD = f"{ROOT}.cabinet___state___dashboard____dashboard_state"
+READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
+SESSION = f"{ROOT}.cabinet___state___session____session_state"
+COUNTER_APP = '''import reflex as rx
+
+
+class State(rx.State):
+    count: int = 0
+
+    @rx.event
+    def increment(self):
+        self.count += 1
+
+
+def index() -> rx.Component:
+    return rx.hstack(rx.button("+", on_click=State.increment), rx.text(State.count))
+
+
+app = rx.App()
+app.add_page(index)
+'''
+
+
+class Tab:
+    """One browser tab's socket."""
+
+    def __init__(self, base_url: str, path: str) -> None:
+        ws_url = base_url.replace("http://", "ws://") + f"/_event/?token={uuid.uuid4()}&EIO=4&transport=websocket"
+        self.socket = simple_websocket.Client.connect(ws_url)
+        self._receive()  # Engine.IO open
+        self.path = path
+        self.socket.send("40/_event," + json.dumps({"event": {
+            "name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": self._router(path)}}))
+
+    @staticmethod
+    def _router(path: str) -> dict:
+        return {"pathname": path, "asPath": path}
+
+    def _receive(self, timeout: float = 60) -> str:
+        while True:
+            message = self.socket.receive(timeout=timeout)
+            if message is None:
+                raise TimeoutError("no answer")
+            if message == "2":  # Engine.IO ping
+                self.socket.send("3")
+                continue
+            return message
+
+    def send(self, name: str, payload: dict | None = None, path: str | None = None) -> None:
+        event = {"name": name, "payload": payload or {}, "router_data": self._router(path or self.path)}
+        self.socket.send("42/_event," + json.dumps(["event", event]))
+
+    def wait_for(self, state: str, key: str, accept=lambda value: True, timeout: float = 60) -> float:
+        """Reads updates until `state.key` arrives with an accepted value; returns when."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = self._receive(timeout=deadline - time.monotonic())
+            if not message.startswith("42/_event,"):
+                continue
+            _name, update = json.loads(message[len("42/_event,"):])
+            delta = update.get("delta", {}).get(state, {})
+            if f"{key}_rx_state_" in delta and accept(delta[f"{key}_rx_state_"]):
+                return time.perf_counter()
+        raise TimeoutError(f"{state}.{key} did not arrive")
+
+    def timed(self, name: str, payload: dict | None, state: str, key: str, accept=lambda value: True,
+              path: str | None = None) -> float:
+        started = time.perf_counter()
+        self.send(name, payload, path)
+        return self.wait_for(state, key, accept) - started
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.socket.close()
+
+
+def _run_residents(count: int, work) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        try:
+            for name, seconds in work(index, start):
+                with lock:
+                    timings.setdefault(name, []).append(seconds)
+        except BaseException as error:  # reported below, the run goes on
+            errors.append(error)
+            start.abort()  # nobody waits for a resident that will not come
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    if errors:
+        print(f"  {len(errors)} of {count} simulated residents failed, e.g. {errors[0]!r}", file=sys.stderr)
+    return timings
+
+
+def _seed(app, residents: int, bcrypt_rounds: int = 4) -> dict:
+    """Residents sharing the demo gas account (always open for readings), each with a session."""
+    script = f'''
+import json, datetime as dt
+from sqlmodel import select
+from cabinet.db import session_scope
+from cabinet.models import AccountLink, Meter, ProviderAccount, User, utc_now
+from cabinet.services import sessions
+from cabinet.services.passwords import hash_password
+now = utc_now()
+out = {{"tokens": []}}
+with session_scope() as s:
+    account = s.exec(select(ProviderAccount).where(ProviderAccount.number == "370012345601")).one()
+    out["account"] = account.id
+    out["meter"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().id
+    out["last"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().last_value_thousandths
+    password = hash_password("bench1")
+    for i in range({residents}):
+        email = f"bench{{i}}@example.com"
+        user = s.exec(select(User).where(User.email_canonical == email)).first()
+        if user is None:
+            user = User(email=email, email_canonical=email, password_hash=password, confirmed_at=now,
+                        created_at=now, updated_at=now)
+            s.add(user); s.flush()
+            s.add(AccountLink(user_id=user.id, account_id=account.id, created_at=now))
+        out["tokens"].append(sessions.start_session(session=s, user_id=user.id, remember=True, now=now))
+print(json.dumps(out))
+'''
+    env = {**app.env, "BCRYPT_ROUNDS": str(bcrypt_rounds)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, env=env, check=True, capture_output=True,
+                            text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _cabinet_work(base: str, seeded: dict, rounds: int):
+    account, meter = seeded["account"], seeded["meter"]
+    readings_path = f"/accounts/{account}/readings"
+
+    def work(index: int, start: threading.Barrier):
+        tab = Tab(base, "/")
+        try:
+            tab.send(f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
+                     {"vars": {f"{SESSION}.session_token_rx_state_": seeded["tokens"][index],
+                               f"{SESSION}.browser_marker_rx_state_": "remembered"}})
+            tab.wait_for(SESSION, "signed_in", lambda value: value is True)
+            start.wait(timeout=300)
+            for round_number in range(rounds):
+                yield "dashboard", tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts",
+                                             lambda value: len(value) >= 1, path="/")
+                tab.timed(f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1,
+                          path=readings_path)
+                value = (seeded["last"] // 1000) + 1 + (index + round_number) % 5
+                tab.timed(f"{READINGS}.set_value", {"meter_id": meter, "value": str(value)}, READINGS, "rows",
+                          path=readings_path)
+                yield "reading", tab.timed(f"{READINGS}.submit", {"confirm_jumps": True}, READINGS, "saved_notice",
+                                           lambda value: bool(value), path=readings_path)
+        finally:
+            tab.close()
+
+    return work
+
+
+def _counter_work(base: str, rounds: int):
+    def work(_index: int, start: threading.Barrier):
+        tab = Tab(base, "/")
+        try:
+            tab.wait_for(f"{ROOT}.state", "count")
+            start.wait(timeout=300)
+            for _ in range(rounds * 2):
+                yield "counter", tab.timed(f"{ROOT}.state.increment", {}, f"{ROOT}.state", "count")
+        finally:
+            tab.close()
+
+    return work
+
+
+@contextlib.contextmanager
+def counter_app():
+    folder = Path(tempfile.mkdtemp(prefix="reflex-counter-"))
+    env = {**os.environ, "REFLEX_BUN_PATH": str(PROJECT / "tools/js/node_modules/.bin/bun"),
+           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
+    for name in ("REFLEX_REDIS_URL", "REDIS_URL", "DATABASE_URL"):
+        env.pop(name, None)
+    subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"], cwd=folder, env=env,
+                   check=True, capture_output=True)
+    app_module = next(folder.glob("*/" + folder.name.replace("-", "_") + ".py"), None) or next(
+        path for path in folder.glob("*/*.py") if path.name != "__init__.py")
+    app_module.write_text(COUNTER_APP)
+    port = free_port()
+    log = (folder / "reflex.log").open("wb")
+    process = subprocess.Popen([str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
+                               cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            time.sleep(1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return values[0] * 1000, values[0] * 1000
+    cuts = statistics.quantiles(values, n=20)
+    return statistics.median(values) * 1000, cuts[-1] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", default="1,50,200")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.residents.split(",")]
+    rows = []
+    with run_app() as app, counter_app() as counter:
+        seeded = _seed(app, max(sizes))
+        for size in sizes:
+            ours = _run_residents(size, _cabinet_work(app.url, seeded, args.rounds))
+            reference = _run_residents(size, _counter_work(counter, args.rounds))
+            rows.append((size, ours, reference))
+    print("\nEvent round-trip over WebSocket (ms): Кабинет against Reflex's counter app, same run\n")
+    print("| residents | dashboard p50 | dashboard p95 | reading p50 | reading p95 | counter p50 | counter p95 "
+          "| dashboard p95 / counter p95 |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for size, ours, reference in rows:
+        dash, reading, count = (_quantiles(ours.get("dashboard", [0])), _quantiles(ours.get("reading", [0])),
+                                _quantiles(reference.get("counter", [0])))
+        ratio = dash[1] / count[1] if count[1] else float("nan")
+        print(f"| {size} | {dash[0]:.1f} | {dash[1]:.1f} | {reading[0]:.1f} | {reading[1]:.1f} | {count[0]:.1f} | "
+              f"{count[1]:.1f} | {ratio:.1f} |")
+    print("\nTarget: dashboard p95 within 1.5× of the counter app at 50 residents.\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

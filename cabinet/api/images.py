@@ -1,0 +1,34 @@
+"""GET /api/images/<id>: pictures operators uploaded (providers' receipts), from the database."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from cabinet.db import session_scope
+from cabinet.services.admin import load_image
+
+
+def _read(image_id: int) -> tuple[bytes, str, str] | None:
+    with session_scope() as session:
+        image = load_image(session, image_id)
+        return (image.data, image.content_type, image.sha256) if image else None
+
+
+async def image(request: Request) -> Response:
+    found = await run_in_threadpool(_read, request.path_params["image_id"])
+    if found is None:
+        return JSONResponse({"error": "not_found"}, status_code=404)
+    data, content_type, digest = found
+    etag = f'"{digest[:32]}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    # An image's id never changes its bytes: browsers may keep it.
+    return Response(data, media_type=content_type, headers={
+        "ETag": etag, "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})
+
+
+def image_routes() -> list[Route]:
+    return [Route("/api/images/{image_id:int}", image, methods=["GET"])]

@@ -1,0 +1,127 @@
+"""The readings fields, one per meter; the readings page and the payment page both show them."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import form_alert
+from cabinet.components.hint import with_hint
+from cabinet.components.icons import icon_if
+from cabinet.state.readings import ReadingRow, ReadingsState
+
+
+def _meter_field(row: ReadingRow) -> rx.Component:
+    field_id = f"reading-{row.meter_id}"
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
+                rx.text(row.serial, size="1", color=rx.color("gray", 10)),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),
+            rx.cond(row.this_period_text != "",
+                    rx.text(row.this_period_text, size="2", color=rx.color("accent", 11), id=f"{field_id}-this-period")),
+            rx.cond(
+                row.open,
+                rx.vstack(
+                    rx.input(
+                        value=row.value,
+                        on_change=lambda value: ReadingsState.set_value(row.meter_id, value),
+                        id=field_id,
+                        input_mode="decimal",
+                        placeholder="00000,000",
+                        size="3",
+                        width=rx.breakpoints(initial="100%", sm="240px"),
+                        font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
+                        aria_invalid=rx.cond(row.error != "", "true", "false"),
+                    ),
+                    rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
+                    with_hint(
+                        rx.el.label(
+                            rx.hstack(
+                                rx.checkbox(
+                                    checked=row.replaced,
+                                    on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
+                                    id=f"{field_id}-replaced",
+                                ),
+                                rx.text(texts.READINGS["replaced"], size="2"),
+                                spacing="2",
+                                align="center",
+                            ),
+                            cursor="pointer",
+                        ),
+                        texts.READINGS["replaced_hint"],
+                    ),
+                    rx.cond(row.preview != "",
+                            rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")),
+                    rx.cond(row.error != "",
+                            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert")),
+                    rx.cond(row.jump != "",
+                            rx.callout(row.jump, icon="triangle-alert", color_scheme="amber", size="1",
+                                       id=f"{field_id}-jump", width="100%")),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        padding_y="14px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+    )
+
+
+def readings_fields() -> rx.Component:
+    """The window notice and one field per meter; the caller adds the buttons."""
+    return rx.vstack(
+        rx.callout.root(
+            rx.callout.icon(icon_if(ReadingsState.window_mode == "open", "calendar-check", "calendar-x")),
+            rx.callout.text(ReadingsState.window_text),
+            color=rx.match(ReadingsState.window_mode, ("open", "grass"), ("warn", "amber"), "gray"),
+            id="readings-window",
+            data_state=ReadingsState.window_mode,
+            width="100%",
+        ),
+        rx.foreach(ReadingsState.rows, _meter_field),
+        spacing="0",
+        width="100%",
+    )
+
+
+def readings_form() -> rx.Component:
+    """The fields with their own «Передать показания» and the jump confirmation."""
+    return rx.vstack(
+        readings_fields(),
+        form_alert(ReadingsState.form_error, id="readings-form-error"),
+        form_alert(ReadingsState.saved_notice, id="readings-saved", color="grass", icon="circle-check"),
+        rx.cond(
+            ReadingsState.jump_pending,
+            rx.card(
+                rx.vstack(
+                    rx.text(texts.READINGS["jump_question"], size="2", weight="medium"),
+                    rx.button(texts.READINGS["jump_confirm"], color_scheme="amber", size="3",
+                              on_click=ReadingsState.submit(True), loading=ReadingsState.busy,
+                              id="readings-confirm-jump"),
+                    spacing="2",
+                ),
+                width="100%",
+            ),
+            rx.button(
+                rx.icon("send", size=16),
+                texts.READINGS["submit"],
+                size="3",
+                on_click=ReadingsState.submit(False),
+                loading=ReadingsState.busy,
+                disabled=~ReadingsState.can_submit,
+                id="readings-submit",
+                width=rx.breakpoints(initial="100%", sm="auto"),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )

@@ -1,0 +1,564 @@
+"""What operators do on the admin page; every function first checks that the actor is an admin.
+
+A resident's or an anonymous id gets the same «not found» as a missing page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+
+from sqlmodel import Session, col, func, or_, select
+
+from cabinet.config import get_settings
+from cabinet.models import (
+    AccountChecksum,
+    AccountLink,
+    AuditEvent,
+    EmailStatus,
+    LoginSession,
+    MeterReading,
+    OutgoingEmail,
+    OwnershipCheck,
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Provider,
+    ProviderAccount,
+    ReadingWindowPolicy,
+    UploadedImage,
+    User,
+    UserRole,
+)
+from cabinet.services import sessions
+from cabinet.services.accounts import luhn_is_valid, normalize_account_number
+from cabinet.services.audit import record_event
+from cabinet.services.auth import find_user_by_email, resend_confirmation
+from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
+from cabinet.services.errors import DomainError
+from cabinet.services.identity import parse_email
+from cabinet.services.money import parse_rubles
+from cabinet.services.passwords import check_new_password, hash_password
+from cabinet.services.readings import UNIT
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+_IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def require_admin(session: Session, actor_id: int | None) -> User:
+    user = session.get(User, actor_id) if actor_id else None
+    if user is None or user.role != UserRole.admin or user.is_blocked:
+        raise DomainError("not_found")
+    return user
+
+
+# --- overview -------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Overview:
+    residents: int
+    linked_accounts: int
+    payments_today: int
+    paid_today_kopecks: int
+    payments_month: int
+    paid_month_kopecks: int
+    readings_this_month: int
+    outbox_queued: int
+    outbox_failed: int
+
+
+def overview(session: Session, *, actor_id: int, now: dt.datetime) -> Overview:
+    require_admin(session, actor_id)
+    today = local_date(now)
+    day_start, month_begin = start_of_local_day(today), start_of_local_day(month_start(today))
+
+    def count(model, *where) -> int:
+        return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+    def paid(since: dt.datetime) -> tuple[int, int]:
+        row = session.exec(
+            select(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0))
+            .where(Payment.status == PaymentStatus.succeeded, col(Payment.paid_at) >= since)
+        ).one()
+        return int(row[0]), int(row[1])
+
+    today_count, today_sum = paid(day_start)
+    month_count, month_sum = paid(month_begin)
+    return Overview(
+        residents=count(User, User.role == UserRole.resident),
+        linked_accounts=count(AccountLink),
+        payments_today=today_count,
+        paid_today_kopecks=today_sum,
+        payments_month=month_count,
+        paid_month_kopecks=month_sum,
+        readings_this_month=count(MeterReading, MeterReading.submitted_at >= month_begin),
+        outbox_queued=count(OutgoingEmail, OutgoingEmail.status == EmailStatus.queued),
+        outbox_failed=count(OutgoingEmail, OutgoingEmail.status == EmailStatus.failed),
+    )
+
+
+# --- providers -------------------------------------------------------------------------------------------
+
+
+def inn_is_valid(inn: str) -> bool:
+    """The check digits of a Russian taxpayer number (10 digits for companies, 12 for people)."""
+    if not inn.isdigit() or len(inn) not in (10, 12):
+        return False
+    digits = [int(char) for char in inn]
+
+    def check(weights: tuple[int, ...]) -> int:
+        return sum(weight * digit for weight, digit in zip(weights, digits)) % 11 % 10
+
+    if len(inn) == 10:
+        return check(_INN10) == digits[9]
+    return check(_INN11) == digits[10] and check(_INN12) == digits[11]
+
+
+@dataclasses.dataclass
+class ProviderForm:
+    """What the provider form holds, as typed; `validate_provider` turns it into values."""
+
+    name: str = ""
+    inn: str = ""
+    service_description: str = ""
+    account_pattern: str = r"\d{10}"
+    account_format_description: str = ""
+    account_example: str = ""
+    account_checksum: str = "none"
+    hint_text: str = ""
+    receipt_image: str = ""
+    ownership_check: str = "none"
+    reading_window_start_day: str = "15"
+    reading_window_end_day: str = "25"
+    reading_window_policy: str = "block"
+    allow_zero_consumption: bool = True
+    allow_rollover: bool = True
+    consumption_cap: str = ""
+    support_email: str = ""
+    support_phone: str = ""
+    unavailable_message: str = ""
+
+
+class ProviderInvalid(DomainError):
+    """The form has mistakes; `errors` maps field name → DomainError."""
+
+    def __init__(self, errors: dict[str, DomainError]) -> None:
+        super().__init__("form_has_errors")
+        self.errors = errors
+
+
+def provider_form(provider: Provider) -> ProviderForm:
+    cap = provider.consumption_cap_thousandths
+    return ProviderForm(
+        name=provider.name, inn=provider.inn, service_description=provider.service_description,
+        account_pattern=provider.account_pattern, account_format_description=provider.account_format_description,
+        account_example=provider.account_example, account_checksum=provider.account_checksum.value,
+        hint_text=provider.hint_text, receipt_image=provider.receipt_image,
+        ownership_check=provider.ownership_check.value,
+        reading_window_start_day=str(provider.reading_window_start_day),
+        reading_window_end_day=str(provider.reading_window_end_day),
+        reading_window_policy=provider.reading_window_policy.value,
+        allow_zero_consumption=provider.allow_zero_consumption, allow_rollover=provider.allow_rollover,
+        consumption_cap="" if cap is None else f"{cap / UNIT:g}".replace(".", ","),
+        support_email=provider.support_email, support_phone=provider.support_phone,
+        unavailable_message=provider.unavailable_message,
+    )
+
+
+def check_pattern(pattern: str, example: str, checksum: str) -> None:
+    """The pattern compiles and the example fits it (and its check digit): what the form tests live."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        raise DomainError("provider_pattern_invalid") from None
+    normalized = normalize_account_number(example)
+    if not compiled.fullmatch(normalized):
+        raise DomainError("provider_example_mismatch")
+    if checksum == AccountChecksum.luhn.value and not luhn_is_valid(normalized):
+        raise DomainError("provider_example_checksum")
+
+
+def validate_provider(form: ProviderForm) -> dict:
+    """The provider's column values, or ProviderInvalid naming every bad field."""
+    errors: dict[str, DomainError] = {}
+    values: dict = {}
+
+    def text(field: str, limit: int, *, required: bool = False) -> str:
+        value = " ".join(str(getattr(form, field)).split()) if field != "hint_text" else str(form.hint_text).strip()
+        if required and not value:
+            errors[field] = DomainError("field_required")
+        elif len(value) > limit:
+            errors[field] = DomainError("field_too_long", max=limit)
+        return value
+
+    values["name"] = text("name", 200, required=True)
+    values["service_description"] = text("service_description", 200)
+    values["account_format_description"] = text("account_format_description", 200, required=True)
+    values["hint_text"] = text("hint_text", 1000)
+    values["unavailable_message"] = text("unavailable_message", 500)
+    values["support_phone"] = text("support_phone", 40)
+    values["receipt_image"] = form.receipt_image.strip()[:200]
+    inn = re.sub(r"\s", "", form.inn)
+    if not inn_is_valid(inn):
+        errors["inn"] = DomainError("provider_inn_invalid")
+    values["inn"] = inn
+    pattern = form.account_pattern.strip()
+    example = normalize_account_number(form.account_example)
+    values["account_pattern"], values["account_example"] = pattern, example
+    if not pattern:
+        errors["account_pattern"] = DomainError("field_required")
+    elif len(pattern) > 200:
+        errors["account_pattern"] = DomainError("field_too_long", max=200)
+    else:
+        try:
+            check_pattern(pattern, example, form.account_checksum)
+        except DomainError as error:
+            errors["account_pattern" if error.code == "provider_pattern_invalid" else "account_example"] = error
+    for field, enum in (("account_checksum", AccountChecksum), ("ownership_check", OwnershipCheck),
+                        ("reading_window_policy", ReadingWindowPolicy)):
+        try:
+            values[field] = enum(getattr(form, field))
+        except ValueError:
+            errors[field] = DomainError("field_choice")
+    for field in ("reading_window_start_day", "reading_window_end_day"):
+        raw = str(getattr(form, field)).strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 31:
+            errors[field] = DomainError("provider_day_invalid")
+        else:
+            values[field] = int(raw)
+    values["allow_zero_consumption"] = bool(form.allow_zero_consumption)
+    values["allow_rollover"] = bool(form.allow_rollover)
+    cap = form.consumption_cap.strip()
+    if not cap:
+        values["consumption_cap_thousandths"] = None
+    else:
+        try:
+            # The same grammar as money, in units instead of roubles: «150» or «150,5».
+            kopecks_like = parse_rubles(cap)
+            values["consumption_cap_thousandths"] = kopecks_like * 10
+            if kopecks_like <= 0:
+                raise DomainError("provider_cap_invalid")
+        except DomainError:
+            errors["consumption_cap"] = DomainError("provider_cap_invalid")
+    support = form.support_email.strip()
+    if support:
+        try:
+            values["support_email"] = parse_email(support).display
+        except DomainError as error:
+            errors["support_email"] = error
+    else:
+        values["support_email"] = ""
+    if errors:
+        raise ProviderInvalid(errors)
+    return values
+
+
+def save_provider(session: Session, *, actor_id: int, provider_id: int | None, form: ProviderForm,
+                  now: dt.datetime) -> Provider:
+    """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
+    require_admin(session, actor_id)
+    values = validate_provider(form)
+    if provider_id is None:
+        provider = Provider(**values, created_at=now, updated_at=now)
+        before: dict = {}
+    else:
+        provider = session.get(Provider, provider_id)
+        if provider is None:
+            raise DomainError("not_found")
+        before = {key: _plain(getattr(provider, key)) for key in values}
+        for key, value in values.items():
+            setattr(provider, key, value)
+        provider.updated_at = now
+    session.add(provider)
+    session.flush()
+    after = {key: _plain(value) for key, value in values.items()}
+    changed = {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+    record_event(session=session, action="provider_created" if provider_id is None else "provider_updated",
+                 now=now, actor_user_id=actor_id, target_type="provider", target_id=provider.id,
+                 details={"changed": changed})
+    return provider
+
+
+def _plain(value: object) -> object:
+    return value.value if hasattr(value, "value") else value
+
+
+def set_provider_active(session: Session, *, actor_id: int, provider_id: int, active: bool, now: dt.datetime) -> Provider:
+    """Deactivated: no new links; existing links, payments and readings stay."""
+    require_admin(session, actor_id)
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise DomainError("not_found")
+    provider.is_active = active
+    provider.updated_at = now
+    session.add(provider)
+    record_event(session=session, action="provider_activated" if active else "provider_deactivated", now=now,
+                 actor_user_id=actor_id, target_type="provider", target_id=provider_id)
+    return provider
+
+
+def list_providers(session: Session, *, actor_id: int) -> list[tuple[Provider, int]]:
+    """Every provider with how many registry accounts it has."""
+    require_admin(session, actor_id)
+    counts = dict(session.exec(
+        select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))
+    ).all())
+    return [(provider, int(counts.get(provider.id, 0)))
+            for provider in session.exec(select(Provider).order_by(col(Provider.name)))]
+
+
+def get_provider_for_admin(session: Session, *, actor_id: int, provider_id: int) -> Provider:
+    require_admin(session, actor_id)
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise DomainError("not_found")
+    return provider
+
+
+def store_image(session: Session, *, actor_id: int, data: bytes, now: dt.datetime) -> str:
+    """Keeps an uploaded PNG or JPEG (checked by its bytes, not its name); returns its URL."""
+    require_admin(session, actor_id)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise DomainError("image_too_large", max_mb=MAX_IMAGE_BYTES // (1024 * 1024))
+    content_type = next((kind for signature, kind in _IMAGE_SIGNATURES.items() if data.startswith(signature)), None)
+    if content_type is None:
+        raise DomainError("image_type")
+    digest = hashlib.sha256(data).hexdigest()
+    image = session.exec(select(UploadedImage).where(UploadedImage.sha256 == digest)).first()
+    if image is None:
+        image = UploadedImage(content_type=content_type, sha256=digest, size_bytes=len(data), data=data,
+                              uploaded_by=actor_id, created_at=now)
+        session.add(image)
+        session.flush()
+    return f"/api/images/{image.id}"
+
+
+def load_image(session: Session, image_id: int) -> UploadedImage | None:
+    """Public: receipt pictures are shown to anyone choosing a provider."""
+    return session.get(UploadedImage, image_id)
+
+
+# --- residents ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidentDetail:
+    user: User
+    links: list[tuple[AccountLink, ProviderAccount, Provider]]
+    payments: list[Payment]
+    sign_ins: list[AuditEvent]
+    sessions_active: int
+
+
+def search_residents(session: Session, *, actor_id: int, query: str, limit: int = 50) -> list[User]:
+    """By e-mail, name or a linked account's number."""
+    require_admin(session, actor_id)
+    text = query.strip()
+    statement = select(User).order_by(col(User.created_at).desc()).limit(limit)
+    if text:
+        pattern = f"%{text.lower()}%"
+        number = normalize_account_number(text)
+        by_account = (
+            select(AccountLink.user_id)
+            .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
+            .where(col(ProviderAccount.number).contains(number) if number else False)
+        )
+        statement = statement.where(or_(
+            col(User.email_canonical).like(pattern),
+            func.lower(User.full_name).like(pattern),
+            col(User.id).in_(by_account),
+        ))
+    return list(session.exec(statement))
+
+
+def resident_detail(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> ResidentDetail:
+    require_admin(session, actor_id)
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("not_found")
+    from cabinet.services.accounts import links_of
+
+    payments = list(session.exec(
+        select(Payment).where(Payment.user_id == user_id).order_by(col(Payment.created_at).desc()).limit(50)))
+    sign_ins = list(session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.actor_user_id == user_id, col(AuditEvent.action).in_(("sign_in", "sign_in_failed")))
+        .order_by(col(AuditEvent.created_at).desc())
+        .limit(30)
+    ))
+    active = session.exec(
+        select(func.count()).select_from(LoginSession)
+        .where(LoginSession.user_id == user_id, col(LoginSession.revoked_at).is_(None), LoginSession.expires_at > now)
+    ).one()
+    return ResidentDetail(user, links_of(session=session, user_id=user_id), payments, sign_ins, int(active))
+
+
+def set_blocked(session: Session, *, actor_id: int, user_id: int, blocked: bool, now: dt.datetime) -> User:
+    """Blocking also ends every session of the resident at once."""
+    admin = require_admin(session, actor_id)
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("not_found")
+    if user.id == admin.id:
+        raise DomainError("admin_cannot_block_self")
+    user.is_blocked = blocked
+    user.updated_at = now
+    session.add(user)
+    ended = sessions.end_sessions_of(session=session, user_id=user_id, now=now) if blocked else 0
+    record_event(session=session, action="user_blocked" if blocked else "user_unblocked", now=now,
+                 actor_user_id=actor_id, target_type="user", target_id=user_id, details={"sessions_ended": ended})
+    return user
+
+
+def resend_confirmation_for(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> None:
+    require_admin(session, actor_id)
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("not_found")
+    if user.confirmed_at is not None:
+        raise DomainError("admin_already_confirmed")
+    resend_confirmation(session=session, email=user.email, now=now)
+    record_event(session=session, action="confirmation_resent", now=now, actor_user_id=actor_id,
+                 target_type="user", target_id=user_id)
+
+
+# --- payments -------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PaymentFilter:
+    provider_id: int | None = None
+    status: PaymentStatus | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def period_bounds(period: str, today: dt.date) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """«today», «month», «prev_month», «year» or «all» as UTC bounds."""
+    if period == "today":
+        return start_of_local_day(today), None
+    if period == "month":
+        return start_of_local_day(month_start(today)), None
+    if period == "prev_month":
+        this_month = month_start(today)
+        return start_of_local_day(add_months(this_month, -1)), start_of_local_day(this_month)
+    if period == "year":
+        return start_of_local_day(add_months(month_start(today), -11)), None
+    return None, None
+
+
+def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, limit: int = 500
+                  ) -> tuple[list[tuple[Payment, ProviderAccount, Provider, User]], int, int]:
+    """Payments with their account, provider and payer; plus the count and sum of succeeded ones."""
+    require_admin(session, actor_id)
+    statement = (
+        select(Payment, ProviderAccount, Provider, User)
+        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
+        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
+        .join(User, col(User.id) == Payment.user_id)
+    )
+    if filters.provider_id:
+        statement = statement.where(Provider.id == filters.provider_id)
+    if filters.status:
+        statement = statement.where(Payment.status == filters.status)
+    if filters.since:
+        statement = statement.where(Payment.created_at >= filters.since)
+    if filters.until:
+        statement = statement.where(Payment.created_at < filters.until)
+    rows = list(session.exec(statement.order_by(col(Payment.created_at).desc()).limit(limit)))
+    total_statement = statement.with_only_columns(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0)) \
+        .where(Payment.status == PaymentStatus.succeeded).order_by(None)
+    count, total = session.exec(total_statement).one()
+    return rows, int(count), int(total)
+
+
+def payment_detail(session: Session, *, actor_id: int, payment_id: int
+                   ) -> tuple[Payment, ProviderAccount, Provider, User, list[PaymentNotification]]:
+    require_admin(session, actor_id)
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise DomainError("not_found")
+    account = session.get(ProviderAccount, payment.account_id)
+    provider = session.get(Provider, account.provider_id) if account else None
+    user = session.get(User, payment.user_id)
+    assert account is not None and provider is not None and user is not None
+    notifications = list(session.exec(
+        select(PaymentNotification)
+        .where(PaymentNotification.gateway_payment_id == (payment.gateway_payment_id or "-"))
+        .order_by(col(PaymentNotification.received_at).desc())
+    )) if payment.gateway_payment_id else []
+    return payment, account, provider, user, notifications
+
+
+# --- audit -----------------------------------------------------------------------------------------------------
+
+
+def audit_events(session: Session, *, actor_id: int, action: str = "", limit: int = 200
+                 ) -> list[tuple[AuditEvent, User | None]]:
+    require_admin(session, actor_id)
+    statement = (
+        select(AuditEvent, User)
+        .join(User, col(User.id) == AuditEvent.actor_user_id, isouter=True)
+        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    return list(session.exec(statement))
+
+
+def audit_actions(session: Session, *, actor_id: int) -> list[str]:
+    require_admin(session, actor_id)
+    return sorted(session.exec(select(AuditEvent.action).distinct()).all())
+
+
+def details_text(event: AuditEvent) -> str:
+    try:
+        details = json.loads(event.details or "{}")
+    except ValueError:
+        return event.details
+    parts = []
+    for key, value in details.items():
+        if key == "changed" and isinstance(value, dict):
+            # {"name": [before, after]} → «name: А → Б»; a new object shows only what it got.
+            parts.extend(f"{field}: {_shown(old)} → {_shown(new)}" if old is not None else f"{field}: {_shown(new)}"
+                         for field, (old, new) in value.items())
+        else:
+            parts.append(f"{key}: {_shown(value)}")
+    return "; ".join(parts)
+
+
+def _shown(value: object) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+# --- the first admin ----------------------------------------------------------------------------------------
+
+
+def create_admin(session: Session, *, email: str, password: str, now: dt.datetime) -> User:
+    """`python -m cabinet create-admin`: a new confirmed admin, or an existing user promoted."""
+    address = parse_email(email)
+    settings = get_settings()
+    check_new_password(password, password, min_length=settings.password_min_length,
+                       max_length=settings.password_max_length)
+    user = find_user_by_email(session=session, email_canonical=address.canonical)
+    if user is None:
+        user = User(email=address.display, email_canonical=address.canonical, password_hash=hash_password(password),
+                    role=UserRole.admin, confirmed_at=now, created_at=now, updated_at=now)
+    else:
+        user.role = UserRole.admin
+        user.password_hash = hash_password(password)
+        user.confirmed_at = user.confirmed_at or now
+        user.is_blocked = False
+        user.updated_at = now
+    session.add(user)
+    session.flush()
+    record_event(session=session, action="admin_created", now=now, target_type="user", target_id=user.id)
+    return user

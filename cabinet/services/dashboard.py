@@ -1,0 +1,155 @@
+"""What a resident sees on the dashboard: per linked account, what is owed now, meters, the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
+from cabinet.services.accounts import links_of, require_linked_account
+from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
+from cabinet.services.readings import MeterSummary, WindowState, meters_of, summarize_meter, window_state
+
+# Meters whose verification ends this soon are flagged so the resident books it in time.
+VERIFICATION_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The registry's figures brought up to date with the payments made since."""
+
+    to_pay_kopecks: int
+    penalty_kopecks: int
+    registry_debt_kopecks: int
+    paid_since_kopecks: int
+    as_of: dt.date
+
+    @property
+    def overpaid_kopecks(self) -> int:
+        return max(0, -self.to_pay_kopecks)
+
+
+def paid_since_registry(session: Session, account: ProviderAccount) -> int:
+    """Money booked after the registry's as-of day: the registry does not know of it yet."""
+    since = start_of_local_day(account.balance_as_of + dt.timedelta(days=1))
+    total = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
+            LedgerEntry.account_id == account.id, LedgerEntry.booked_at >= since
+        )
+    ).one()
+    return int(total)
+
+
+def balance_of(session: Session, account: ProviderAccount) -> Balance:
+    paid = paid_since_registry(session, account)
+    to_pay = account.debt_kopecks - paid
+    return Balance(
+        to_pay_kopecks=to_pay,
+        # Payments settle the penalty last, as providers book them.
+        penalty_kopecks=max(0, min(account.penalty_kopecks, to_pay)),
+        registry_debt_kopecks=account.debt_kopecks,
+        paid_since_kopecks=paid,
+        as_of=account.balance_as_of,
+    )
+
+
+@dataclass(frozen=True)
+class LastPayment:
+    amount_kopecks: int
+    paid_at: dt.datetime
+
+
+def last_payment(session: Session, account_id: int) -> LastPayment | None:
+    payment = session.exec(
+        select(Payment)
+        .where(Payment.account_id == account_id, Payment.status == PaymentStatus.succeeded)
+        .order_by(col(Payment.paid_at).desc(), col(Payment.id).desc())
+    ).first()
+    if payment is None:
+        return None
+    return LastPayment(payment.amount_kopecks, payment.paid_at or payment.updated_at)
+
+
+def monthly_payments(session: Session, account_id: int, today: dt.date, months: int = 12) -> list[tuple[dt.date, int]]:
+    """(month, sum paid) for the last `months` months, oldest first, zero months included."""
+    first = add_months(month_start(today), -(months - 1))
+    entries = session.exec(
+        select(LedgerEntry.booked_at, LedgerEntry.amount_kopecks).where(
+            LedgerEntry.account_id == account_id, LedgerEntry.booked_at >= start_of_local_day(first)
+        )
+    ).all()
+    sums = {add_months(first, offset): 0 for offset in range(months)}
+    for booked_at, amount in entries:
+        sums[month_start(local_date(booked_at))] += amount
+    return sorted(sums.items())
+
+
+def verification_state(verified_until: dt.date | None, today: dt.date) -> str:
+    """«expired», «soon» (within 60 days) or «ok»; «unknown» when the registry does not say."""
+    if verified_until is None:
+        return "unknown"
+    if verified_until < today:
+        return "expired"
+    if (verified_until - today).days <= VERIFICATION_WARNING_DAYS:
+        return "soon"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class AccountCard:
+    account_id: int
+    provider_id: int
+    provider_name: str
+    number: str
+    nickname: str
+    address: str
+    balance: Balance
+    last_payment: LastPayment | None
+    meters: list[MeterSummary]
+    window: WindowState
+    # Outside the window readings are refused (True) or taken with a warning (False).
+    window_blocks: bool
+    unavailable_message: str
+    support_email: str
+
+
+def account_card(session: Session, *, account: ProviderAccount, provider: Provider, nickname: str,
+                 today: dt.date) -> AccountCard:
+    assert account.id is not None and provider.id is not None
+    window = window_state(provider, today)
+    return AccountCard(
+        account_id=account.id,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        number=account.number,
+        nickname=nickname,
+        address=account.address,
+        balance=balance_of(session, account),
+        last_payment=last_payment(session, account.id),
+        meters=[summarize_meter(session, meter, window.window) for meter in meters_of(session, account)],
+        window=window,
+        window_blocks=provider.reading_window_policy == ReadingWindowPolicy.block,
+        unavailable_message=provider.unavailable_message,
+        support_email=provider.support_email,
+    )
+
+
+def dashboard_cards(session: Session, *, user_id: int, today: dt.date) -> list[AccountCard]:
+    return [
+        account_card(session, account=account, provider=provider, nickname=link.nickname, today=today)
+        for link, account, provider in links_of(session=session, user_id=user_id)
+    ]
+
+
+def card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> AccountCard:
+    """One account's card, for its readings and payment pages; «not found» unless linked."""
+    account = require_linked_account(session=session, user_id=user_id, account_id=account_id)
+    provider = session.get(Provider, account.provider_id)
+    assert provider is not None
+    nickname = next(
+        (link.nickname for link, linked, _provider in links_of(session=session, user_id=user_id) if linked.id == account_id),
+        "",
+    )
+    return account_card(session, account=account, provider=provider, nickname=nickname, today=today)

@@ -1,0 +1,140 @@
+"""CSV files for providers' billing and for accountants: `;`, UTF-8 with BOM, safe to open in Excel."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from cabinet.models import (
+    Meter,
+    MeterReading,
+    Payment,
+    PaymentStatus,
+    Provider,
+    ProviderAccount,
+    ReadingStatus,
+    User,
+)
+from cabinet.services.audit import record_event
+from cabinet.services.calendar import RESIDENT_ZONE
+
+# A cell starting with one of these is a formula to Excel: «=HYPERLINK(...)» from a resident's
+# name would run on the operator's computer.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# SQLite refuses statements with more than 32 766 parameters (999 before 3.32).
+_IDS_PER_STATEMENT = 900
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure we formatted ourselves: written as is, never escaped, so Excel reads it as a number."""
+
+    text: str
+
+
+def safe_cell(value: object) -> str:
+    """Our figures as they are; anything else is text, defused if Excel would take it for a formula."""
+    if isinstance(value, Number):
+        return value.text
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def rubles(kopecks: int) -> Number:
+    sign = "-" if kopecks < 0 else ""
+    whole, rest = divmod(abs(kopecks), 100)
+    return Number(f"{sign}{whole},{rest:02d}")
+
+
+def reading_value(thousandths: int, fraction_digits: int) -> Number:
+    whole, rest = divmod(thousandths, 1000)
+    return Number(str(whole) if fraction_digits == 0 else f"{whole},{str(rest).zfill(3)[:fraction_digits]}")
+
+
+def local_time(moment: dt.datetime | None) -> Number:
+    return Number(moment.astimezone(RESIDENT_ZONE).strftime("%d.%m.%Y %H:%M") if moment else "")
+
+
+def export_readings(session: Session, *, provider_id: int, period: dt.date, mark_sent: bool = True,
+                    now: dt.datetime, actor_user_id: int | None = None) -> bytes:
+    """All readings of a billing month for the provider's billing system; with `mark_sent` they
+    become «передано поставщику» and residents can no longer change them."""
+    query = (
+        select(MeterReading.id, ProviderAccount.number, ProviderAccount.address, Meter.serial, Meter.kind,
+               MeterReading.value_thousandths, Meter.digits_fraction, MeterReading.submitted_at, MeterReading.source)
+        .join(Meter, col(Meter.id) == MeterReading.meter_id)
+        .join(ProviderAccount, col(ProviderAccount.id) == Meter.account_id)
+        .where(ProviderAccount.provider_id == provider_id, MeterReading.period == period)
+        .order_by(col(ProviderAccount.number), col(Meter.kind), col(Meter.serial))
+    )
+    if mark_sent and session.get_bind().dialect.name == "postgresql":
+        # A resident editing a reading while it is exported waits, then finds it taken: otherwise the
+        # provider would get the old value while the cabinet shows the new one as sent.
+        query = query.with_for_update(of=MeterReading)
+    rows = session.exec(query).all()
+    data = csv_bytes(
+        ["account", "address", "meter_serial", "meter_kind", "value", "submitted_at", "source"],
+        ([number, address, serial, kind.value, reading_value(value, fraction), local_time(submitted_at), source.value]
+         for _id, number, address, serial, kind, value, fraction, submitted_at, source in rows),
+    )
+    if mark_sent:
+        # By id, not by period: a reading sent after the SELECT is not in this file and must stay editable.
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            session.execute(
+                sa.update(MeterReading)
+                .where(col(MeterReading.id).in_(ids[start:start + _IDS_PER_STATEMENT]),
+                       MeterReading.status == ReadingStatus.accepted)
+                .values(status=ReadingStatus.sent_to_provider, updated_at=now)
+            )
+    record_event(session=session, action="readings_exported", now=now, actor_user_id=actor_user_id,
+                 target_type="provider", target_id=provider_id,
+                 details={"period": period.isoformat(), "readings": len(rows), "marked_sent": mark_sent})
+    return data
+
+
+def export_payments(session: Session, *, provider_id: int | None = None, status: PaymentStatus | None = None,
+                    since: dt.datetime | None = None, until: dt.datetime | None = None,
+                    actor_user_id: int | None = None, now: dt.datetime | None = None) -> bytes:
+    """Payments created in [since, until), oldest first, for accountants; every filter is optional."""
+    query = (
+        select(Payment.id, Payment.created_at, Payment.paid_at, Provider.name, ProviderAccount.number,
+               Payment.amount_kopecks, Payment.status, Payment.gateway_payment_id, User.email)
+        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
+        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
+        .join(User, col(User.id) == Payment.user_id)
+        .order_by(col(Payment.created_at), col(Payment.id))
+    )
+    if provider_id is not None:
+        query = query.where(Provider.id == provider_id)
+    if status is not None:
+        query = query.where(Payment.status == status)
+    if since is not None:
+        query = query.where(Payment.created_at >= since)
+    if until is not None:
+        query = query.where(Payment.created_at < until)
+    if actor_user_id is not None and now is not None:
+        record_event(session=session, action="payments_exported", now=now, actor_user_id=actor_user_id,
+                     details={"provider": provider_id, "status": status.value if status else None})
+    return csv_bytes(
+        ["id", "created_at", "paid_at", "provider", "account", "amount", "status", "gateway_payment_id", "email"],
+        ([Number(str(payment_id)), local_time(created_at), local_time(paid_at), provider, number, rubles(amount),
+          payment_status.value, gateway_id or "", email]
+         for payment_id, created_at, paid_at, provider, number, amount, payment_status, gateway_id, email
+         in session.exec(query)),
+    )

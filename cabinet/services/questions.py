@@ -1,0 +1,97 @@
+"""«Задать вопрос»: a resident's question goes to the provider's support (or ours) through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from cabinet import texts
+from cabinet.config import get_settings
+from cabinet.models import AuditEvent, Provider, ProviderAccount, User
+from cabinet.services.accounts import links_of, require_linked_account
+from cabinet.services.audit import record_event
+from cabinet.services.errors import DomainError
+from cabinet.services.identity import parse_email
+from cabinet.services.letters import render_letter
+from cabinet.services.mail import queue_email
+
+TOPICS = ("payment", "readings", "account", "cabinet", "other")
+MESSAGE_MIN, MESSAGE_MAX = 10, 2000
+# Enough for a real conversation, too few to use the form to flood a provider's mailbox.
+QUESTIONS_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class QuestionTarget:
+    account_id: int
+    label: str
+
+
+def question_targets(session: Session, *, user_id: int) -> list[QuestionTarget]:
+    """The resident's accounts a question may be about."""
+    return [
+        QuestionTarget(account.id or 0, f"{link.nickname or provider.name} · {account.number}")
+        for link, account, provider in links_of(session=session, user_id=user_id)
+    ]
+
+
+def _recent_questions(session: Session, *, now: dt.datetime, sender: str = "", client_address: str = "") -> int:
+    query = select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "support_question", col(AuditEvent.created_at) > now - dt.timedelta(hours=1))
+    if sender:
+        query = query.where(AuditEvent.target_id == sender)
+    else:
+        query = query.where(AuditEvent.client_address == client_address, col(AuditEvent.actor_user_id).is_(None))
+    return int(session.exec(query).one())
+
+
+def ask_question(session: Session, *, user_id: int | None, contact_email: str, topic: str, message: str,
+                 account_id: int | None, now: dt.datetime, client_address: str = "") -> str:
+    """Queues the question and a copy for the resident; returns where it went.
+
+    A signed-in resident writes from their own address; a visitor gives one. An account must be
+    one of the resident's (anyone else's is «not found»); its provider's support gets the letter.
+    """
+    if topic not in TOPICS:
+        raise DomainError("question_topic")
+    text = message.strip()
+    if len(text) < MESSAGE_MIN:
+        raise DomainError("question_short", min=MESSAGE_MIN)
+    if len(text) > MESSAGE_MAX:
+        raise DomainError("question_long", max=MESSAGE_MAX)
+    user = session.get(User, user_id) if user_id else None
+    sender = user.email if user else parse_email(contact_email).display
+    if _recent_questions(session, sender=sender.lower(), now=now) >= QUESTIONS_PER_HOUR:
+        raise DomainError("question_too_many")
+    # A visitor could name a new address each time: their network address is limited too.
+    if user is None and client_address and _recent_questions(
+            session, client_address=client_address[:64], now=now) >= QUESTIONS_PER_HOUR:
+        raise DomainError("question_too_many")
+
+    settings = get_settings()
+    recipient, about = settings.support_email, texts.QUESTIONS["no_account"]
+    if account_id:
+        if user is None or user.id is None:
+            raise DomainError("not_found")
+        account = require_linked_account(session=session, user_id=user.id, account_id=account_id)
+        provider = session.get(Provider, account.provider_id)
+        assert provider is not None
+        recipient = provider.support_email or recipient
+        about = texts.QUESTIONS["about_account"].format(provider=provider.name, number=account.number,
+                                                        address=account.address)
+    topic_label = texts.QUESTIONS["topics"][topic]
+    who = ", ".join(part for part in (user.full_name if user else "", sender, user.phone if user else "") if part)
+    letter = render_letter("support_question", support=settings.support_email, topic=topic_label, sender=who,
+                           about=about, message=text)
+    queue_email(session=session, to_address=recipient, subject=letter.subject, text_body=letter.text_body,
+                html_body=letter.html_body, now=now)
+    copy = render_letter("support_question_copy", support=settings.support_email, topic=topic_label,
+                         recipient=recipient, message=text)
+    queue_email(session=session, to_address=sender, subject=copy.subject, text_body=copy.text_body,
+                html_body=copy.html_body, now=now)
+    record_event(session=session, action="support_question", now=now, actor_user_id=user.id if user else None,
+                 client_address=client_address, target_type="sender", target_id=sender.lower(),
+                 details={"topic": topic, "account": account_id, "to": recipient})
+    return recipient

@@ -1,0 +1,44 @@
+"""State of the dashboard («/» for a signed-in resident): a card per linked account."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from cabinet.db import session_scope
+from cabinet.models import utc_now
+from cabinet.services.calendar import local_date
+from cabinet.services.dashboard import dashboard_cards, monthly_payments
+from cabinet.state.display import AccountView, account_view
+from cabinet.state.session import SessionState
+
+
+class DashboardState(rx.State):
+    accounts: list[AccountView] = []
+    loaded: bool = False
+
+    @rx.var
+    def has_accounts(self) -> bool:
+        return len(self.accounts) > 0
+
+    @rx.event(background=True)
+    async def load(self):
+        async with self:
+            session_state = await self.get_state(SessionState)
+            user_id = session_state._user_id_now()
+        if not user_id:
+            return
+        views = await asyncio.to_thread(_account_views, user_id)
+        async with self:
+            self.accounts = views
+            self.loaded = True
+
+
+def _account_views(user_id: int) -> list[AccountView]:
+    today = local_date(utc_now())
+    with session_scope() as session:
+        return [
+            account_view(card, today, payments=monthly_payments(session, card.account_id, today))
+            for card in dashboard_cards(session, user_id=user_id, today=today)
+        ]

@@ -1,0 +1,125 @@
+"""State of the «Задать вопрос» dialog shown on every page."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.db import session_scope
+from cabinet.models import utc_now
+from cabinet.services import questions
+from cabinet.services.errors import DomainError
+from cabinet.state.display import Choice
+from cabinet.state.session import SessionState
+
+NO_ACCOUNT = "none"
+
+
+def _field_for(code: str) -> str:
+    if code.startswith("question_topic"):
+        return "topic"
+    if code.startswith("email"):
+        return "email"
+    if code == "not_found":
+        return "account"
+    return "message"
+
+
+class QuestionState(rx.State):
+    is_open: bool = False
+    signed_in: bool = False
+    accounts: list[Choice] = []
+    topic: str = "payment"
+    account: str = NO_ACCOUNT
+    email: str = ""
+    message: str = ""
+    errors: dict[str, str] = {}
+    sent: str = ""
+    busy: bool = False
+
+    @rx.var
+    def counter(self) -> str:
+        return f"{len(self.message)}{texts.QUESTIONS['counter']}"
+
+    @rx.var
+    def topics(self) -> list[Choice]:
+        return [Choice(key, label) for key, label in texts.QUESTIONS["topics"].items()]
+
+    @rx.event(background=True)
+    async def open_dialog(self):
+        async with self:
+            session_state = await self.get_state(SessionState)
+            user_id = session_state._user_id_now()
+            self.is_open, self.sent, self.errors = True, "", {}
+            self.signed_in = bool(user_id)
+        if not user_id:
+            return
+        targets = await asyncio.to_thread(_targets, user_id)
+        async with self:
+            self.accounts = [Choice(NO_ACCOUNT, texts.QUESTIONS["no_account_choice"])] + [
+                Choice(str(target.account_id), target.label) for target in targets]
+            if self.account not in {choice.value for choice in self.accounts}:
+                self.account = NO_ACCOUNT
+
+    @rx.event
+    def set_open(self, value: bool) -> None:
+        self.is_open = bool(value)
+
+    @rx.event
+    def set_topic(self, value: str) -> None:
+        self.topic = value
+        self.errors = {key: text for key, text in self.errors.items() if key != "topic"}
+
+    @rx.event
+    def set_account(self, value: str) -> None:
+        self.account = value
+
+    @rx.event
+    def set_email(self, value: str) -> None:
+        self.email = value[:320]
+        self.errors = {key: text for key, text in self.errors.items() if key != "email"}
+
+    @rx.event
+    def set_message(self, value: str) -> None:
+        self.message = value[: questions.MESSAGE_MAX + 100]
+        self.errors = {key: text for key, text in self.errors.items() if key != "message"}
+
+    @rx.event
+    def write_another(self) -> None:
+        self.sent = ""
+
+    @rx.event(background=True)
+    async def send(self):
+        async with self:
+            if self.busy:
+                return
+            session_state = await self.get_state(SessionState)
+            request = dict(
+                user_id=session_state._user_id_now() or None, contact_email=self.email, topic=self.topic,
+                message=self.message, account_id=int(self.account) if self.account.isdigit() else None,
+                client_address=self.router.session.client_ip or "",
+            )
+            self.busy, self.errors = True, {}
+        try:
+            recipient = await asyncio.to_thread(_ask, request)
+        except DomainError as error:
+            async with self:
+                self.busy = False
+                self.errors = {_field_for(error.code): texts.error_text(error.code, **error.params)}
+            return
+        async with self:
+            self.busy = False
+            self.message = ""
+            self.sent = texts.QUESTIONS["sent"].format(recipient=recipient)
+
+
+def _targets(user_id: int) -> list[questions.QuestionTarget]:
+    with session_scope() as session:
+        return questions.question_targets(session, user_id=user_id)
+
+
+def _ask(request: dict) -> str:
+    with session_scope() as session:
+        return questions.ask_question(session, now=utc_now(), **request)

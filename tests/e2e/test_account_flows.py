@@ -1,0 +1,140 @@
+"""A resident's whole way in: sign up, confirm by e-mail, sign in and out, forget and reset the password."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.mailbox import count_letters, wait_for_link
+
+WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+def _fresh_email() -> str:
+    return f"anna.{uuid.uuid4().hex[:8]}@example.com"
+
+
+def _sign_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
+    page.locator("#login-submit").click()
+
+
+def _register(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/register")
+    page.locator("#register-email").fill(email)
+    page.locator("#register-password").fill(password)
+    page.locator("#register-password-repeat").fill(password)
+    page.locator("#register-consent").click()
+    page.locator("#register-submit").click()
+
+
+def test_register_confirm_and_land_on_connecting_the_first_account(app_server, page: Page, screenshot_dir):
+    base, email = app_server.url, _fresh_email()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _register(page, base, email, "abc12")
+    expect(page.locator("#register-sent-address")).to_contain_text(email)
+    page.screenshot(path=str(screenshot_dir / "register-sent-desktop.png"), full_page=True)
+
+    link = wait_for_link(base, to=email, path="confirm")
+    page.goto(link)
+    expect(page.locator("#confirm-success")).to_contain_text("Вы успешно зарегистрированы в Системе")
+    page.screenshot(path=str(screenshot_dir / "confirm-desktop.png"), full_page=True)
+    page.locator("#confirm-next").click()
+    # The address is already filled in; only the password is asked.
+    expect(page.locator("#login-email")).to_have_value(email)
+    page.locator("#login-password").fill("abc12")
+    page.locator("#login-submit").click()
+    expect(page).to_have_url(re.compile(r"/accounts/connect/?$"))
+    expect(page.locator("#connect-title")).to_be_visible()
+    expect(page.locator("#connect-providers [id^=connect-provider-]").first).to_be_visible()
+
+    # Following the link again says it was used, and offers no new letter.
+    page.goto(link)
+    expect(page.locator("#confirm-problem")).to_contain_text("уже подтверждён")
+
+
+def test_password_rules_are_checked_as_the_user_types_and_nothing_typed_is_lost(app_server, page: Page):
+    page.goto(app_server.url + "/register")
+    rules = page.locator("#register-password-rules > div")
+    page.locator("#register-password").fill("пароль")
+    expect(rules.nth(0)).to_have_attribute("data-state", "bad")
+    page.locator("#register-password").fill("abc")
+    expect(rules.nth(0)).to_have_attribute("data-state", "ok")
+    expect(rules.nth(1)).to_have_attribute("data-state", "bad")
+    page.locator("#register-email").fill("someone@example.com")
+    page.locator("#register-password").fill("abc12")
+    page.locator("#register-password-repeat").fill("abc12")
+    page.locator("#register-submit").click()
+    expect(page.locator("#register-consent-error")).to_contain_text("согласие")
+    expect(page.locator("#register-email")).to_have_value("someone@example.com")
+
+
+def test_wrong_password_shows_the_generic_error(app_server, page: Page):
+    _sign_in(page, app_server.url, "resident@example.com", "wrong99")
+    expect(page.locator("#login-error")).to_have_text("Неверный адрес электронной почты или пароль.")
+    expect(page.locator("#login-email")).to_have_value("resident@example.com")
+    expect(page.locator("#login-password")).to_have_value("")
+
+
+def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    _sign_in(first, app_server.url, "resident@example.com", "demo2026")
+    expect(first.locator("#nav-sign-out")).to_be_visible()
+    second.goto(app_server.url + "/settings")
+    expect(second.locator("#settings-title")).to_be_visible()
+    first.locator("#nav-sign-out").click()
+    expect(first).to_have_url(re.compile(r"/login"))
+    expect(second).to_have_url(re.compile(r"/login\?next="))
+    context.close()
+
+
+def test_private_page_sends_a_visitor_to_sign_in_and_back(app_server, page: Page):
+    page.goto(app_server.url + "/settings")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fsettings"))
+    page.locator("#login-email").fill("resident@example.com")
+    page.locator("#login-password").fill("demo2026")
+    page.locator("#login-submit").click()
+    expect(page).to_have_url(re.compile(r"/settings/?$"))
+    expect(page.locator("#settings-email-current")).to_have_text("resident@example.com")
+
+
+def test_forgot_reset_and_sign_in_with_the_new_password(app_server, page: Page, screenshot_dir):
+    base, email = app_server.url, _fresh_email()
+    _register(page, base, email, "first1")
+    page.goto(wait_for_link(base, to=email, path="confirm"))
+    expect(page.locator("#confirm-success")).to_be_visible()
+
+    page.goto(base + "/forgot")
+    page.locator("#forgot-email").fill(email.upper())
+    before = count_letters(base, to=email)
+    page.locator("#forgot-submit").click()
+    expect(page.locator("#forgot-sent")).to_contain_text("1 час")
+    page.goto(wait_for_link(base, to=email, path="reset", after=before))
+    page.locator("#reset-password").fill("second2")
+    page.locator("#reset-password-repeat").fill("second2")
+    page.screenshot(path=str(screenshot_dir / "reset-desktop.png"), full_page=True)
+    page.locator("#reset-submit").click()
+    expect(page.locator("#reset-done")).to_be_visible()
+
+    _sign_in(page, base, email, "first1")
+    expect(page.locator("#login-error")).to_be_visible()
+    _sign_in(page, base, email, "second2")
+    expect(page.locator("#nav-sign-out")).to_be_visible()
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_sign_in_pages_look_finished(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
+    for path, marker in [("/register", "#register-title"), ("/login", "#login-title"),
+                         ("/forgot", "#forgot-title"), ("/policy", "#policy-title")]:
+        page.goto(app_server.url + path)
+        expect(page.locator(marker)).to_be_visible()
+        name = path.strip("/")
+        page.screenshot(path=str(screenshot_dir / f"{name}-{screen}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen], path

@@ -1,0 +1,178 @@
+"""Connecting accounts (hint, wrong format, wrong number, ownership check), the dashboard, readings."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.mailbox import wait_for_link
+
+WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+def _sign_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
+    page.locator("#login-submit").click()
+    expect(page.locator("#nav-sign-out")).to_be_visible()
+
+
+def _choose(page: Page, provider_name: str) -> None:
+    page.locator("[id^=connect-provider-]", has_text=provider_name).click()
+
+
+def _number_from(text: str) -> float:
+    match = re.search(r"(\d[\d\u00a0 ]*(?:,\d+)?)\s*(?:м³|кВт·ч|Гкал)", text)
+    assert match, text
+    return float(match.group(1).replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+
+def test_first_account_with_the_hint_then_a_second_one_with_an_ownership_check(app_server, page: Page, screenshot_dir):
+    base, email = app_server.url, f"boris.{uuid.uuid4().hex[:8]}@example.com"
+    page.goto(base + "/register")
+    page.locator("#register-email").fill(email)
+    page.locator("#register-password").fill("abc12")
+    page.locator("#register-password-repeat").fill("abc12")
+    page.locator("#register-consent").click()
+    page.locator("#register-submit").click()
+    page.goto(wait_for_link(base, to=email, path="confirm"))
+    page.locator("#confirm-next").click()
+    page.locator("#login-password").fill("abc12")
+    page.locator("#login-submit").click()
+    expect(page.locator("#connect-title")).to_be_visible()
+
+    _choose(page, "Водоканал")
+    page.locator("#connect-number-hint").click()
+    expect(page.locator("#connect-hint")).to_contain_text("10 цифр")
+    expect(page.locator("#connect-hint-image")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "connect-hint-desktop.png"))
+    page.locator("#connect-hint-close").click()
+
+    page.locator("#connect-number").fill("37001")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-number-error")).to_contain_text("10 цифр")
+    page.locator("#connect-number").fill("3700 9999 99")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-number-error")).to_contain_text("не найден")
+    expect(page.locator("#connect-number")).to_have_value("3700 9999 99")
+    page.locator("#connect-number").fill("3700-1234-02")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-congratulations")).to_contain_text("Поздравляем! Все шаги пройдены")
+    page.screenshot(path=str(screenshot_dir / "connect-congratulations-desktop.png"))
+    page.locator("#connect-to-dashboard").click()
+    expect(page.locator("[id^=account-card-]")).to_have_count(1)
+
+    page.goto(base + "/settings")
+    page.locator("#settings-connect").click()
+    expect(page.locator("#connect-title")).to_be_visible()
+    _choose(page, "Газ-Сервис")
+    page.locator("#connect-number").fill("370012345602")
+    page.locator("#connect-ownership").fill("GA0000000")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-ownership-error")).to_contain_text("Осталось попыток")
+    page.locator("#connect-ownership").fill("GA3105602")
+    page.locator("#connect-nickname").fill("Дача")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-linked")).to_contain_text("370012345602")
+    page.goto(base + "/")
+    expect(page.locator("[id^=account-card-]")).to_have_count(2)
+    expect(page.locator("#dashboard-accounts")).to_contain_text("Дача")
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_dashboard_shows_what_is_owed_meters_and_hints(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    page.goto(app_server.url + "/")
+    cards = page.locator("[id^=account-card-]")
+    expect(cards).to_have_count(3)
+    for index in range(3):
+        amount = cards.nth(index).locator("[id^=account-to-pay-]")
+        expect(amount).to_have_text(re.compile(r"(\d[\d\u00a0]*,\d\d\u00a0₽|Долга нет)"))
+    expect(page.locator("[id^=meter-last-]").first).to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{4}"))
+    expect(page.locator("[id^=account-window-]").first).to_contain_text("Приём показаний")
+    page.screenshot(path=str(screenshot_dir / f"dashboard-{screen}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen]
+
+    if screen == "desktop":
+        page.locator("[id^=account-pay-]").first.hover()
+        expect(page.get_by_role("tooltip").filter(has_text="ЮKassa")).to_be_visible()
+        page.mouse.move(640, 5, steps=8)  # off the button the way a hand moves, so its hint closes
+        expect(page.get_by_role("tooltip")).to_have_count(0)
+        page.locator("#nav-settings").hover()
+        expect(page.get_by_role("tooltip").filter(has_text="Подключение лицевых счетов")).to_be_visible()
+        page.locator("[id^=account-charts-toggle-]").first.click()
+        expect(page.locator("[id^=chart-meter-]").first.locator(".recharts-bar-rectangle").first).to_be_visible()
+        page.screenshot(path=str(screenshot_dir / "dashboard-charts-desktop.png"), full_page=True)
+
+
+def test_readings_with_the_jump_warning_and_a_lower_value(app_server, page: Page, screenshot_dir):
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    page.goto(app_server.url + "/")
+    # Газ-Сервис takes readings every day of the month, so this holds on any date.
+    gas_card = page.locator("[id^=account-card-]", has_text="Газ-Сервис")
+    gas_card.locator("[id^=account-readings-]").click()
+    expect(page.locator("#readings-title")).to_have_text("Дача")
+    field = page.locator("input[id^=reading-]").first
+    meter_id = field.get_attribute("id").removeprefix("reading-")
+    previous = _number_from(page.locator(f"#reading-{meter_id}-previous").inner_text())
+
+    field.fill("1")
+    page.locator("#readings-submit").click()
+    expect(page.locator(f"#reading-{meter_id}-error")).to_contain_text("меньше предыдущего")
+    expect(field).to_have_value("1")
+
+    new_value = f"{int(previous) + 900}"
+    field.fill(new_value)
+    expect(page.locator(f"#reading-{meter_id}-preview")).to_contain_text("₽ по тарифу")
+    page.locator("#readings-submit").click()
+    expect(page.locator(f"#reading-{meter_id}-jump")).to_contain_text("Проверьте: расход в")
+    page.screenshot(path=str(screenshot_dir / "readings-jump-desktop.png"), full_page=True)
+    page.locator("#readings-confirm-jump").click()
+    expect(page.locator("#readings-saved")).to_contain_text("Показания приняты")
+    shown = page.locator(f"#reading-{meter_id}-this-period")
+    expect(shown).to_be_visible()
+    assert _number_from(shown.inner_text()) == float(new_value)
+
+    page.goto(app_server.url + "/")
+    last = page.locator(f"#meter-last-{meter_id}")
+    expect(last).to_contain_text("передано в кабинете")
+    assert _number_from(last.inner_text()) == float(new_value)
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_readings_page_looks_finished(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    page.locator("[id^=account-readings-]").first.click()
+    expect(page.locator("#readings-window")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / f"readings-{screen}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen]
+
+
+def test_an_account_that_is_not_yours_is_not_found(app_server, page: Page):
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    page.goto(app_server.url + "/")
+    expect(page.locator("[id^=account-card-]")).to_have_count(3)
+    mine = {int(card.get_attribute("id").removeprefix("account-card-"))
+            for card in page.locator("[id^=account-card-]").all()}
+    # The demo registry has 24 accounts: one of the first four is someone else's.
+    someone_elses = next(number for number in range(1, 5) if number not in mine)
+    for account_id in (someone_elses, 999999):
+        page.goto(f"{app_server.url}/accounts/{account_id}/readings")
+        expect(page.locator("#readings-not-found")).to_have_text("Не найдено.")
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_settings_and_connect_pages_look_finished(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    for path, marker, name in [("/settings", "#settings-title", "settings"), ("/accounts/connect", "#connect-title", "connect")]:
+        page.goto(app_server.url + path)
+        expect(page.locator(marker)).to_be_visible()
+        page.screenshot(path=str(screenshot_dir / f"{name}-{screen}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen], path
