@@ -163,6 +163,11 @@ def footer() -> rx.Component:
 
 
 def page_shell(*children: rx.Component) -> rx.Component:
+    """Header, the page's content and footer.
+
+    `data-hydrated` turns true once the page's state has arrived from the server; browser tests
+    wait for it so that what they type is not overwritten by the state restored on load.
+    """
     return rx.flex(
         header(),
         rx.box(
@@ -179,4 +184,5 @@ def page_shell(*children: rx.Component) -> rx.Component:
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 2),
+        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()},
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import run_app
+from tests.e2e.server import hydrating, run_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,3 +38,9 @@ def app_server():
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, whose `goto` waits for the page's state to arrive."""
+    return hydrating(page)

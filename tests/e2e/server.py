@@ -109,3 +109,26 @@ def _wait_until_served(app: RunningApp, process: subprocess.Popen) -> None:
                 return
         time.sleep(0.5)
     raise RuntimeError(f"the app did not answer within {START_TIMEOUT_SECONDS} s:\n{app.log_tail()}")
+
+
+def wait_for_hydration(page) -> None:
+    """Wait until a Reflex page has its state from the server (other pages return at once).
+
+    Typing into a controlled field before that races the state restored on load: the field
+    can end up holding both the restored and the typed text.
+    """
+    if page.locator("[data-hydrated]").count():
+        page.locator("[data-hydrated='true']").first.wait_for(state="attached")
+
+
+def hydrating(page):
+    """The page with `goto` that returns only once the page is hydrated."""
+    plain_goto = page.goto
+
+    def goto(url: str, **options):
+        response = plain_goto(url, **options)
+        wait_for_hydration(page)
+        return response
+
+    page.goto = goto
+    return page

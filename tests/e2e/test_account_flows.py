@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.mailbox import count_letters, wait_for_link
+from tests.e2e.server import hydrating
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -83,7 +84,7 @@ def test_wrong_password_shows_the_generic_error(app_server, page: Page):
 
 def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
     context = browser.new_context()
-    first, second = context.new_page(), context.new_page()
+    first, second = hydrating(context.new_page()), hydrating(context.new_page())
     _sign_in(first, app_server.url, "resident@example.com", "demo2026")
     expect(first.locator("#nav-sign-out")).to_be_visible()
     second.goto(app_server.url + "/settings")

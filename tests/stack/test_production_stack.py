@@ -11,7 +11,7 @@ import redis
 from playwright.sync_api import Page, expect
 
 from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.e2e.server import run_app
+from tests.e2e.server import hydrating, run_app
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_several_workers_serve_one_resident(production_app, browser):
     workers = psutil.Process(app.pid).children()
     assert len(workers) == 2, [worker.cmdline() for worker in workers]
     context = browser.new_context()
-    page = context.new_page()
+    page = hydrating(context.new_page())
     for _ in range(4):
         page.goto(app.url + "/")
         expect(page.locator("#start-providers [id^=start-provider-]").first).to_be_visible()
@@ -71,7 +71,7 @@ def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
     app, _ = production_app
     port = int(app.url.rsplit(":", 1)[1])
     context = browser.new_context()
-    page = context.new_page()
+    page = hydrating(context.new_page())
     page.goto(app.url + "/login")
     page.locator("#login-email").fill("resident@example.com")
     page.locator("#login-password").fill("demo2026")
@@ -119,7 +119,7 @@ def test_redis_away_for_a_few_seconds(app_with_cuttable_redis, browser):
     """State lives in Redis: while it is away events wait or fail; afterwards the resident goes on."""
     app, proxy = app_with_cuttable_redis
     context = browser.new_context()
-    page = context.new_page()
+    page = hydrating(context.new_page())
     page.goto(app.url + "/login")
     page.locator("#login-email").fill("resident@example.com")
     page.locator("#login-password").fill("demo2026")
