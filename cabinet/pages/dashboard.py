@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from cabinet import texts
+from cabinet.components.charts import monthly_bars
 from cabinet.components.icons import icon_if, icon_match
 from cabinet.components.hint import hint_icon, with_hint
 from cabinet.components.layout import page_shell
@@ -24,22 +25,7 @@ def _section_title(text: str, hint: str, *, id: str) -> rx.Component:
 
 
 def _bar_chart(points: rx.Var[list[dict[str, Any]]], *, color: str, id: str) -> rx.Component:
-    return rx.box(
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-            rx.recharts.x_axis(data_key="month", tick_line=False, font_size=11),
-            rx.recharts.y_axis(width=48, font_size=11, tick_line=False),
-            rx.recharts.graphing_tooltip(),
-            # SVG fill attributes take no CSS variables: plain colours of the Radix scale.
-            rx.recharts.bar(data_key="value", fill=color, radius=[4, 4, 0, 0], name=" ",
-                            is_animation_active=False),
-            data=points,
-            width="100%",
-            height=180,
-        ),
-        width="100%",
-        id=id,
-    )
+    return rx.box(monthly_bars(data=points, color=color, height=180), width="100%", height="180px", id=id)
 
 
 def _meter(meter: MeterView) -> rx.Component:
@@ -101,8 +87,9 @@ def _charts(account: AccountView) -> rx.Component:
             cursor="pointer",
             color=rx.color("accent", 11),
             id=f"account-charts-toggle-{account.account_id}",
+            on_click=DashboardState.toggle_charts(account.account_id),
         ),
-        rx.grid(
+        rx.cond(DashboardState.charts_open.contains(account.account_id), rx.grid(
             rx.foreach(account.meters, meter_chart),
             rx.vstack(
                 rx.text(texts.DASHBOARD["chart_payments"], size="2", weight="medium"),
@@ -118,7 +105,8 @@ def _charts(account: AccountView) -> rx.Component:
             spacing="4",
             padding_top="12px",
             width="100%",
-        ),
+        )),
+        open=DashboardState.charts_open.contains(account.account_id),
         id=f"account-charts-{account.account_id}",
         style={"width": "100%"},
     )

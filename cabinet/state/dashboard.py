@@ -17,14 +17,25 @@ from cabinet.state.session import SessionState
 class DashboardState(rx.State):
     accounts: list[AccountView] = []
     loaded: bool = False
+    # Accounts whose charts are open: charts are drawn (and their library fetched) only then.
+    charts_open: list[int] = []
 
     @rx.var
     def has_accounts(self) -> bool:
         return len(self.accounts) > 0
 
+    @rx.event
+    def toggle_charts(self, account_id: int) -> None:
+        if account_id in self.charts_open:
+            self.charts_open = [opened for opened in self.charts_open if opened != account_id]
+        else:
+            self.charts_open = [*self.charts_open, account_id]
+
     @rx.event(background=True)
     async def load(self):
         async with self:
+            # The page opens with every chart closed, as the browser shows it after a reload.
+            self.charts_open = []
             session_state = await self.get_state(SessionState)
             user_id = session_state._user_id_now()
         if not user_id:
