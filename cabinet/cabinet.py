@@ -9,6 +9,7 @@ from cabinet.api import build_api
 from cabinet.background import outbox_loop, reconcile_loop
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
+from cabinet.serving import keep_tabs_of_dead_workers
 from cabinet.pages.admin import (
     admin_audit_page,
     admin_overview_page,
@@ -56,6 +57,7 @@ def _title(page: str) -> str:
 
 def create_app() -> rx.App:
     settings = get_settings()
+    keep_tabs_of_dead_workers()
     app = rx.App(
         html_lang="ru",
         api_transformer=build_api(settings),

@@ -67,7 +67,8 @@ def _workers_serving(app, port: int) -> list[psutil.Process]:
 
 def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
     """The worker holding the browser's socket is killed: Granian starts another, the page
-    reconnects to a live worker, and the resident is still signed in and can go on."""
+    reconnects to a live worker, and the resident is still signed in, with the unsaved text
+    still in the form, and can go on."""
     app, _ = production_app
     port = int(app.url.rsplit(":", 1)[1])
     context = browser.new_context()
@@ -79,6 +80,10 @@ def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
     expect(page.locator("#nav-sign-out")).to_be_visible()
     page.goto(app.url + "/settings")
     expect(page.locator("#settings-title")).to_be_visible()
+    # Typed but not saved: it reaches the state in Redis, which outlives the worker.
+    page.locator("#settings-full-name").fill("Иванова Мария Петровна")
+    page.wait_for_timeout(1000)
+    tab_token = page.evaluate("window.sessionStorage.getItem('token')")
 
     victims = _workers_serving(app, port)
     assert victims, "no worker holds the browser's connection"
@@ -88,7 +93,9 @@ def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
     assert len(psutil.Process(app.pid).children()) == 2
 
     expect(page.locator("#nav-sign-out")).to_be_visible()
-    page.locator("#settings-full-name").fill("Иванова Мария Петровна")
+    expect(page.locator("#settings-full-name")).to_have_value("Иванова Мария Петровна")
+    # The tab kept its Reflex state: it was not taken for a duplicated tab of the dead socket.
+    assert page.evaluate("window.sessionStorage.getItem('token')") == tab_token
     page.locator("#settings-profile-save").click()
     expect(page.locator("#settings-profile-notice")).to_be_visible(timeout=20_000)
     page.reload()
