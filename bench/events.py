@@ -76,8 +76,9 @@ class Tab:
         return {"pathname": path, "asPath": path}
 
     def _receive(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
         while True:
-            message = self.socket.receive(timeout=timeout)
+            message = self.socket.receive(timeout=max(deadline - time.monotonic(), 0.01))
             if message is None:
                 raise TimeoutError("no answer")
             if message == "2":  # Engine.IO ping
@@ -182,6 +183,8 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
             tab.send(f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
                      {"vars": {f"{SESSION}.session_token_rx_state_": seeded["tokens"][index],
                                f"{SESSION}.browser_marker_rx_state_": "remembered"}})
+            # What a page's on_load does once the browser has handed over its stored token.
+            tab.send(f"{SESSION}.refresh")
             tab.wait_for(SESSION, "signed_in", lambda value: value is True)
             start.wait(timeout=300)
             for round_number in range(rounds):
@@ -200,14 +203,16 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
     return work
 
 
-def _counter_work(base: str, rounds: int):
+def _counter_work(counter: tuple[str, str], rounds: int):
+    base, state = counter
+
     def work(_index: int, start: threading.Barrier):
         tab = Tab(base, "/")
         try:
-            tab.wait_for(f"{ROOT}.state", "count")
+            tab.wait_for(state, "count")
             start.wait(timeout=300)
             for _ in range(rounds * 2):
-                yield "counter", tab.timed(f"{ROOT}.state.increment", {}, f"{ROOT}.state", "count")
+                yield "counter", tab.timed(f"{state}.increment", {}, state, "count")
         finally:
             tab.close()
 
@@ -238,7 +243,9 @@ def counter_app():
                 if httpx.get(url, timeout=2).status_code == 200:
                     break
             time.sleep(1)
-        yield url
+        # Reflex names a state after its module: <package>.<module>.State.
+        package = app_module.parent.name
+        yield url, f"{ROOT}.{package}___{app_module.stem}____state"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)

@@ -84,8 +84,9 @@ def _import_registry(args: argparse.Namespace) -> int:
     from cabinet.services.errors import DomainError
     from cabinet.services.registry import import_registry, preview_registry
 
+    source = Path(args.file)
     try:
-        data = Path(args.file).read_bytes()
+        source.open("rb").close()  # read as a stream by the service; checked here for a clear message
     except OSError as error:
         print(f"Cannot read {args.file}: {error.strerror}.", file=sys.stderr)
         return 2
@@ -98,16 +99,16 @@ def _import_registry(args: argparse.Namespace) -> int:
         with session_scope() as session:
             provider_id = _provider_id(session, args.provider)
             if args.dry_run:
-                preview = preview_registry(session, provider_id=provider_id, data=data)
+                preview = preview_registry(session, provider_id=provider_id, source=source)
             else:
                 try:
-                    preview = import_registry(session, provider_id=provider_id, data=data, now=utc_now(),
+                    preview = import_registry(session, provider_id=provider_id, source=source, now=utc_now(),
                                               progress=progress)
                 except DomainError as error:
                     if error.code != "registry_has_errors":
                         raise
                     # Read a second time only to list the errors: a clean file is read once.
-                    preview = preview_registry(session, provider_id=provider_id, data=data)
+                    preview = preview_registry(session, provider_id=provider_id, source=source)
         if sys.stderr.isatty() and not args.dry_run:
             print("\r" + " " * 8 + "\r", end="", file=sys.stderr)
     except DomainError as error:

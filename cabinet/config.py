@@ -158,7 +158,12 @@ class Settings(BaseSettings):
         return _generated_secret_key()
 
 
+@functools.cache
 def _generated_secret_key() -> str:
+    """The key generated on first start and kept in data/secret_key (SECRET_KEY unset)."""
+    # Cached: a registry import hashes every PIN with it, and reading the file each time cost more
+    # than the hashing. The file only ever holds its first key, so the cached one cannot go stale;
+    # `_generated_secret_key.cache_clear()` makes the next call read the file again.
     path = DATA_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()

@@ -81,6 +81,23 @@ def test_generated_secret_key_is_kept_between_starts():
     assert path.stat().st_mode & 0o077 == 0
 
 
+def test_generated_secret_key_is_read_from_its_file_once():
+    """A registry import hashes every PIN with it: the file is not read again for each one."""
+    from cabinet.config import _generated_secret_key
+
+    key = load_settings().effective_secret_key
+    path = Path(os.environ["CABINET_DATA_DIR"]) / "secret_key"
+    path.write_text("replaced-behind-its-back")
+    try:
+        assert load_settings().effective_secret_key == key
+        _generated_secret_key.cache_clear()
+        assert load_settings().effective_secret_key == "replaced-behind-its-back"
+    finally:
+        path.write_text(key)
+        _generated_secret_key.cache_clear()
+    assert load_settings().effective_secret_key == key
+
+
 def test_command_line_prints_one_line_and_no_traceback():
     env = {**os.environ, "PASSWORD_MAX_LENGTH": "ten"}
     result = subprocess.run(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from pathlib import Path
+from typing import BinaryIO
 
 import reflex as rx
 
@@ -17,6 +19,8 @@ from cabinet.services.audit import record_event
 from cabinet.services.calendar import local_date
 from cabinet.services.errors import DomainError
 from cabinet.services.money import format_rubles
+from cabinet.services.registry import MAX_BYTES as REGISTRY_MAX_BYTES
+from cabinet.services.registry import import_registry, preview_registry
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
@@ -645,7 +649,22 @@ class RowError:
 # Uploaded registries wait here between «Проверить» and «Импортировать»; every worker of one
 # host sees the same folder.
 REGISTRY_UPLOADS = DATA_DIR / "registry-uploads"
-REGISTRY_MAX_BYTES = 50 * 1024 * 1024
+UPLOAD_CHUNK = 1 << 20
+
+
+def save_upload(upload: BinaryIO, path: Path, max_bytes: int) -> bool:
+    """Copies an uploaded file to `path` a chunk at a time; False, and no file, when it exceeds `max_bytes`."""
+    written = 0
+    with path.open("wb") as out:
+        while chunk := upload.read(UPLOAD_CHUNK):
+            written += len(chunk)
+            if written > max_bytes:
+                break
+            out.write(chunk)
+        else:
+            return True
+    path.unlink()
+    return False
 
 
 class AdminRegistryState(rx.State):
@@ -699,17 +718,17 @@ class AdminRegistryState(rx.State):
         if not files or not self.provider:
             self.error = texts.error_text("upload_required")
             return
-        data = await files[0].read(REGISTRY_MAX_BYTES + 1)
-        if len(data) > REGISTRY_MAX_BYTES:
-            self.error = texts.error_text("registry_too_large", max_mb=REGISTRY_MAX_BYTES // (1024 * 1024))
-            return
         REGISTRY_UPLOADS.mkdir(parents=True, exist_ok=True)
         upload_name = f"{uuid.uuid4().hex}.csv"
-        (REGISTRY_UPLOADS / upload_name).write_bytes(data)
+        path = REGISTRY_UPLOADS / upload_name
+        # A registry runs to hundreds of megabytes: copied in chunks, off the event loop, never held whole.
+        if not await asyncio.to_thread(save_upload, files[0].file, path, REGISTRY_MAX_BYTES):
+            self.error = texts.error_text("registry_too_large", max_mb=REGISTRY_MAX_BYTES // (1024 * 1024))
+            return
         self.upload_name, self.file_name = upload_name, files[0].filename or ""
         provider_id = int(self.provider)
         try:
-            preview = await asyncio.to_thread(_call, lambda s: _preview(s, actor, provider_id, data))
+            preview = await asyncio.to_thread(_call, lambda s: _preview(s, actor, provider_id, path))
         except DomainError as error:
             self.error = texts.error_text(error.code, **error.params)
             return
@@ -740,8 +759,7 @@ class AdminRegistryState(rx.State):
             done["rows"], done["total"] = rows, max(total, 1)
 
         def run():
-            data = path.read_bytes()
-            return _call(lambda s: _import(s, actor, provider_id, data, progress))
+            return _call(lambda s: _import(s, actor, provider_id, path, progress))
 
         job = asyncio.ensure_future(asyncio.to_thread(run))
         while not job.done():
@@ -763,18 +781,14 @@ class AdminRegistryState(rx.State):
             self.notice = texts.ADMIN["registry_imported"]
 
 
-def _preview(session, actor: int, provider_id: int, data: bytes):
-    from cabinet.services.registry import preview_registry
-
+def _preview(session, actor: int, provider_id: int, path: Path):
     admin.require_admin(session, actor)
     admin.get_provider_for_admin(session, actor_id=actor, provider_id=provider_id)
-    return preview_registry(session, provider_id=provider_id, data=data)
+    return preview_registry(session, provider_id=provider_id, source=path)
 
 
-def _import(session, actor: int, provider_id: int, data: bytes, progress):
-    from cabinet.services.registry import import_registry
-
+def _import(session, actor: int, provider_id: int, path: Path, progress):
     admin.require_admin(session, actor)
     admin.get_provider_for_admin(session, actor_id=actor, provider_id=provider_id)
-    return import_registry(session, provider_id=provider_id, data=data, now=utc_now(), actor_user_id=actor,
+    return import_registry(session, provider_id=provider_id, source=path, now=utc_now(), actor_user_id=actor,
                            progress=progress)

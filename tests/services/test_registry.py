@@ -1,10 +1,12 @@
-"""Registry import: encodings, decimal comma, every row error with its line and column, preview counts,
-upsert, idempotence, all-or-nothing, PINs, and a 100 000-row file."""
+"""Registry import: encodings detected slice by slice, decimal comma, every row error with its line and
+column (however far apart the rows that disagree), preview counts, upsert, idempotence, all-or-nothing,
+PINs, progress, the admin page's chunked upload, and a 100 000-row file in bounded memory."""
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import json
 import threading
 import time
@@ -17,6 +19,7 @@ from sqlmodel import Session, func, select
 from cabinet.models import AccountChecksum, AuditEvent, Meter, MeterKind, ProviderAccount
 from cabinet.services import registry
 from cabinet.services.errors import DomainError
+from cabinet.services.passwords import hash_password
 from cabinet.services.pins import pin_matches
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user
 
@@ -41,11 +44,12 @@ def provider(session):
 
 
 def _preview(session, provider, text: str, encoding: str = "utf-8"):
-    return registry.preview_registry(session, provider_id=provider.id, data=text.encode(encoding))
+    return registry.preview_registry(session, provider_id=provider.id, source=io.BytesIO(text.encode(encoding)))
 
 
 def _import(session, provider, text: str, encoding: str = "utf-8", now: dt.datetime = NOW, **options):
-    return registry.import_registry(session, provider_id=provider.id, data=text.encode(encoding), now=now, **options)
+    return registry.import_registry(session, provider_id=provider.id, source=io.BytesIO(text.encode(encoding)), now=now,
+                                    **options)
 
 
 def _account(session, number: str) -> ProviderAccount:
@@ -115,14 +119,42 @@ def test_an_unpaired_quote_is_reported_at_its_row(session, provider):
 @pytest.mark.parametrize("data", [_csv(GOOD[2]).encode() + b"\x98\xff", _csv(GOOD[2]).encode("utf-16")])
 def test_a_file_neither_utf8_nor_windows_1251_is_refused(session, provider, data):
     with pytest.raises(DomainError, match="registry_encoding"):
-        registry.preview_registry(session, provider_id=provider.id, data=data)
+        registry.preview_registry(session, provider_id=provider.id, source=io.BytesIO(data))
+
+
+@pytest.mark.parametrize("late", [b"\x00", b"\x98"])
+def test_a_non_text_byte_far_into_the_file_is_found(session, provider, monkeypatch, late):
+    # Tiny slices: the byte is many slices past the start, as in a file of hundreds of megabytes.
+    monkeypatch.setattr(registry, "SCAN_SLICE", 16)
+    data = _csv(*[GOOD[2]] * 20).encode("cp1251") + late + b"\r\n"
+    with pytest.raises(DomainError, match="registry_encoding"):
+        registry.preview_registry(session, provider_id=provider.id, source=io.BytesIO(data))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_the_encoding_is_detected_from_every_slice(session, provider, monkeypatch, encoding):
+    """Windows-1251 shows itself only where Cyrillic first appears, here far past the first slice;
+    UTF-8 cut in the middle of a character at a slice boundary is still UTF-8."""
+    monkeypatch.setattr(registry, "SCAN_SLICE", 7)  # odd: two-byte Cyrillic straddles boundaries
+    latin = [f"{100_200_310 + i};Zarechny, Mira 1-{i};;1;;01.11.2026;;;;;;;;;" for i in range(30)]
+    result = _import(session, provider, _csv(*latin, GOOD[2]), encoding)
+    assert (result.accounts_new, result.errors) == (31, [])
+    assert _account(session, "100200301").address == "г. Заречный, ул. Мира, д. 1, кв. 2"
+
+
+def test_a_path_is_read_like_a_file(session, provider, tmp_path):
+    path = tmp_path / "registry.csv"
+    path.write_bytes(_csv(*GOOD).encode("cp1251"))
+    assert registry.preview_registry(session, provider_id=provider.id, source=str(path)).accounts_new == 2
+    assert registry.import_registry(session, provider_id=provider.id, source=path, now=NOW).meters_new == 2
+    assert _count(session, ProviderAccount) == 2
 
 
 def test_the_documented_sample_imports(session, provider):
     """docs/registry-sample.csv is what operators copy: it must stay a valid registry for pattern \\d{9}."""
     sample = Path(__file__).resolve().parents[2] / "docs" / "registry-sample.csv"
     assert sample.read_bytes().startswith(codecs.BOM_UTF8)
-    result = registry.import_registry(session, provider_id=provider.id, data=sample.read_bytes(), now=NOW)
+    result = registry.import_registry(session, provider_id=provider.id, source=sample, now=NOW)
     assert (result.accounts_new, result.meters_new, result.errors) == (12, 11, [])
     debts = [account.debt_kopecks for account in session.exec(select(ProviderAccount))]
     assert min(debts) < 0 and 0 in debts and max(debts) > 0
@@ -204,6 +236,33 @@ def test_a_meter_twice_in_the_file_is_an_error(session, provider):
     assert "строке 2" in preview.errors[0].message
 
 
+def test_rows_that_disagree_far_apart_are_still_reported(session, provider, tmp_path):
+    """The first row of an account or meter and its repeat 30 000 lines later: nothing is forgotten
+    between them. A row that disagrees is not looked at for its meter; a row with errors of its own
+    is not an account's first row."""
+    path = tmp_path / "registry.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\r\n")
+        out.write("100200300;адрес;;много;;01.11.2026;;;;;;;;;\r\n")  # line 2: its own error
+        out.write(GOOD[0] + "\r\n")  # line 3: the account's first row
+        for i in range(30_000):  # lines 4 … 30 003
+            out.write(f"{200_000_000 + i};адрес {i};;{i},10;;01.11.2026;;;M{i};gas;;;;;\r\n")
+        out.write(GOOD[0].replace("Иванов И. И.", "Петров П. П.").replace(";W1;", ";W7;") + "\r\n")  # 30 004
+        out.write(GOOD[1].replace(";4821;", ";4822;") + "\r\n")  # 30 005: another PIN
+        out.write(GOOD[0].replace("123,456", "1") + "\r\n")  # 30 006: meter W1 again
+        out.write(GOOD[0].replace(";W1;", ";W7;") + "\r\n")  # 30 007: W7 is new, its earlier row disagreed
+        out.write("200000005;адрес 5;;5,1;;01.11.2026;;;M5;gas;;;;;\r\n")  # 30 008: repeats line 9 exactly
+    preview = registry.preview_registry(session, provider_id=provider.id, source=path)
+    assert [(error.line, error.column, error.message) for error in preview.errors] == [
+        (2, "debt", registry._message("money_signed")),
+        (30_004, "owner", registry._message("conflict", first=3)),
+        (30_005, "pin", registry._message("conflict", first=3)),
+        (30_006, "meter_serial", registry._message("meter_repeated", first=3)),
+        (30_008, "meter_serial", registry._message("meter_repeated", first=9)),
+    ]
+    assert preview.rows == 30_007 and _count(session, ProviderAccount) == 0
+
+
 # --- comparing and writing ---------------------------------------------------------------------------------
 
 
@@ -272,6 +331,16 @@ def test_one_bad_row_writes_nothing(session, provider):
     assert (_count(session, ProviderAccount), _count(session, Meter), _count(session, AuditEvent)) == (0, 0, 0)
 
 
+def test_a_refused_import_then_a_preview_in_the_same_transaction(session, provider):
+    """What `python -m cabinet import-registry` does with a bad file; each call cleans up after itself."""
+    bad = _csv(*GOOD, "oops;;;;;;;;;;;;;;")
+    with pytest.raises(DomainError, match="registry_has_errors"):
+        _import(session, provider, bad)
+    assert len(_preview(session, provider, bad).errors) == 4
+    assert _import(session, provider, _csv(*GOOD)).accounts_new == 2
+    assert _preview(session, provider, _csv(*GOOD)).accounts_unchanged == 2
+
+
 def test_an_import_is_audited_with_its_counts_and_actor(session, provider):
     admin = make_user(session)
     _import(session, provider, _csv(*GOOD), actor_user_id=admin.id)
@@ -283,11 +352,21 @@ def test_an_import_is_audited_with_its_counts_and_actor(session, provider):
 
 def test_unknown_provider_and_too_large_file_are_refused(session, provider):
     with pytest.raises(DomainError, match="not_found"):
-        registry.preview_registry(session, provider_id=provider.id + 1000, data=_csv(*GOOD).encode())
+        registry.preview_registry(session, provider_id=provider.id + 1000, source=io.BytesIO(_csv(*GOOD).encode()))
     with pytest.raises(DomainError, match="registry_too_large") as raised:
-        registry.preview_registry(session, provider_id=provider.id, data=b"x" * (2 * 1024 * 1024 + 1),
+        registry.preview_registry(session, provider_id=provider.id, source=io.BytesIO(b"x" * (2 * 1024 * 1024 + 1)),
                                   max_bytes=2 * 1024 * 1024)
     assert raised.value.params == {"max_mb": 2}
+
+
+def test_the_size_limit_is_256_mb_and_checked_before_reading(session, provider, tmp_path):
+    assert registry.MAX_BYTES == 256 * 1024 * 1024
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as out:  # sparse: the size without the bytes
+        out.truncate(registry.MAX_BYTES + 1)
+    with pytest.raises(DomainError, match="registry_too_large") as raised:
+        registry.import_registry(session, provider_id=provider.id, source=path, now=NOW)
+    assert raised.value.params == {"max_mb": 256}
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -335,6 +414,24 @@ def test_a_new_pin_replaces_the_old_and_an_empty_one_removes_it(session, provide
     assert _account(session, "100200300").pin_hash is None
 
 
+def test_an_unchanged_bcrypt_pin_is_kept_and_a_changed_one_replaced(session, provider):
+    """The first demo data kept PINs as bcrypt hashes: the same PIN in the file is no change."""
+    _import(session, provider, _csv(*GOOD))
+    account = _account(session, "100200300")
+    account.pin_hash = hash_password("4821", rounds=4)
+    session.add(account)
+    session.commit()
+    legacy = account.pin_hash
+    assert _import(session, provider, _csv(*GOOD)).accounts_unchanged == 2
+    session.expire_all()
+    assert _account(session, "100200300").pin_hash == legacy
+    changed = _import(session, provider, _csv(*[row.replace(";4821;", ";5930;") for row in GOOD]))
+    assert (changed.accounts_changed, changed.accounts_unchanged) == (1, 1)
+    session.expire_all()
+    renewed = _account(session, "100200300").pin_hash
+    assert renewed.startswith("hmac$") and pin_matches(renewed, number="100200300", pin="5930")
+
+
 # --- progress and size ----------------------------------------------------------------------------------------
 
 
@@ -347,30 +444,82 @@ def test_progress_goes_up_to_the_total(session, provider):
     assert len({total for _done, total in seen}) == 1 and seen[-1][0] == seen[-1][1]
 
 
+def test_progress_moves_while_writing(session, provider, monkeypatch):
+    monkeypatch.setattr(registry, "WRITE_LINES", 1_000)
+    rows = [f"{100_000_000 + i};адрес;;1;;01.11.2026;;;M;gas;;;;;" for i in range(5_000)]
+    seen = []
+    _import(session, provider, _csv(*rows), progress=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    writing = [done for done, _total in seen if total // 2 < done < total]
+    # 5 000 accounts and 5 000 meters, a statement for every 1 000 lines of each.
+    assert len(writing) >= 9 and writing == sorted(writing)
+
+
+# --- the admin page's upload ----------------------------------------------------------------------------------
+
+
+class _Upload(io.RawIOBase):
+    """An uploaded file of `size` bytes that records how much each read asks for."""
+
+    def __init__(self, size: int):
+        self.left, self.asked = size, []
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        chunk = min(self.left, size if size >= 0 else self.left)
+        self.left -= chunk
+        return b"x" * chunk
+
+
+def test_an_upload_is_saved_in_chunks_and_one_over_the_limit_leaves_nothing(tmp_path):
+    from cabinet.state.admin import REGISTRY_MAX_BYTES, UPLOAD_CHUNK, save_upload
+
+    assert REGISTRY_MAX_BYTES == registry.MAX_BYTES
+    upload = _Upload(5 * UPLOAD_CHUNK + 1)
+    assert not save_upload(upload, tmp_path / "big.csv", max_bytes=5 * UPLOAD_CHUNK)
+    assert not (tmp_path / "big.csv").exists()
+    assert set(upload.asked) == {UPLOAD_CHUNK} and len(upload.asked) == 6
+    assert save_upload(_Upload(5 * UPLOAD_CHUNK), tmp_path / "fits.csv", max_bytes=5 * UPLOAD_CHUNK)
+    assert (tmp_path / "fits.csv").stat().st_size == 5 * UPLOAD_CHUNK
+
+
+def _big_registry(path: Path, rows: int) -> Path:
+    """A provider-sized registry written line by line: every row with a PIN and a meter."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\r\n")
+        for i in range(rows):
+            out.write(f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};"
+                      f"{i % 5000},50;;01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;"
+                      f"25.10.2026;01.01.2030;5.3;45,62\r\n")
+    return path
+
+
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # once: it is the slowest test here
-def test_a_hundred_thousand_rows_import_and_reimport_unchanged(session, provider, capsys):
-    """A provider-sized registry imports; importing it again writes nothing. With -s it prints the
-    import time and the peak memory of the re-import (the whole file and the provider's rows compared:
-    the most an import holds), traced by tracemalloc in a second pass so tracing does not slow the timed one."""
-    data = _csv(*(
-        f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};{i % 5000},50;;"
-        f"01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;25.10.2026;01.01.2030;5.3;45,62"
-        for i in range(100_000))).encode()
+def test_a_hundred_thousand_rows_import_and_reimport_unchanged(session, provider, tmp_path, capsys):
+    """A provider-sized registry imports from its file; importing it again writes nothing. Memory does
+    not grow with the file: the re-import (every row compared with the database) is traced by
+    tracemalloc in a second pass, so tracing does not slow the timed one. With -s it prints both."""
+    path = _big_registry(tmp_path / "registry.csv", 100_000)
     started = time.perf_counter()
-    first = registry.import_registry(session, provider_id=provider.id, data=data, now=NOW)
+    first = registry.import_registry(session, provider_id=provider.id, source=path, now=NOW)
     seconds = time.perf_counter() - started
     assert (first.accounts_new, first.meters_new) == (100_000, 100_000)
     assert (_count(session, ProviderAccount), _count(session, Meter)) == (100_000, 100_000)
     assert _account(session, "100000007").debt_kopecks == 750
 
     tracemalloc.start()
-    again = registry.import_registry(session, provider_id=provider.id, data=data, now=NOW + dt.timedelta(days=1))
+    again = registry.import_registry(session, provider_id=provider.id, source=path, now=NOW + dt.timedelta(days=1))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert (again.accounts_unchanged, again.meters_unchanged, again.accounts_changed, again.meters_changed) == (
         100_000, 100_000, 0, 0)
     assert session.exec(select(func.max(ProviderAccount.updated_at))).one() == NOW
+    # The 17 MiB file and 100 000 compared rows would take well over 100 MiB if any of them were held.
+    assert peak < 16 * 2**20
     with capsys.disabled():
-        print(f"\n  registry of 100 000 rows ({len(data) / 2**20:.0f} MiB) on {session.get_bind().dialect.name}: "
-              f"import {seconds:.1f} s ({100_000 / seconds:,.0f} rows/s); "
-              f"re-import peak {peak / 2**20:.0f} MiB (tracemalloc)")
+        print(f"\n  registry of 100 000 rows ({path.stat().st_size / 2**20:.0f} MiB) on "
+              f"{session.get_bind().dialect.name}: import {seconds:.1f} s ({100_000 / seconds:,.0f} rows/s); "
+              f"re-import peak {peak / 2**20:.1f} MiB (tracemalloc)")
