@@ -13,6 +13,7 @@ from cabinet.db import session_scope
 from cabinet.models import utc_now
 from cabinet.services import auth
 from cabinet.services.errors import DomainError
+from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
 from cabinet.state.register import field_for
 
@@ -153,7 +154,7 @@ class ResetState(rx.State):
             values = (self.password, self.password_repeat)
             client = self.router.session.client_ip or ""
         try:
-            await asyncio.to_thread(_reset, token, *values, client)
+            await run_hashing(_reset, token, *values, client)
         except DomainError as error:
             async with self:
                 self.busy = False

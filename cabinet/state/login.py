@@ -12,6 +12,7 @@ from cabinet.db import session_scope
 from cabinet.models import utc_now
 from cabinet.services import auth
 from cabinet.services.errors import DomainError
+from cabinet.state.hashing import run_hashing
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState, safe_next_path
 
@@ -71,7 +72,7 @@ class LoginState(rx.State):
             agent = self.router.headers.user_agent or ""
             target = self._next_path()
         try:
-            token = await asyncio.to_thread(_sign_in, email, password, remember, client, agent)
+            token = await run_hashing(_sign_in, email, password, remember, client, agent)
         except DomainError as error:
             async with self:
                 self.password = ""

@@ -12,6 +12,7 @@ from cabinet.models import utc_now
 from cabinet.services import auth
 from cabinet.services.errors import DomainError
 from cabinet.services.identity import parse_email
+from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
 
 RESEND_COOLDOWN_SECONDS = 60
@@ -104,7 +105,7 @@ class RegisterState(rx.State):
             values = (self.email, self.password, self.password_repeat, self.consent)
             client = self.router.session.client_ip or ""
         try:
-            shown = await asyncio.to_thread(_register, *values, client)
+            shown = await run_hashing(_register, *values, client)
         except DomainError as error:
             async with self:
                 setattr(self, f"{field_for(error.code)}_error", texts.error_text(error.code, **error.params))

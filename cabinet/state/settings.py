@@ -13,6 +13,7 @@ from cabinet.models import User, utc_now
 from cabinet.services import accounts, auth
 from cabinet.services.errors import DomainError
 from cabinet.services.profile import display_phone, update_profile
+from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
 from cabinet.state.session import SessionState
 
@@ -192,7 +193,7 @@ class SettingsState(rx.State):
             self.busy = "password"
             self.current_password_error = self.new_password_error = self.new_password_repeat_error = ""
         try:
-            await asyncio.to_thread(_change_password, user_id, token, *values, client)
+            await run_hashing(_change_password, user_id, token, *values, client)
         except DomainError as error:
             async with self:
                 self.busy = ""
@@ -230,7 +231,7 @@ class SettingsState(rx.State):
             self.busy = "email"
             self.new_email_error = self.email_password_error = ""
         try:
-            address = await asyncio.to_thread(_change_email, user_id, *values, client)
+            address = await run_hashing(_change_email, user_id, *values, client)
         except DomainError as error:
             async with self:
                 self.busy = ""
