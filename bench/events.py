@@ -15,27 +15,22 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-import httpx
 import simple_websocket
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench.reference_app import reference_app  # noqa: E402
 from tests.e2e.server import run_app  # noqa: E402
-from tests.stand_ins import free_port  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 ROOT = "reflex___state____state"
 DASHBOARD = f"{ROOT}.cabinet___state___dashboard____dashboard_state"
 READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
@@ -221,35 +216,10 @@ def _counter_work(counter: tuple[str, str], rounds: int):
 
 @contextlib.contextmanager
 def counter_app():
-    folder = Path(tempfile.mkdtemp(prefix="reflex-counter-"))
-    env = {**os.environ, "REFLEX_BUN_PATH": str(PROJECT / "tools/js/node_modules/.bin/bun"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
-    for name in ("REFLEX_REDIS_URL", "REDIS_URL", "DATABASE_URL"):
-        env.pop(name, None)
-    subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"], cwd=folder, env=env,
-                   check=True, capture_output=True)
-    app_module = next(folder.glob("*/" + folder.name.replace("-", "_") + ".py"), None) or next(
-        path for path in folder.glob("*/*.py") if path.name != "__init__.py")
-    app_module.write_text(COUNTER_APP)
-    port = free_port()
-    log = (folder / "reflex.log").open("wb")
-    process = subprocess.Popen([str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
-                               cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            time.sleep(1)
+    """Reflex's counter app; yields its URL and the full name of its state."""
+    with reference_app(prefix="reflex-counter-", source=COUNTER_APP) as (url, app_module):
         # Reflex names a state after its module: <package>.<module>.State.
-        package = app_module.parent.name
-        yield url, f"{ROOT}.{package}___{app_module.stem}____state"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
-        shutil.rmtree(folder, ignore_errors=True)
+        yield url, f"{ROOT}.{app_module.parent.name}___{app_module.stem}____state"
 
 
 def _quantiles(values: list[float]) -> tuple[float, float]:

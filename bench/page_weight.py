@@ -9,56 +9,20 @@ the server compresses. Measured in one run, reported as a ratio.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
+from bench.reference_app import reference_app  # noqa: E402
 from tests.e2e.server import run_app  # noqa: E402
-from tests.stand_ins import free_port  # noqa: E402
 
-PROJECT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-
-
-@contextlib.contextmanager
-def blank_app():
-    """`reflex init --template blank` in a temporary folder, served in production mode."""
-    folder = Path(tempfile.mkdtemp(prefix="reflex-blank-"))
-    env = {**os.environ, "REFLEX_BUN_PATH": str(PROJECT / "tools/js/node_modules/.bin/bun"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
-    env.pop("REFLEX_REDIS_URL", None)
-    subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"], cwd=folder, env=env,
-                   check=True, capture_output=True)
-    port = free_port()
-    log = (folder / "reflex.log").open("wb")
-    process = subprocess.Popen([str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
-                               cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            time.sleep(1)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def signed_in_state(browser, url: str) -> dict:
@@ -98,7 +62,7 @@ def measure(browser, url: str, storage_state: dict | None = None, ready: str = "
 
 
 def main() -> int:
-    with run_app() as ours, blank_app() as blank, sync_playwright() as playwright:
+    with run_app() as ours, reference_app(prefix="reflex-blank-") as (blank, _module), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                              args=CHROMIUM_ARGS)
         resident = signed_in_state(browser, ours.url)
