@@ -138,9 +138,13 @@ def previous_value(session: Session, meter: Meter, period: dt.date, window: Wind
     provider's own figure from the registry when that is newer."""
     assert meter.id is not None
     earlier = _readings_before(session, meter.id, period)
+    return _previous_of(meter, earlier[0] if earlier else None, window)
+
+
+def _previous_of(meter: Meter, latest: MeterReading | None, window: Window) -> PastValue | None:
+    """previous_value, given the latest reading of a month before the window's."""
     candidates: list[PastValue] = []
-    if earlier:
-        latest = earlier[0]
+    if latest is not None:
         candidates.append(PastValue(latest.value_thousandths, local_date(latest.submitted_at), latest.period, latest.source.value))
     if meter.last_value_thousandths is not None and meter.last_value_date and meter.last_value_date < window.opens:
         candidates.append(
@@ -356,6 +360,13 @@ def summarize_meter(session: Session, meter: Meter, window: Window) -> MeterSumm
         )
     )
     current = next((row for row in rows if row.period == window.period), None)
+    earlier = next((row for row in rows if row.period < window.period), None)
+    # Rows run newest first; only when all of them are of this month or later can an earlier one
+    # lie beyond the limit.
+    if earlier is None and len(rows) == HISTORY_MONTHS + 2:
+        previous = previous_value(session, meter, window.period, window)
+    else:
+        previous = _previous_of(meter, earlier, window)
     latest = rows[0] if rows else None
     last_value, last_day, last_source = None, None, ""
     if latest is not None:
@@ -376,6 +387,6 @@ def summarize_meter(session: Session, meter: Meter, window: Window) -> MeterSumm
         digits_fraction=meter.digits_fraction, last_value=last_value, last_day=last_day, last_source=last_source,
         this_period_value=current.value_thousandths if current else None,
         this_period_editable=bool(current and current.status == ReadingStatus.accepted),
-        previous=previous_value(session, meter, window.period, window),
+        previous=previous,
         verified_until=meter.verified_until, tariff_kopecks=meter.tariff_kopecks, monthly_use=monthly_use,
     )

@@ -259,3 +259,12 @@ def test_summary_shows_last_reading_and_monthly_use(session, home):
     assert (summary.last_value, summary.last_source, summary.this_period_value) == (100_500, "resident", 100_500)
     assert summary.this_period_editable
     assert [use for _month, use in summary.monthly_use] == [3_000, 3_000, 3_500]
+
+
+def test_summary_compares_with_the_latest_earlier_month_not_this_one(session, home):
+    _submit(session, home, "100,5")
+    window = readings.window_state(home["provider"], dt.date(2026, 11, 20)).window
+    summary = readings.summarize_meter(session, home["meter"], window)
+    expected = readings.previous_value(session, home["meter"], window.period, window)
+    assert summary.previous == expected
+    assert summary.previous.value == 100_500 - 3_500 and summary.previous.period < window.period
