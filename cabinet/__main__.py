@@ -118,7 +118,9 @@ def _import_registry(args: argparse.Namespace) -> int:
         for error in preview.errors:
             column = f", столбец {error.column}" if error.column else ""
             print(f"строка {error.line}{column}: {error.message}", file=sys.stderr)
-        print(f"{len(preview.errors)} errors in {preview.rows} rows: nothing imported.", file=sys.stderr)
+        if preview.error_count > len(preview.errors):
+            print(f"… and {preview.error_count - len(preview.errors)} more.", file=sys.stderr)
+        print(f"{preview.error_count} errors in {preview.rows} rows: nothing imported.", file=sys.stderr)
         return 1
     print(f"Rows: {preview.rows}. Accounts: {preview.accounts_new} new, {preview.accounts_changed} changed, "
           f"{preview.accounts_unchanged} unchanged. Meters: {preview.meters_new} new, {preview.meters_changed} "

@@ -66,6 +66,12 @@ def _static_select(options: dict[str, str], value, on_change, *, id: str) -> rx.
     )
 
 
+def _around(template: str, value) -> tuple:
+    """A text with one `{count}` in it, as the parts around a state var and the var itself."""
+    before, after = template.split("{count}")
+    return before, value, after
+
+
 def _lines(items, *, empty: str = A["nothing"]) -> rx.Component:
     def line(item: Line) -> rx.Component:
         return rx.vstack(rx.text(item.primary, size="2"), rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
@@ -549,7 +555,8 @@ def admin_registry_page() -> rx.Component:
                     ),
                     overflow_x="auto", width="100%", id="admin-registry-errors",
                 ),
-                rx.cond(state.errors_more > 0, rx.text(A["registry_errors_more"].format(count=""), state.errors_more)),
+                rx.cond(state.errors_more > 0, rx.text(*_around(A["registry_errors_more"], state.errors_more),
+                                                      id="admin-registry-errors-more")),
                 spacing="2",
                 width="100%",
             ),

@@ -59,6 +59,9 @@ PROGRESS_EVERY = 5_000
 STAGE_BATCH = 5_000  # rows per executemany into SQLite's staging table
 WRITE_LINES = 20_000  # file lines per write statement, so the progress bar moves during the writes
 SCAN_SLICE = 1 << 20
+# Row errors kept for showing (the first ones by line); all of them are counted. A file wrong on
+# every line would otherwise hold a million messages in memory.
+MAX_REPORTED_ERRORS = 1_000
 _LIMITS = {"account": 40, "address": 300, "owner": 200, "meter_serial": 40}
 _DIGITS = re.compile(r"(?P<whole>[1-9])(?:[.,](?P<fraction>[0-3]))?")
 _VALUE = re.compile(r"\d{1,9}(?:[.,]\d{1,3})?")
@@ -96,10 +99,13 @@ class RegistryPreview:
     meters_changed: int = 0
     meters_unchanged: int = 0
     rows: int = 0
+    # The first MAX_REPORTED_ERRORS row errors by line, and how many there are in all.
     errors: list[RowError] = dataclasses.field(default_factory=list)
+    error_count: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "errors"}
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
+                if field.name not in ("errors", "error_count")}
 
 
 # --- staging tables -------------------------------------------------------------------------------------------
@@ -274,11 +280,28 @@ def _message(key: str, **params: object) -> str:
     return texts.REGISTRY[key].format(**params)
 
 
+class _CappedErrors(list):
+    """Keeps the first MAX_REPORTED_ERRORS errors appended (in line order, as they come) and counts all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if len(self) < MAX_REPORTED_ERRORS:
+            super().append(error)
+
+    def extend(self, errors) -> None:
+        for error in errors:
+            self.append(error)
+
+
 @dataclasses.dataclass
 class _Reading:
     """What reading the file found besides the rows it staged."""
 
-    errors: list[RowError] = dataclasses.field(default_factory=list)
+    errors: _CappedErrors = dataclasses.field(default_factory=_CappedErrors)
     rows: int = 0
     last_line: int = 1
     undecodable: bool = False
@@ -602,11 +625,15 @@ def _prepared(session: Session, *, provider_id: int, source: RegistrySource, max
             if reading.undecodable:
                 raise DomainError("registry_encoding")
             _fill_accounts(session, provider_id)
-            preview = RegistryPreview(rows=reading.rows, errors=reading.errors)
-            # Both lists are in line order, and no line is in both: a row with errors of its own is not staged.
-            preview.errors.extend(_row_pair_errors(session))
-            preview.errors.sort(key=lambda error: error.line)
-            if not preview.errors:
+            pairs = _CappedErrors()
+            pairs.extend(_row_pair_errors(session))
+            # Both lists are in line order, and no line is in both: a row with errors of its own is not
+            # staged. The first MAX_REPORTED_ERRORS of each hold the first MAX_REPORTED_ERRORS of all.
+            preview = RegistryPreview(rows=reading.rows,
+                                      errors=sorted([*reading.errors, *pairs], key=lambda error: error.line)
+                                      [:MAX_REPORTED_ERRORS],
+                                      error_count=reading.errors.total + pairs.total)
+            if not preview.error_count:
                 # With errors nothing is compared: the counts would mean nothing.
                 _mark_bcrypt_pins_kept(session)
                 _fill_meters(session)
@@ -619,7 +646,8 @@ def _prepared(session: Session, *, provider_id: int, source: RegistrySource, max
 
 def preview_registry(session: Session, *, provider_id: int, source: RegistrySource,
                      max_bytes: int = MAX_BYTES) -> RegistryPreview:
-    """What importing the file would do, and every row error; writes nothing."""
+    """What importing the file would do, and its row errors (the first MAX_REPORTED_ERRORS, and
+    how many in all); writes nothing."""
     with _prepared(session, provider_id=provider_id, source=source, max_bytes=max_bytes, lock=False,
                    progress=lambda _done, _total: None) as plan:
         return plan.preview
@@ -638,8 +666,8 @@ def import_registry(session: Session, *, provider_id: int, source: RegistrySourc
     with _prepared(session, provider_id=provider_id, source=source, max_bytes=max_bytes, lock=True,
                    progress=report) as plan:
         preview, estimate = plan.preview, plan.estimate
-        if preview.errors:
-            raise DomainError("registry_has_errors", count=len(preview.errors))
+        if preview.error_count:
+            raise DomainError("registry_has_errors", count=preview.error_count)
         report(estimate, 2 * estimate)
         writes = preview.accounts_new + preview.accounts_changed + preview.meters_new + preview.meters_changed
         written = 0

@@ -740,7 +740,7 @@ class AdminRegistryState(rx.State):
         self.counts = [] if preview.errors else [Figure(key, labels[key], str(getattr(preview, key))) for key in labels]
         shown = preview.errors[:200]
         self.row_errors = [RowError(error.line, error.column, error.message) for error in shown]
-        self.errors_more = len(preview.errors) - len(shown)
+        self.errors_more = preview.error_count - len(shown)
         self.previewed = True
 
     @rx.event(background=True)

@@ -523,3 +523,18 @@ def test_a_hundred_thousand_rows_import_and_reimport_unchanged(session, provider
         print(f"\n  registry of 100 000 rows ({path.stat().st_size / 2**20:.0f} MiB) on "
               f"{session.get_bind().dialect.name}: import {seconds:.1f} s ({100_000 / seconds:,.0f} rows/s); "
               f"re-import peak {peak / 2**20:.1f} MiB (tracemalloc)")
+
+
+def test_a_file_wrong_on_every_line_keeps_the_first_errors_and_counts_all(session, provider, monkeypatch):
+    monkeypatch.setattr(registry, "MAX_REPORTED_ERRORS", 50)
+    conflict = [GOOD[2], GOOD[2].replace(";;-300.00", ";Петров П. П.;-300.00")]
+    wrong = [f"12{i:04d};Адрес;Житель;10,00;;01.11.2026;;;;;;;;;" for i in range(400)]
+    text = _csv(*conflict, *wrong)
+    preview = _preview(session, provider, text)
+    assert preview.error_count == 401
+    # The conflict (line 3) is found after the rows are read, yet comes first: errors are by line.
+    assert [error.line for error in preview.errors] == list(range(3, 53))
+    assert preview.errors[0].column == "owner"
+    with pytest.raises(DomainError) as raised:
+        _import(session, provider, text)
+    assert raised.value.params["count"] == 401
