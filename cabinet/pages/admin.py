@@ -224,7 +224,7 @@ def _provider_row(row: ProviderRow) -> rx.Component:
             rx.hstack(rx.text(row.name, weight="medium"),
                       rx.cond(~row.active, rx.badge(A["provider_inactive"], color_scheme="gray")), spacing="2",
                       align="center", wrap="wrap"),
-            rx.text("ИНН ", row.inn, " · ", row.format, " · ", row.accounts, " ЛС", size="1", color=rx.color("gray", 11)),
+            rx.text(texts.DASHBOARD["inn_label"], row.inn, " · ", row.format, " · ", row.accounts, texts.DASHBOARD["accounts_count"], size="1", color=rx.color("gray", 11)),
             spacing="0",
             min_width="0",
         ),

@@ -72,7 +72,7 @@ def _pay_form() -> rx.Component:
     custom_body = rx.vstack(
         rx.text(PayState.custom_help, size="1", color=rx.color("gray", 10)),
         form_field(
-            texts.PAYMENTS["amount"],
+            texts.PAYMENTS["amount_field"],
             rx.input(value=PayState.amount, on_change=PayState.set_amount, on_focus=PayState.set_mode("custom"),
                      id="pay-amount", input_mode="decimal", placeholder="1500,00", size="3",
                      width=rx.breakpoints(initial="100%", sm="220px")),
@@ -348,7 +348,7 @@ def receipt_page() -> rx.Component:
     rows = [
         (texts.PAYMENTS["receipt_payer"], payment.payer, "receipt-payer"),
         (texts.PAYMENTS["provider"], payment.provider, "receipt-provider"),
-        ("ИНН", payment.inn, "receipt-inn"),
+        (texts.DASHBOARD["inn_label"].strip(), payment.inn, "receipt-inn"),
         (texts.PAYMENTS["account"], payment.account_number, "receipt-account"),
         (texts.PAYMENTS["receipt_address"], payment.address, "receipt-address"),
         (texts.PAYMENTS["receipt_purpose"], payment.description, "receipt-purpose"),

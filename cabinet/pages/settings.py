@@ -56,7 +56,7 @@ def _linked_account(account: LinkedAccount) -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.text(account.provider, weight="bold", size="2"),
-                rx.text("ЛС ", rx.code(account.number, variant="ghost"), size="2"),
+                rx.text(texts.DASHBOARD["account_label"], rx.code(account.number, variant="ghost"), size="2"),
                 rx.text(account.address, size="1", color=rx.color("gray", 11)),
                 spacing="1",
                 flex_grow="1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.layout import page_shell
 from cabinet.config import get_settings
 from cabinet.state.start import ProviderCard, StartState
 

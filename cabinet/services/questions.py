@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from cabinet import texts
 from cabinet.config import get_settings
-from cabinet.models import AuditEvent, Provider, ProviderAccount, User
+from cabinet.models import AuditEvent, Provider, User
 from cabinet.services.accounts import links_of, require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.errors import DomainError

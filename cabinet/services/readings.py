@@ -84,7 +84,7 @@ class Dial(Protocol):
     digits_fraction: int
 
 
-def meter_capacity(meter: Meter) -> int:
+def meter_capacity(meter: Dial) -> int:
     """The first value the dial cannot show, in thousandths: 10⁵ for five whole digits."""
     return 10**meter.digits_whole * UNIT
 
@@ -212,17 +212,33 @@ class ReadingsRejected(DomainError):
         self.jumps = jumps
 
 
+def use_since(previous: int, value: int, meter: Dial, *, rolled_over: bool) -> tuple[int, bool] | None:
+    """Use from `previous` to `value` and whether the dial went round; None for a lower value
+    when the resident has not said the meter rolled over or was replaced."""
+    if value >= previous:
+        return value - previous, False
+    if not rolled_over:
+        return None
+    if previous >= meter_capacity(meter) * ROLLOVER_ZONE:
+        return meter_capacity(meter) - previous + value, True
+    return value, True  # a new meter counts from zero
+
+
+def charge_for(use: int, tariff_kopecks: int) -> int:
+    """What `use` costs at the tariff, in kopecks."""
+    return round(use * tariff_kopecks / UNIT)
+
+
 def _use_since(previous: PastValue | None, value: int, meter: Meter, rollover_ticked: bool,
                provider: Provider) -> tuple[int, bool]:
-    if previous is None or value >= previous.value:
-        return (value - previous.value if previous else 0), False
-    if not rollover_ticked:
+    if previous is None:
+        return 0, False
+    measured = use_since(previous.value, value, meter, rolled_over=rollover_ticked)
+    if measured is None:
         raise DomainError("reading_lower", last=format_reading(previous.value, meter))
-    if not provider.allow_rollover:
+    if measured[1] and not provider.allow_rollover:
         raise DomainError("reading_rollover_forbidden")
-    if previous.value >= meter_capacity(meter) * ROLLOVER_ZONE:
-        return meter_capacity(meter) - previous.value + value, True
-    return value, True  # a new meter counts from zero
+    return measured
 
 
 def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: ReadingEntry, period: dt.date,
@@ -241,7 +257,7 @@ def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: Rea
         monthly = use / max(1, months_between(previous.period, period))
         if monthly > JUMP_FACTOR * average and not jump_confirmed:
             jump = round(monthly / average, 1)
-    charge = round(use * meter.tariff_kopecks / UNIT) if meter.tariff_kopecks is not None and previous else None
+    charge = charge_for(use, meter.tariff_kopecks) if meter.tariff_kopecks is not None and previous else None
     assert meter.id is not None
     return CheckedReading(meter.id, value, use, is_rollover, charge, jump)
 

@@ -16,7 +16,6 @@ from cabinet.state.local_time import format_local_time
 
 _RUSSIAN = Locale("ru")
 _PLURAL_INDEX = {"one": 0, "few": 1, "many": 2, "other": 1}
-_MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +40,12 @@ def short_date(day: dt.date) -> str:
 
 
 def month_label(month: dt.date) -> str:
-    return f"{_MONTHS[month.month - 1]} {month.strftime('%y')}"
+    return f"{texts.MONTHS_SHORT[month.month - 1]} {month.strftime('%y')}"
+
+
+def account_subtitle(card: AccountCard) -> str:
+    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title."""
+    return f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
 
 
 def kind_label(kind: str) -> str:

@@ -22,7 +22,7 @@ from cabinet.services.dashboard import card_for
 from cabinet.services.errors import DomainError
 from cabinet.services.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
-from cabinet.state.display import Choice
+from cabinet.state.display import Choice, account_subtitle
 from cabinet.state.local_time import format_local_time
 from cabinet.state.readings import ReadingsState, account_id_from_path
 from cabinet.state.session import SessionState
@@ -41,10 +41,6 @@ def payment_id_from_path(path: str) -> int:
 def go_to_checkout(url: str) -> rx.event.EventSpec:
     """A full page load: the demo checkout lives on our own host, outside the app's router."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
-
-
-def _user_id(session_state: SessionState) -> int:
-    return session_state._user_id_now()
 
 
 # --- the pay form ---------------------------------------------------------------------------------
@@ -94,7 +90,7 @@ class PayState(rx.State):
         async with self:
             self.loaded = False
             self.account_id = account_id_from_path(self.router.url.path)
-            user_id = _user_id(await self.get_state(SessionState))
+            user_id = (await self.get_state(SessionState))._user_id_now()
             account_id = self.account_id
         if not user_id:
             return
@@ -107,7 +103,7 @@ class PayState(rx.State):
         async with self:
             self.not_found = False
             self.title = card.nickname or card.provider_name
-            self.subtitle = f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+            self.subtitle = account_subtitle(card)
             self.owed_kopecks = card.balance.to_pay_kopecks
             self.owed_text = format_rubles(max(0, card.balance.to_pay_kopecks))
             self.mode = "debt" if self.can_pay_debt else "custom"
@@ -141,7 +137,7 @@ class PayState(rx.State):
             if self.busy:
                 return
             session_state = await self.get_state(SessionState)
-            user_id = _user_id(session_state)
+            user_id = session_state._user_id_now()
             if not user_id:
                 return session_state._login_redirect()
             readings_state = await self.get_state(ReadingsState)
@@ -277,7 +273,7 @@ class PaymentStatusState(rx.State):
             self.loaded = False
             self.error = ""
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = _user_id(await self.get_state(SessionState))
+            user_id = (await self.get_state(SessionState))._user_id_now()
         if not user_id:
             return
         try:
@@ -311,7 +307,7 @@ class PaymentStatusState(rx.State):
         async with self:
             if self.busy:
                 return
-            user_id = _user_id(await self.get_state(SessionState))
+            user_id = (await self.get_state(SessionState))._user_id_now()
             payment_id = self.payment.id
             self.busy = True
             self.error = ""
@@ -340,7 +336,7 @@ class ReceiptState(rx.State):
         async with self:
             self.loaded = False
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = _user_id(await self.get_state(SessionState))
+            user_id = (await self.get_state(SessionState))._user_id_now()
         if not user_id:
             return
         try:
@@ -400,7 +396,7 @@ class HistoryState(rx.State):
     @rx.event(background=True)
     async def load(self):
         async with self:
-            user_id = _user_id(await self.get_state(SessionState))
+            user_id = (await self.get_state(SessionState))._user_id_now()
             filters = (self.account_filter, self.period_filter, self.status_filter)
         if not user_id:
             return

@@ -16,7 +16,7 @@ from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import AccountCard, card_for
 from cabinet.services.errors import DomainError
 from cabinet.services.money import format_rubles
-from cabinet.state.display import date_text, kind_label, kind_unit, plural, short_date, thousandths_text
+from cabinet.state.display import account_subtitle, date_text, kind_label, kind_unit, plural, short_date, thousandths_text
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
 
@@ -89,13 +89,15 @@ def preview_text(row: ReadingRow, text: str, replaced: bool) -> str:
         value = readings.parse_reading(text, row)
     except DomainError:
         return ""
-    if row.previous_value < 0 or (value < row.previous_value and not replaced):
+    measured = readings.use_since(row.previous_value, value, row, rolled_over=replaced) \
+        if row.previous_value >= 0 else None
+    if measured is None:
         return ""
-    use = value - row.previous_value if value >= row.previous_value else value
+    use = measured[0]
     use_text = thousandths_text(use, row.digits_fraction)
     if row.tariff_kopecks < 0:
         return texts.READINGS["preview"].format(use=use_text, unit=row.unit)
-    charge = format_rubles(round(use * row.tariff_kopecks / readings.UNIT))
+    charge = format_rubles(readings.charge_for(use, row.tariff_kopecks))
     return texts.READINGS["preview_charge"].format(use=use_text, unit=row.unit, charge=charge)
 
 
@@ -143,7 +145,7 @@ class ReadingsState(rx.State):
 
     def _show(self, card: AccountCard) -> None:
         self.title = card.nickname or card.provider_name
-        self.subtitle = f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+        self.subtitle = account_subtitle(card)
         self.rows = [_row(meter) for meter in card.meters]
         window = card.window
         opens, closes = short_date(window.window.opens), short_date(window.window.closes)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-import pytest
 from sqlmodel import Session, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
@@ -268,3 +269,14 @@ def test_summary_compares_with_the_latest_earlier_month_not_this_one(session, ho
     expected = readings.previous_value(session, home["meter"], window.period, window)
     assert summary.previous == expected
     assert summary.previous.value == 100_500 - 3_500 and summary.previous.period < window.period
+
+
+def test_use_since_is_one_rule_for_the_form_preview_and_the_check():
+    dial = SimpleNamespace(digits_whole=5, digits_fraction=3)
+    assert readings.use_since(100_000, 103_500, dial, rolled_over=False) == (3_500, False)
+    assert readings.use_since(100_000, 90_000, dial, rolled_over=False) is None
+    # Near the end of the dial a lower value went round: 99 999,000 → 2,000 is 3 units.
+    assert readings.use_since(99_999_000, 2_000, dial, rolled_over=True) == (3_000, True)
+    # Far from the end it is a new meter counting from zero.
+    assert readings.use_since(50_000_000, 2_000, dial, rolled_over=True) == (2_000, True)
+    assert readings.charge_for(3_500, 4_562) == 15_967
