@@ -32,8 +32,11 @@ class Balance:
 
 
 def paid_since_registry(session: Session, account: ProviderAccount) -> int:
-    """Money booked after the registry's as-of day: the registry does not know of it yet."""
-    since = start_of_local_day(account.balance_as_of + dt.timedelta(days=1))
+    """Money booked from the registry's as-of day on: the registry does not know of it yet."""
+    # A registry's debt «на 01.12» is the balance at the start of that day (the opening balance
+    # on a receipt). Money paid here on the day itself reaches the provider days later, so it is
+    # subtracted: otherwise a resident who pays on the as-of day still sees the debt and pays twice.
+    since = start_of_local_day(account.balance_as_of)
     total = session.exec(
         select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
             LedgerEntry.account_id == account.id, LedgerEntry.booked_at >= since

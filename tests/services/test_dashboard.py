@@ -36,11 +36,12 @@ def _paid(session, user, account, kopecks: int, moment: dt.datetime) -> Payment:
     return payment
 
 
-def test_payments_after_the_as_of_day_lower_the_amount_to_pay(session, linked):
+def test_payments_from_the_as_of_day_on_lower_the_amount_to_pay(session, linked):
     user, account = linked
-    # 1 November 23:30 Moscow is still the as-of day: the registry counted it.
-    _paid(session, user, account, 50_000, dt.datetime(2026, 11, 1, 20, 30, tzinfo=dt.timezone.utc))
-    _paid(session, user, account, 100_000, dt.datetime(2026, 11, 1, 21, 30, tzinfo=dt.timezone.utc))
+    # 31 October 23:30 Moscow is before the registry's opening balance of 1 November: counted in it.
+    _paid(session, user, account, 50_000, dt.datetime(2026, 10, 31, 20, 30, tzinfo=dt.timezone.utc))
+    # 1 November 00:30 Moscow is the as-of day itself: the registry does not know of it yet.
+    _paid(session, user, account, 100_000, dt.datetime(2026, 10, 31, 21, 30, tzinfo=dt.timezone.utc))
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.paid_since_kopecks, balance.penalty_kopecks) == (150_000, 100_000, 12_000)
 
