@@ -104,16 +104,53 @@ class Tab:
         self.send(name, payload, path)
         return self.wait_for(state, key, accept) - started
 
+    def idle(self, seconds: float) -> None:
+        """Answers the server's pings for a while: a tab that stays silent longer is dropped."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            message = self.socket.receive(timeout=left)
+            if message == "2":
+                self.socket.send("3")
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.socket.close()
+
+
+class StartGate:
+    """Lets every simulated resident start at once, their sockets kept alive while they wait.
+
+    A plain barrier would leave the first tabs silent while the last ones sign in; past
+    Engine.IO's ping timeout the server drops them and the run loses residents.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._arrived = 0
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._broken = False
+
+    def wait(self, tab: Tab, timeout: float = 300) -> None:
+        with self._lock:
+            self._arrived += 1
+            if self._arrived >= self._count:
+                self._open.set()
+        deadline = time.monotonic() + timeout
+        while not self._open.is_set():
+            if self._broken or time.monotonic() > deadline:
+                raise TimeoutError("the other residents did not get ready")
+            tab.idle(0.2)
+
+    def abort(self) -> None:
+        self._broken = True
 
 
 def _run_residents(count: int, work) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {}
     lock = threading.Lock()
     errors: list[BaseException] = []
-    start = threading.Barrier(count)
+    start = StartGate(count)
 
     def run(index: int) -> None:
         try:
@@ -172,7 +209,7 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
     account, meter = seeded["account"], seeded["meter"]
     readings_path = f"/accounts/{account}/readings"
 
-    def work(index: int, start: threading.Barrier):
+    def work(index: int, start: StartGate):
         tab = Tab(base, "/")
         try:
             tab.send(f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
@@ -181,7 +218,7 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
             # What a page's on_load does once the browser has handed over its stored token.
             tab.send(f"{SESSION}.refresh")
             tab.wait_for(SESSION, "signed_in", lambda value: value is True)
-            start.wait(timeout=300)
+            start.wait(tab)
             for round_number in range(rounds):
                 yield "dashboard", tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts",
                                              lambda value: len(value) >= 1, path="/")
@@ -201,11 +238,11 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
 def _counter_work(counter: tuple[str, str], rounds: int):
     base, state = counter
 
-    def work(_index: int, start: threading.Barrier):
+    def work(_index: int, start: StartGate):
         tab = Tab(base, "/")
         try:
             tab.wait_for(state, "count")
-            start.wait(timeout=300)
+            start.wait(tab)
             for _ in range(rounds * 2):
                 yield "counter", tab.timed(f"{state}.increment", {}, state, "count")
         finally:
