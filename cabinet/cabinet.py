@@ -27,6 +27,7 @@ from cabinet.pages.not_found import not_found_page
 from cabinet.pages.policy import policy_page
 from cabinet.pages.register import register_page
 from cabinet.pages.settings import settings_page
+from cabinet.pages.support import support_page
 from cabinet.pages.dashboard import home_page
 from cabinet.pages.payments import history_page, pay_page, payment_status_page, receipt_page
 from cabinet.pages.readings import readings_page
@@ -81,6 +82,7 @@ def create_app() -> rx.App:
     app.add_page(reset_page, route="/reset/[link_token]", title=_title(texts.RESET["title"]),
                  on_load=[*public, ResetState.load])
     app.add_page(policy_page, route="/policy", title=_title(texts.POLICY_TITLE), on_load=public)
+    app.add_page(support_page, route="/support", title=_title(texts.SUPPORT["title"]), on_load=public)
     app.add_page(require_login(connect_page), route="/accounts/connect", title=_title(texts.CONNECT["title"]),
                  on_load=[*private, ConnectState.load])
     app.add_page(require_login(settings_page), route="/settings", title=_title(texts.SETTINGS["title"]),

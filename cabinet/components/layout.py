@@ -126,7 +126,7 @@ def footer() -> rx.Component:
     links = [
         ask_question_button(),
         rx.text(
-            texts.FOOTER["support"],
+            rx.link(texts.FOOTER["support"], href="/support", id="footer-support-page"),
             ": ",
             rx.link(settings.support_email, href=f"mailto:{settings.support_email}", id="footer-support-link"),
             size="2",

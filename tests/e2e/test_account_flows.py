@@ -25,6 +25,15 @@ def _sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#login-submit").click()
 
 
+def _screenshots(page: Page, screenshot_dir, name: str) -> None:
+    """Full-page shots of what is on screen now at 1280 and 375 px; nothing may stick out sideways."""
+    for screen, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(screenshot_dir / f"{name}-{screen}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} at {width} px"
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
 def _register(page: Page, base: str, email: str, password: str) -> None:
     page.goto(base + "/register")
     page.locator("#register-email").fill(email)
@@ -39,12 +48,12 @@ def test_register_confirm_and_land_on_connecting_the_first_account(app_server, p
     page.set_viewport_size({"width": 1280, "height": 900})
     _register(page, base, email, "abc12")
     expect(page.locator("#register-sent-address")).to_contain_text(email)
-    page.screenshot(path=str(screenshot_dir / "register-sent-desktop.png"), full_page=True)
+    _screenshots(page, screenshot_dir, "register-sent")
 
     link = wait_for_link(base, to=email, path="confirm")
     page.goto(link)
     expect(page.locator("#confirm-success")).to_contain_text("Вы успешно зарегистрированы в Системе")
-    page.screenshot(path=str(screenshot_dir / "confirm-desktop.png"), full_page=True)
+    _screenshots(page, screenshot_dir, "confirm")
     page.locator("#confirm-next").click()
     # The address is already filled in; only the password is asked.
     expect(page.locator("#login-email")).to_have_value(email)
@@ -119,7 +128,7 @@ def test_forgot_reset_and_sign_in_with_the_new_password(app_server, page: Page, 
     page.goto(wait_for_link(base, to=email, path="reset", after=before))
     page.locator("#reset-password").fill("second2")
     page.locator("#reset-password-repeat").fill("second2")
-    page.screenshot(path=str(screenshot_dir / "reset-desktop.png"), full_page=True)
+    _screenshots(page, screenshot_dir, "reset")
     page.locator("#reset-submit").click()
     expect(page.locator("#reset-done")).to_be_visible()
 
@@ -139,3 +148,25 @@ def test_sign_in_pages_look_finished(app_server, page: Page, screenshot_dir, scr
         name = path.strip("/")
         page.screenshot(path=str(screenshot_dir / f"{name}-{screen}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen], path
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_support_page_is_public_with_the_support_address_and_answers(app_server, page: Page, screenshot_dir, screen):
+    page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
+    page.goto(app_server.url + "/")
+    page.locator("#footer-support-page").click()
+    expect(page).to_have_url(re.compile(r"/support/?$"))  # anonymous, and not sent to /login
+    expect(page.locator("#support-title")).to_have_text("Служба поддержки")
+    address = page.locator("#support-email")
+    expect(address).to_have_attribute("href", "mailto:support@смородина.онлайн")
+    expect(address).to_have_text("support@смородина.онлайн")
+    expect(page.locator("#support-answers [id^=support-answer-]")).to_have_count(7)
+    expect(page.locator("#support-answer-2")).to_contain_text("латинских букв и цифр, от 5 до 10 символов")
+    expect(page.locator("#support-answer-4")).to_contain_text("«?»")
+    page.screenshot(path=str(screenshot_dir / f"support-{screen}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen]
+
+    # «Задать вопрос» works without signing in: the dialog asks where to send the answer.
+    page.locator("#support-ask").click()
+    expect(page.locator("#question-dialog")).to_be_visible()
+    expect(page.locator("#question-email")).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -84,8 +85,13 @@ def test_registering_a_taken_address_looks_the_same_and_warns_the_owner(session)
     assert session.exec(select(User)).all() == [owner]
     assert verify_password("orig1", owner.password_hash)
     [letter] = _letters(session, "taken@example.com")
-    assert "уже зарегистрированы" in letter.html_body.lower() or "Попытка" in letter.subject
-    assert "/forgot" in letter.text_body
+    assert letter.subject == "Попытка повторной регистрации в Личном кабинете"
+    told = "Кто-то, возможно вы, попытался зарегистрироваться в Личном кабинете «Кабинет» с этим адресом."
+    assert told in letter.text_body and told in letter.html_body
+    assert "Кабинет с этим адресом уже есть, новый не создан." in letter.text_body
+    assert "Вы уже зарегистрированы" in letter.html_body
+    assert re.search(r"Восстановить пароль: \S+/forgot\n", letter.text_body), letter.text_body
+    assert "/confirm/" not in letter.text_body  # no new account, so nothing to confirm
 
 
 def test_registering_again_before_confirming_sends_a_fresh_link(session):
@@ -126,6 +132,42 @@ def test_resend_is_silent_for_strangers_and_limited_per_hour(session):
     for minute in range(10):
         auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
     assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+
+
+def test_resend_mails_a_fresh_link_that_replaces_the_previous_one(session):
+    """What «Отправить ещё раз» on «Письмо отправлено» and on the sign-in page does."""
+    _register(session)
+    auth.resend_confirmation(session=session, email="  NEW@Example.com ", now=NOW + HOUR)
+    first, second = _letters(session, "new@example.com")
+    assert second.subject == first.subject and "/confirm/" in second.html_body
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW + HOUR)) == "token_used"
+    # The new link is valid for its own 24 hours, counted from the resend.
+    user = auth.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW + 24 * HOUR)
+    assert user.confirmed_at == NOW + 24 * HOUR
+
+
+def test_resend_sends_nothing_to_confirmed_blocked_or_malformed_addresses(session):
+    make_user(session, email="done@example.com")
+    make_user(session, email="blocked@example.com", confirmed=False, blocked=True)
+    for address in ("done@example.com", "blocked@example.com", "not an address", ""):
+        auth.resend_confirmation(session=session, email=address, now=NOW)
+    assert session.exec(select(OutgoingEmail)).all() == []
+
+
+def test_resend_limit_is_per_hour_and_lifts_as_the_hour_passes(session):
+    _register(session)  # the sign-up letter counts towards the hour
+    for minute in range(1, auth.RESEND_LIMIT_PER_HOUR + 3):
+        auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
+    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+    # Still inside the hour of the sign-up letter: nothing.
+    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=59))
+    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+    # Once the sign-up letter is an hour old, one more fits.
+    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + HOUR + dt.timedelta(seconds=1))
+    letters = _letters(session, "new@example.com")
+    assert len(letters) == auth.RESEND_LIMIT_PER_HOUR + 1
+    # and its link is the one that works.
+    assert auth.confirm_email(session=session, raw_token=_link(letters[-1], "confirm"), now=NOW + 2 * HOUR)
 
 
 # --- sign-in ------------------------------------------------------------------------------------
@@ -240,3 +282,80 @@ def test_sessions_are_stored_hashed(session):
     make_user(session, email="user@example.com", password="abc12")
     token = _sign_in(session)
     assert token not in [login.token_hash for login in session.exec(select(LoginSession))]
+
+
+# --- audit trail: what happened, to whom, when and from which address ----------------------------
+
+
+def _trail(session) -> list[tuple[str, int | None, dt.datetime, str]]:
+    """Every audit event as read back from the database: (action, actor, time, client address)."""
+    session.flush()
+    session.expire_all()
+    return [
+        (event.action, event.actor_user_id, event.created_at, event.client_address)
+        for event in session.exec(select(AuditEvent).order_by(AuditEvent.id))
+    ]
+
+
+def test_audit_records_sign_up_and_confirmation_with_time_and_address(session):
+    _register(session, now=NOW)
+    user = session.exec(select(User)).one()
+    auth.register(session=session, email="new@example.com", password="abc12", password_repeat="abc12",
+                  consent=True, now=NOW + HOUR, client_address="10.1.1.2")
+    token = _link(_letters(session, "new@example.com")[-1], "confirm")
+    auth.confirm_email(session=session, raw_token=token, now=NOW + 2 * HOUR, client_address="10.3.3.3")
+    assert _trail(session) == [
+        ("sign_up", user.id, NOW, "10.1.1.1"),
+        ("sign_up_existing_address", user.id, NOW + HOUR, "10.1.1.2"),
+        ("email_confirmed", user.id, NOW + 2 * HOUR, "10.3.3.3"),
+    ]
+
+
+def test_audit_records_sign_in_failures_and_success_with_time_and_address(session):
+    user = make_user(session, email="user@example.com", password="abc12")
+    second = dt.timedelta(seconds=1)
+    assert _code(lambda: _sign_in(session, password="wrong1", now=NOW, client="10.0.0.7")) == "sign_in_failed"
+    assert _code(lambda: _sign_in(session, email="nobody@example.com", now=NOW + second, client="10.0.0.8")) == "sign_in_failed"
+    _sign_in(session, now=NOW + 2 * second, client="10.0.0.9")
+    assert _trail(session) == [
+        ("sign_in_failed", user.id, NOW, "10.0.0.7"),
+        ("sign_in_failed", None, NOW + second, "10.0.0.8"),  # an unknown address has no actor
+        ("sign_in", user.id, NOW + 2 * second, "10.0.0.9"),
+    ]
+
+
+def test_audit_records_a_password_change_with_time_and_address(session):
+    user = make_user(session, email="user@example.com", password="old12")
+    this = sessions.start_session(session=session, user_id=user.id, remember=True, now=NOW)
+    auth.change_password(session=session, user_id=user.id, current_password="old12", new_password="new12",
+                         new_password_repeat="new12", now=NOW + HOUR, current_session_token=this,
+                         client_address="10.4.4.4")
+    assert _trail(session) == [("password_changed", user.id, NOW + HOUR, "10.4.4.4")]
+
+
+def test_audit_records_an_email_change_request_and_confirmation_with_time_and_address(session):
+    user = make_user(session, email="old@example.com", password="abc12")
+    auth.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12",
+                              now=NOW, client_address="10.5.5.5")
+    token = _link(_letters(session, "New@example.com")[0], "confirm-email")
+    auth.confirm_email_change(session=session, raw_token=token, now=NOW + HOUR, client_address="10.6.6.6")
+    assert _trail(session) == [
+        ("email_change_requested", user.id, NOW, "10.5.5.5"),
+        ("email_changed", user.id, NOW + HOUR, "10.6.6.6"),
+    ]
+    requested, changed = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert json.loads(requested.details) == {"new_email": "New@example.com"}
+    assert json.loads(changed.details) == {"before": "old@example.com", "after": "New@example.com"}
+
+
+def test_audit_records_a_password_reset_request_and_reset_with_time_and_address(session):
+    user = make_user(session, email="user@example.com", password="old12")
+    auth.request_password_reset(session=session, email="user@example.com", now=NOW, client_address="10.7.7.7")
+    auth.request_password_reset(session=session, email="nobody@example.com", now=NOW, client_address="10.7.7.7")
+    token = _link(_letters(session, "user@example.com")[0], "reset")
+    auth.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12",
+                        now=NOW + HOUR / 2, client_address="10.8.8.8")
+    assert _trail(session) == [
+        ("password_reset_requested", user.id, NOW, "10.7.7.7"),  # nothing for the unknown address
+        ("password_reset", user.id, NOW + HOUR / 2, "10.8.8.8"),
+    ]

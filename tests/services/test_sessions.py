@@ -10,6 +10,7 @@ from cabinet.models import LoginSession
 from cabinet.services.sessions import (
     BROWSER_SESSION_IDLE_LIFETIME,
     REMEMBERED_LIFETIME,
+    TOUCH_INTERVAL,
     end_session,
     end_sessions_of,
     resolve_session,
@@ -40,6 +41,49 @@ def test_unremembered_session_ends_after_idle_time(session):
     user = make_user(session)
     raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
     assert resolve_session(session=session, raw_token=raw, now=NOW + BROWSER_SESSION_IDLE_LIFETIME) is None
+
+
+def test_unremembered_session_lives_while_used_and_ends_after_12_hours_idle(session):
+    """A browser session (no «Запомнить меня») slides by the idle limit, not by 30 days."""
+    assert BROWSER_SESSION_IDLE_LIFETIME == dt.timedelta(hours=12)
+    user = make_user(session)
+    raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    second = dt.timedelta(seconds=1)
+    # Used every 11 hours for two days: never idle for 12, so it stays signed in.
+    used = NOW
+    for _ in range(4):
+        used += dt.timedelta(hours=11)
+        resolved = resolve_session(session=session, raw_token=raw, now=used)
+        assert resolved is not None and resolved[0].id == user.id
+    assert session.exec(select(LoginSession)).one().expires_at == used + BROWSER_SESSION_IDLE_LIFETIME
+    # Then left alone: good a second before 12 idle hours...
+    assert resolve_session(session=session, raw_token=raw, now=used + BROWSER_SESSION_IDLE_LIFETIME - second)
+    last_use = used + BROWSER_SESSION_IDLE_LIFETIME - second
+    # ...and gone 12 idle hours after that last use, though far short of 30 days from sign-in.
+    assert resolve_session(session=session, raw_token=raw, now=last_use + BROWSER_SESSION_IDLE_LIFETIME) is None
+    assert last_use + BROWSER_SESSION_IDLE_LIFETIME < NOW + REMEMBERED_LIFETIME
+    # An expired session does not come back by being asked again later.
+    assert resolve_session(session=session, raw_token=raw, now=last_use + BROWSER_SESSION_IDLE_LIFETIME + second) is None
+
+
+def test_remembered_session_survives_the_idle_time_that_ends_a_browser_session(session):
+    user = make_user(session)
+    remembered = start_session(session=session, user_id=user.id, remember=True, now=NOW)
+    browser = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    idle = NOW + BROWSER_SESSION_IDLE_LIFETIME + dt.timedelta(minutes=1)
+    assert resolve_session(session=session, raw_token=browser, now=idle) is None
+    assert resolve_session(session=session, raw_token=remembered, now=idle) is not None
+
+
+def test_views_within_a_minute_do_not_move_the_expiry(session):
+    """Reads stay reads: last_seen is written at most once a minute."""
+    user = make_user(session)
+    raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    assert resolve_session(session=session, raw_token=raw, now=NOW + TOUCH_INTERVAL - dt.timedelta(seconds=1))
+    login = session.exec(select(LoginSession)).one()
+    assert (login.last_seen_at, login.expires_at) == (NOW, NOW + BROWSER_SESSION_IDLE_LIFETIME)
+    assert resolve_session(session=session, raw_token=raw, now=NOW + TOUCH_INTERVAL)
+    assert login.expires_at == NOW + TOUCH_INTERVAL + BROWSER_SESSION_IDLE_LIFETIME
 
 
 def test_sign_out_and_revocation(session):

@@ -1,0 +1,85 @@
+"""/support: the technical support address, «Задать вопрос» and answers to common questions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.layout import page_shell
+from cabinet.config import get_settings
+from cabinet.state.questions import QuestionState
+
+S = texts.SUPPORT
+
+
+def _answer(number: int, question: str, answer: str) -> rx.Component:
+    return rx.vstack(
+        rx.heading(question, size="4", as_="h3"),
+        rx.text(answer, size="3", color=rx.color("gray", 12)),
+        spacing="1",
+        width="100%",
+        id=f"support-answer-{number}",
+    )
+
+
+def _contact(support: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(S["contact_title"], size="4", as_="h2"),
+            rx.text(S["contact_text"], size="3"),
+            rx.link(
+                rx.hstack(rx.icon("mail", size=18), rx.text(support), spacing="2", align="center"),
+                href=f"mailto:{support}",
+                size="4",
+                weight="medium",
+                id="support-email",
+            ),
+            rx.text(S["ask_text"], size="2", color=rx.color("gray", 11), padding_top="8px"),
+            # Opens the footer's «Задать вопрос» dialog: it takes a contact address from anonymous visitors.
+            rx.button(
+                rx.icon("message-circle-question", size=16),
+                texts.QUESTIONS["open"],
+                on_click=QuestionState.open_dialog,
+                variant="soft",
+                size="2",
+                id="support-ask",
+            ),
+            spacing="2",
+            align="start",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def support_page() -> rx.Component:
+    settings = get_settings()
+    answers = [
+        (question, answer.format(min=settings.password_min_length, max=settings.password_max_length))
+        for question, answer in S["answers"]
+    ]
+    return page_shell(
+        rx.vstack(
+            rx.heading(S["title"], size="6", as_="h1", id="support-title"),
+            rx.text(S["lead"], size="3", color=rx.color("gray", 11)),
+            _contact(settings.support_email),
+            rx.card(
+                rx.vstack(
+                    rx.heading(S["answers_title"], size="5", as_="h2"),
+                    *[
+                        item
+                        for number, (question, answer) in enumerate(answers, start=1)
+                        for item in ([rx.separator(size="4")] if number > 1 else []) + [_answer(number, question, answer)]
+                    ],
+                    spacing="4",
+                    width="100%",
+                    id="support-answers",
+                ),
+                size="3",
+                width="100%",
+            ),
+            spacing="4",
+            max_width="760px",
+            width="100%",
+        )
+    )
