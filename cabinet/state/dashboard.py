@@ -31,19 +31,18 @@ class DashboardState(rx.State):
         else:
             self.charts_open = [*self.charts_open, account_id]
 
-    @rx.event(background=True)
+    @rx.event
     async def load(self):
-        async with self:
-            # The page opens with every chart closed, as the browser shows it after a reload.
-            self.charts_open = []
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+        # A plain event, not a background one: the page's figures arrive in one update, and the
+        # tab's state is taken and given back once (this is the most frequent event there is).
+        # The database work still runs on a thread, so the event loop serves other tabs meanwhile.
+        self.charts_open = []  # the page opens with every chart closed, as after a reload
+        session_state = await self.get_state(SessionState)
+        user_id = session_state._user_id_now()
         if not user_id:
             return
-        views = await asyncio.to_thread(_account_views, user_id)
-        async with self:
-            self.accounts = views
-            self.loaded = True
+        self.accounts = await asyncio.to_thread(_account_views, user_id)
+        self.loaded = True
 
 
 def _account_views(user_id: int) -> list[AccountView]:

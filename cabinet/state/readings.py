@@ -120,28 +120,29 @@ class ReadingsState(rx.State):
     def can_submit(self) -> bool:
         return self.window_mode != "blocked" and any(row.open for row in self.rows)
 
-    @rx.event(background=True)
+    @rx.event
     async def load(self):
-        async with self:
-            self.loaded = False
-            self.account_id = account_id_from_path(self.router.url.path)
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
-            account_id = self.account_id
+        # A plain event, as the dashboard's: one update, the tab's state taken once; the database
+        # work runs on a thread.
+        account_id = account_id_from_path(self.router.url.path)
+        if account_id != self.account_id:
+            # Another account's rows must not stay on screen while this one's load.
+            self.account_id, self.rows, self.loaded = account_id, [], False
+            yield
+        session_state = await self.get_state(SessionState)
+        user_id = session_state._user_id_now()
         if not user_id:
             return
         try:
-            card = await asyncio.to_thread(_load_card, user_id, account_id)
+            card = await asyncio.to_thread(_load_card, user_id, self.account_id)
         except DomainError:
-            async with self:
-                self.not_found, self.loaded = True, True
+            self.not_found, self.loaded = True, True
             return
-        async with self:
-            self._show(card)
-            self.form_error = self.saved_notice = ""
-            self.jump_pending = False
-            self.not_found = False
-            self.loaded = True
+        self._show(card)
+        self.form_error = self.saved_notice = ""
+        self.jump_pending = False
+        self.not_found = False
+        self.loaded = True
 
     def _show(self, card: AccountCard) -> None:
         self.title = card.nickname or card.provider_name
