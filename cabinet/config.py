@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     max_payment_kopecks: int = Field(default=50_000_000, ge=100)
     reconcile_after_minutes: int = Field(default=10, ge=1, le=1440)
+    # The largest registry CSV taken, uploaded or from the command line; about 6 000 rows a megabyte.
+    # A registry is streamed from disk, so the bound is about disk and import time, not memory.
+    registry_max_mb: int = Field(default=256, ge=1, le=4096)
 
     @field_validator("database_url")
     @classmethod
@@ -118,6 +121,10 @@ class Settings(BaseSettings):
                 "SECRET_KEY must be set to a long random value when real credentials are used"
             )
         return self
+
+    @property
+    def registry_max_bytes(self) -> int:
+        return self.registry_max_mb * 1024 * 1024
 
     @property
     def payments_sandbox(self) -> bool:

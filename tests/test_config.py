@@ -45,6 +45,10 @@ def test_credentials_switch_the_sandboxes_off():
         ({"redis_url": "http://localhost"}, "REDIS_URL"),
         ({"public_url": "localhost:3000"}, "PUBLIC_URL"),
         ({"yookassa_allowed_networks": "300.1.1.1/32"}, "YOOKASSA_ALLOWED_NETWORKS"),
+        ({"registry_max_mb": "0"}, "REGISTRY_MAX_MB"),
+        ({"registry_max_mb": "-5"}, "REGISTRY_MAX_MB"),
+        ({"registry_max_mb": "4097"}, "REGISTRY_MAX_MB"),
+        ({"registry_max_mb": "256 MB"}, "REGISTRY_MAX_MB"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(overrides, variable):
@@ -53,6 +57,14 @@ def test_a_bad_value_is_one_line_naming_the_variable(overrides, variable):
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith(f"Configuration error: {variable}")
+
+
+def test_registry_size_limit_is_256_mb_unless_set(monkeypatch):
+    assert load_settings().registry_max_bytes == 256 * 1024 * 1024
+    monkeypatch.setenv("REGISTRY_MAX_MB", "3")
+    assert (load_settings().registry_max_mb, load_settings().registry_max_bytes) == (3, 3 * 1024 * 1024)
+    monkeypatch.setenv("REGISTRY_MAX_MB", "4096")
+    assert load_settings().registry_max_mb == 4096
 
 
 def test_inconsistent_bounds_and_half_credentials_are_refused():
@@ -110,3 +122,15 @@ def test_command_line_prints_one_line_and_no_traceback():
         "unable to parse string as an integer"
     ]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_bad_registry_limit_stops_start_up_with_one_line():
+    env = {**os.environ, "REGISTRY_MAX_MB": "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cabinet", "check-config"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: REGISTRY_MAX_MB: Input should be greater than or equal to 1"
+    ]

@@ -33,7 +33,7 @@ from cabinet.models import (
     User,
     UserRole,
 )
-from cabinet.services import sessions
+from cabinet.services import exports, payments, registry, sessions
 from cabinet.services.accounts import luhn_is_valid, normalize_account_number
 from cabinet.services.audit import record_event
 from cabinet.services.auth import find_user_by_email, resend_confirmation
@@ -332,11 +332,17 @@ def store_image(session: Session, *, actor_id: int, data: bytes, now: dt.datetim
         raise DomainError("image_type")
     digest = hashlib.sha256(data).hexdigest()
     image = session.exec(select(UploadedImage).where(UploadedImage.sha256 == digest)).first()
+    stored = image is None
     if image is None:
         image = UploadedImage(content_type=content_type, sha256=digest, size_bytes=len(data), data=data,
                               uploaded_by=actor_id, created_at=now)
         session.add(image)
         session.flush()
+    # Audited even when the same picture was already kept: the picture is what residents are told
+    # to compare their receipt with, so who offered it and when matters.
+    record_event(session=session, action="image_uploaded", now=now, actor_user_id=actor_id, target_type="image",
+                 target_id=image.id, details={"content_type": content_type, "size_bytes": len(data),
+                                              "sha256": digest, "stored": stored})
     return f"/api/images/{image.id}"
 
 
@@ -497,6 +503,63 @@ def payment_detail(session: Session, *, actor_id: int, payment_id: int
     return payment, account, provider, user, notifications
 
 
+def check_at_gateway(session: Session, *, actor_id: int, payment_id: int, now: dt.datetime,
+                     gateway: payments.Gateway | None = None) -> payments.Applied:
+    """«Проверить в YooKassa»: re-reads the payment from the API and applies its status."""
+    require_admin(session, actor_id)
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise DomainError("not_found")
+    if not payment.gateway_payment_id or payment.status in payments.FINAL:
+        # Nothing to ask the API about: a payment never created there, or one whose status is settled.
+        applied = payments.Applied(False, payment.status)
+    else:
+        # Applied in a transaction of its own, with the payment row locked, as a notification is.
+        applied = payments.refresh_from_gateway(payment_id, gateway=gateway)
+        session.refresh(payment)
+    record_event(session=session, action="payment_checked_at_gateway", now=now, actor_user_id=actor_id,
+                 target_type="payment", target_id=payment_id, details={"status": applied.status.value})
+    return applied
+
+
+def export_payments(session: Session, *, actor_id: int, filters: PaymentFilter, now: dt.datetime) -> bytes:
+    """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel)."""
+    require_admin(session, actor_id)
+    return exports.export_payments(session, provider_id=filters.provider_id, status=filters.status,
+                                   since=filters.since, until=filters.until, actor_user_id=actor_id, now=now)
+
+
+# --- readings export -------------------------------------------------------------------------------------------
+
+
+def export_readings(session: Session, *, actor_id: int, provider_id: int, period: dt.date, mark_sent: bool,
+                    now: dt.datetime) -> bytes:
+    """A month's readings of one provider for its billing; with `mark_sent` residents can no longer change them."""
+    require_admin(session, actor_id)
+    if session.get(Provider, provider_id) is None:
+        raise DomainError("not_found")
+    return exports.export_readings(session, provider_id=provider_id, period=period, mark_sent=mark_sent, now=now,
+                                   actor_user_id=actor_id)
+
+
+# --- registry import ------------------------------------------------------------------------------------------
+
+
+def preview_registry(session: Session, *, actor_id: int, provider_id: int,
+                     source: registry.RegistrySource) -> registry.RegistryPreview:
+    """What importing the file would do; writes nothing. The size limit is REGISTRY_MAX_MB."""
+    require_admin(session, actor_id)
+    return registry.preview_registry(session, provider_id=provider_id, source=source)
+
+
+def import_registry(session: Session, *, actor_id: int, provider_id: int, source: registry.RegistrySource,
+                    now: dt.datetime, progress: registry.Progress | None = None) -> registry.RegistryPreview:
+    """Applies the file in the caller's transaction, all or nothing; audited with the admin as actor."""
+    require_admin(session, actor_id)
+    return registry.import_registry(session, provider_id=provider_id, source=source, now=now,
+                                    actor_user_id=actor_id, progress=progress)
+
+
 # --- audit -----------------------------------------------------------------------------------------------------
 
 
@@ -549,6 +612,9 @@ def create_admin(session: Session, *, email: str, password: str, now: dt.datetim
     check_new_password(password, password, min_length=settings.password_min_length,
                        max_length=settings.password_max_length)
     user = find_user_by_email(session=session, email_canonical=address.canonical)
+    if user is not None and user.role == UserRole.admin:
+        # A typo'd script must not silently reset an operator's password.
+        raise DomainError("admin_exists", email=user.email)
     if user is None:
         user = User(email=address.display, email_canonical=address.canonical, password_hash=hash_password(password),
                     role=UserRole.admin, confirmed_at=now, created_at=now, updated_at=now)

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cabinet import texts
+from cabinet.config import get_settings
 from cabinet.models import Meter, MeterKind, Provider, ProviderAccount
 from cabinet.services.accounts import check_account_format, normalize_account_number
 from cabinet.services.audit import record_event
@@ -52,8 +53,6 @@ KIND_NAMES = {kind.value: kind for kind in MeterKind} | {
     "электроэнергия день": MeterKind.electricity_day, "электроэнергия ночь": MeterKind.electricity_night,
     "газ": MeterKind.gas, "отопление": MeterKind.heat, "тепло": MeterKind.heat,
 }
-# The largest file taken, by the admin page's upload as much as here: about 1 500 000 rows.
-MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_DIGITS = "5.3"
 PROGRESS_EVERY = 5_000
 STAGE_BATCH = 5_000  # rows per executemany into SQLite's staging table
@@ -590,15 +589,16 @@ def _opened(source: RegistrySource) -> Iterator[BinaryIO]:
 
 
 @contextlib.contextmanager
-def _prepared(session: Session, *, provider_id: int, source: RegistrySource, max_bytes: int, lock: bool,
+def _prepared(session: Session, *, provider_id: int, source: RegistrySource, max_bytes: int | None, lock: bool,
               progress: Progress) -> Iterator[_Plan]:
     """Reads and checks the file and compares it with the database; the staging tables live while the
     body runs, so an import can write from them. Reading reports the first half of the progress."""
+    limit = size_limit() if max_bytes is None else max_bytes
     with _opened(source) as file:
         size = file.seek(0, io.SEEK_END)
         file.seek(0)
-        if size > max_bytes:
-            raise DomainError("registry_too_large", max_mb=max_bytes // (1024 * 1024))
+        if size > limit:
+            raise DomainError("registry_too_large", max_mb=limit // (1024 * 1024))
         query = select(Provider).where(Provider.id == provider_id)
         if lock:
             # Two imports for one provider at once would both insert the same new accounts: the second
@@ -644,10 +644,15 @@ def _prepared(session: Session, *, provider_id: int, source: RegistrySource, max
 # --- public ---------------------------------------------------------------------------------------------------
 
 
+def size_limit() -> int:
+    """The largest file taken (REGISTRY_MAX_MB), by the admin page's upload as much as here."""
+    return get_settings().registry_max_bytes
+
+
 def preview_registry(session: Session, *, provider_id: int, source: RegistrySource,
-                     max_bytes: int = MAX_BYTES) -> RegistryPreview:
+                     max_bytes: int | None = None) -> RegistryPreview:
     """What importing the file would do, and its row errors (the first MAX_REPORTED_ERRORS, and
-    how many in all); writes nothing."""
+    how many in all); writes nothing. `max_bytes` defaults to REGISTRY_MAX_MB."""
     with _prepared(session, provider_id=provider_id, source=source, max_bytes=max_bytes, lock=False,
                    progress=lambda _done, _total: None) as plan:
         return plan.preview
@@ -655,7 +660,7 @@ def preview_registry(session: Session, *, provider_id: int, source: RegistrySour
 
 def import_registry(session: Session, *, provider_id: int, source: RegistrySource, now: dt.datetime,
                     actor_user_id: int | None = None, progress: Progress | None = None,
-                    max_bytes: int = MAX_BYTES) -> RegistryPreview:
+                    max_bytes: int | None = None) -> RegistryPreview:
     """Applies the file in the caller's transaction — all of it, or nothing if any row is wrong.
 
     Raises DomainError("registry_has_errors") when the preview has row errors. `progress(done, total)`

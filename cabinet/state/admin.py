@@ -14,13 +14,10 @@ from cabinet import texts
 from cabinet.config import DATA_DIR
 from cabinet.db import session_scope
 from cabinet.models import PaymentStatus, utc_now
-from cabinet.services import admin, payments
-from cabinet.services.audit import record_event
+from cabinet.services import admin, registry
 from cabinet.services.calendar import local_date
 from cabinet.services.errors import DomainError
 from cabinet.services.money import format_rubles
-from cabinet.services.registry import MAX_BYTES as REGISTRY_MAX_BYTES
-from cabinet.services.registry import import_registry, preview_registry
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
@@ -454,14 +451,8 @@ class AdminPaymentsState(rx.State):
             filters = self._filters()
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
-        from cabinet.services.exports import export_payments
-
-        def build(session):
-            admin.require_admin(session, actor)
-            return export_payments(session, provider_id=filters.provider_id, status=filters.status,
-                                   since=filters.since, until=filters.until, actor_user_id=actor, now=utc_now())
-
-        data = await asyncio.to_thread(_call, build)
+        data = await asyncio.to_thread(_call, lambda s: admin.export_payments(
+            s, actor_id=actor, filters=filters, now=utc_now()))
         return rx.download(data=data, filename=f"payments-{local_date(utc_now()).isoformat()}.csv")
 
     @rx.event(background=True)
@@ -509,11 +500,8 @@ class AdminPaymentsState(rx.State):
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
         try:
-            await asyncio.to_thread(_call, lambda s: admin.payment_detail(s, actor_id=actor, payment_id=payment_id))
-            applied = await asyncio.to_thread(payments.refresh_from_gateway, payment_id)
-            await asyncio.to_thread(_call, lambda s: record_event(
-                session=s, action="payment_checked_at_gateway", now=utc_now(), actor_user_id=actor,
-                target_type="payment", target_id=payment_id, details={"status": applied.status.value}))
+            applied = await asyncio.to_thread(_call, lambda s: admin.check_at_gateway(
+                s, actor_id=actor, payment_id=payment_id, now=utc_now()))
         except Exception:  # the gateway down: say so, keep the page
             async with self:
                 self.error = texts.ADMIN["gateway_check_failed"]
@@ -578,14 +566,14 @@ class AdminReadingsState(rx.State):
             async with self:
                 self.error = texts.ADMIN["month_invalid"]
             return
-        from cabinet.services.exports import export_readings
-
-        def build(session):
-            admin.require_admin(session, actor)
-            return export_readings(session, provider_id=int(provider), period=period, mark_sent=mark_sent,
-                                   now=utc_now(), actor_user_id=actor)
-
-        data = await asyncio.to_thread(_call, build)
+        try:
+            data = await asyncio.to_thread(_call, lambda s: admin.export_readings(
+                s, actor_id=actor, provider_id=int(provider or 0), period=period, mark_sent=mark_sent,
+                now=utc_now()))
+        except DomainError as error:  # the provider was removed, or none was chosen
+            async with self:
+                self.error = texts.error_text(error.code, **error.params)
+            return
         async with self:
             self.error, self.notice = "", texts.ADMIN["readings_exported"]
         return rx.download(data=data, filename=f"readings-{provider}-{month}.csv")
@@ -722,13 +710,15 @@ class AdminRegistryState(rx.State):
         upload_name = f"{uuid.uuid4().hex}.csv"
         path = REGISTRY_UPLOADS / upload_name
         # A registry runs to hundreds of megabytes: copied in chunks, off the event loop, never held whole.
-        if not await asyncio.to_thread(save_upload, files[0].file, path, REGISTRY_MAX_BYTES):
-            self.error = texts.error_text("registry_too_large", max_mb=REGISTRY_MAX_BYTES // (1024 * 1024))
+        limit = registry.size_limit()
+        if not await asyncio.to_thread(save_upload, files[0].file, path, limit):
+            self.error = texts.error_text("registry_too_large", max_mb=limit // (1024 * 1024))
             return
         self.upload_name, self.file_name = upload_name, files[0].filename or ""
         provider_id = int(self.provider)
         try:
-            preview = await asyncio.to_thread(_call, lambda s: _preview(s, actor, provider_id, path))
+            preview = await asyncio.to_thread(_call, lambda s: admin.preview_registry(
+                s, actor_id=actor, provider_id=provider_id, source=path))
         except DomainError as error:
             self.error = texts.error_text(error.code, **error.params)
             return
@@ -759,7 +749,8 @@ class AdminRegistryState(rx.State):
             done["rows"], done["total"] = rows, max(total, 1)
 
         def run():
-            return _call(lambda s: _import(s, actor, provider_id, path, progress))
+            return _call(lambda s: admin.import_registry(s, actor_id=actor, provider_id=provider_id, source=path,
+                                                         now=utc_now(), progress=progress))
 
         job = asyncio.ensure_future(asyncio.to_thread(run))
         while not job.done():
@@ -779,16 +770,3 @@ class AdminRegistryState(rx.State):
             self._show_preview(result)
             self.previewed = False
             self.notice = texts.ADMIN["registry_imported"]
-
-
-def _preview(session, actor: int, provider_id: int, path: Path):
-    admin.require_admin(session, actor)
-    admin.get_provider_for_admin(session, actor_id=actor, provider_id=provider_id)
-    return preview_registry(session, provider_id=provider_id, source=path)
-
-
-def _import(session, actor: int, provider_id: int, path: Path, progress):
-    admin.require_admin(session, actor)
-    admin.get_provider_for_admin(session, actor_id=actor, provider_id=provider_id)
-    return import_registry(session, provider_id=provider_id, source=path, now=utc_now(), actor_user_id=actor,
-                           progress=progress)

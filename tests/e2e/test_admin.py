@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 import struct
 import uuid
 import zlib
@@ -14,6 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.mailbox import wait_for_link
 from tests.e2e.test_account_flows import _register
 from tests.e2e.test_accounts_and_readings import _sign_in
+from tests.e2e.test_payments import _open_pay, _pay_at_checkout
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "docs" / "registry-sample.csv"
 ADMIN_ROUTES = ["/admin", "/admin/providers", "/admin/registry", "/admin/residents", "/admin/payments",
@@ -148,3 +151,31 @@ def test_admin_sections_look_finished(app_server, page: Page, screenshot_dir):
     expect(page.locator("#admin-title")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "admin-overview-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_admin_payment_detail_shows_the_gateway_id(app_server, page: Page, screenshot_dir):
+    base = app_server.url
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    _open_pay(page, base, "Водоканал")
+    page.locator("#pay-mode-custom").click()
+    page.locator("#pay-amount").fill("321,00")
+    page.locator("#pay-submit").click()
+    _pay_at_checkout(page)
+    payment_id = int(re.search(r"/payments/(\d+)", page.url).group(1))
+    with contextlib.closing(sqlite3.connect(app_server.data_dir / "cabinet.db")) as db:
+        (gateway_id,) = db.execute("SELECT gateway_payment_id FROM payments WHERE id = ?", (payment_id,)).fetchone()
+    assert gateway_id
+    page.locator("#nav-sign-out").click()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base, "admin@example.com", "admin2026")
+    page.goto(base + "/admin/payments")
+    page.locator(f"#admin-payment-row-{payment_id}").click()
+    detail = page.locator("#admin-payment-detail")
+    expect(detail).to_contain_text(gateway_id)
+    expect(detail).to_contain_text("321,00\u00a0₽")
+    expect(detail).to_contain_text("resident@example.com")
+    page.locator("#admin-payment-check").click()
+    expect(page.locator("#admin-payment-notice")).to_have_text("Статус в ЮKassa: Оплачено.", timeout=15_000)
+    page.screenshot(path=str(screenshot_dir / "admin-payment-detail-desktop.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 
+import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, func, select
 
+import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
 from cabinet.models import (
     AccountLink,
     AuditEvent,
+    EmailStatus,
+    LedgerEntry,
     LoginSession,
+    MeterReading,
     OutgoingEmail,
     Payment,
+    PaymentNotification,
     PaymentPurpose,
     PaymentStatus,
+    ReadingSource,
+    ReadingStatus,
+    UploadedImage,
     UserRole,
 )
-from cabinet.services import admin, sessions
+from cabinet.services import accounts, admin, payments, sessions
+from cabinet.services.audit import record_event
+from cabinet.services.dashboard import dashboard_cards
 from cabinet.services.errors import DomainError
-from tests.factories import NOW, make_account, make_provider, make_user
+from cabinet.services.passwords import verify_password
+from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from tests.stand_ins import serve_stand_ins
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+NOVEMBER = dt.date(2026, 11, 1)
+# One account of the `ids` provider (10-digit numbers), the registry's four required columns.
+REGISTRY = "account;address;debt;as_of\r\n3700999001;г. Тестов, ул. Мира, д. 2;1200,50;2026-11-01\r\n".encode()
 
 
 @pytest.fixture
@@ -58,6 +75,11 @@ ADMIN_CALLS = {
     "payment_detail": lambda s, actor, ids: admin.payment_detail(s, actor_id=actor, payment_id=ids["payment"]),
     "audit_events": lambda s, actor, ids: admin.audit_events(s, actor_id=actor),
     "audit_actions": lambda s, actor, ids: admin.audit_actions(s, actor_id=actor),
+    "check_at_gateway": lambda s, actor, ids: admin.check_at_gateway(s, actor_id=actor, payment_id=ids["payment"], now=NOW),
+    "export_payments": lambda s, actor, ids: admin.export_payments(s, actor_id=actor, filters=admin.PaymentFilter(), now=NOW),
+    "export_readings": lambda s, actor, ids: admin.export_readings(s, actor_id=actor, provider_id=ids["provider"], period=NOVEMBER, mark_sent=True, now=NOW),
+    "preview_registry": lambda s, actor, ids: admin.preview_registry(s, actor_id=actor, provider_id=ids["provider"], source=io.BytesIO(REGISTRY)),
+    "import_registry": lambda s, actor, ids: admin.import_registry(s, actor_id=actor, provider_id=ids["provider"], source=io.BytesIO(REGISTRY), now=NOW),
 }
 
 
@@ -74,12 +96,18 @@ def ids(session, people):
             "payment": payment.id}
 
 
+def _audit_count(session) -> int:
+    return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
 @pytest.mark.parametrize("call", ADMIN_CALLS, ids=list(ADMIN_CALLS))
 def test_every_admin_operation_refuses_residents_and_anonymous(session, people, ids, call):
+    events = _audit_count(session)
     for actor in (people["resident"].id, None, 0, 999_999):
         with pytest.raises(DomainError) as raised:
             ADMIN_CALLS[call](session, actor, ids)
         assert raised.value.code == "not_found"
+    assert _audit_count(session) == events  # a refused call leaves no trace of having acted
     ADMIN_CALLS[call](session, people["admin"].id, ids)  # and works for an admin
 
 
@@ -133,8 +161,24 @@ def test_pattern_is_tested_against_the_example(pattern, example, checksum, code)
 
 
 def test_deactivated_provider_keeps_its_links(session, people, ids):
-    admin.set_provider_active(session, actor_id=people["admin"].id, provider_id=ids["provider"], active=False, now=NOW)
-    assert [provider.is_active for provider, _count in admin.list_providers(session, actor_id=people["admin"].id)] == [False]
+    """Deactivating stops new links only: a resident's existing account stays on their dashboard."""
+    resident, provider_id = people["resident"].id, ids["provider"]
+    provider = admin.get_provider_for_admin(session, actor_id=people["admin"].id, provider_id=provider_id)
+    linked = make_account(session, provider, number="3700111001")
+    fresh = make_account(session, provider, number="3700111002")
+    accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number="3700 111 001", now=NOW)
+
+    admin.set_provider_active(session, actor_id=people["admin"].id, provider_id=provider_id, active=False, now=NOW)
+
+    assert [p.is_active for p, _count in admin.list_providers(session, actor_id=people["admin"].id)] == [False]
+    assert session.exec(select(AccountLink.account_id).where(AccountLink.user_id == resident)).all() == [linked.id]
+    assert [card.number for card in dashboard_cards(session, user_id=resident, today=NOW.date())] == ["3700111001"]
+    with pytest.raises(DomainError) as raised:
+        accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number=fresh.number, now=NOW)
+    assert raised.value.code == "provider_not_found"
+    # Active again, the same account links: it was the deactivation that refused it.
+    admin.set_provider_active(session, actor_id=people["admin"].id, provider_id=provider_id, active=True, now=NOW)
+    accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number=fresh.number, now=NOW)
 
 
 def test_images_are_checked_by_content_and_size(session, people):
@@ -203,9 +247,159 @@ def test_payments_filter_and_total(session, people, ids):
 def test_overview_counts(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.status, payment.paid_at = PaymentStatus.succeeded, NOW
+    account_id = payment.account_id
+    resident = people["resident"].id
+
+    def paid(key: str, amount: int, at: dt.datetime, status: PaymentStatus = PaymentStatus.succeeded) -> None:
+        session.add(Payment(user_id=resident, account_id=account_id, amount_kopecks=amount, purpose=PaymentPurpose.debt,
+                            idempotency_key=key, status=status, paid_at=at, created_at=at, updated_at=at))
+
+    paid("earlier-this-month", 2500, dt.datetime(2026, 11, 3, 12, tzinfo=dt.timezone.utc))
+    paid("last-month", 7000, dt.datetime(2026, 10, 20, 12, tzinfo=dt.timezone.utc))
+    paid("canceled-today", 9900, NOW, PaymentStatus.canceled)
+    session.add(AccountLink(user_id=resident, account_id=account_id))
+    session.add(AccountLink(user_id=ids["unconfirmed"], account_id=account_id))
+    meter = make_meter(session, session.get(cabinet.models.ProviderAccount, account_id))
+    for value, submitted in ((1_000, NOW), (2_000, dt.datetime(2026, 11, 1, 8, tzinfo=dt.timezone.utc)),
+                             (500, dt.datetime(2026, 10, 24, tzinfo=dt.timezone.utc))):
+        session.add(MeterReading(meter_id=meter.id, value_thousandths=value, period=NOVEMBER,
+                                 source=ReadingSource.resident, submitted_at=submitted, updated_at=submitted))
+    for number, status in enumerate((EmailStatus.queued, EmailStatus.queued, EmailStatus.failed, EmailStatus.sent)):
+        session.add(OutgoingEmail(to_address="olga.petrova@example.com", subject="Письмо", text_body="", html_body="",
+                                  idempotency_key=f"letter-{number}", status=status, created_at=NOW))
     session.flush()
+
     summary = admin.overview(session, actor_id=people["admin"].id, now=NOW)
-    assert (summary.residents, summary.payments_today, summary.paid_today_kopecks) == (2, 1, 1000)
+    assert summary == admin.Overview(
+        residents=2, linked_accounts=2, payments_today=1, paid_today_kopecks=1000, payments_month=2,
+        paid_month_kopecks=3500, readings_this_month=2, outbox_queued=2, outbox_failed=1)
+
+
+def test_resident_detail_shows_linked_accounts_payments_and_sign_ins(session, people, ids):
+    resident, other = people["resident"], make_user(session)
+    provider = admin.get_provider_for_admin(session, actor_id=people["admin"].id, provider_id=ids["provider"])
+    theirs = make_account(session, provider, number="3700222001", address="г. Тестов, ул. Липовая, д. 7")
+    someone_elses = make_account(session, provider, number="3700222002")
+    session.add(AccountLink(user_id=resident.id, account_id=theirs.id, created_at=NOW))
+    session.add(AccountLink(user_id=other.id, account_id=someone_elses.id, created_at=NOW))
+    session.add(Payment(user_id=other.id, account_id=someone_elses.id, amount_kopecks=300, purpose=PaymentPurpose.debt,
+                        idempotency_key="k-other", created_at=NOW, updated_at=NOW))
+    for action, hours, actor, address in (("sign_in_failed", 3, resident.id, "10.0.0.7"),
+                                          ("sign_in", 2, resident.id, "10.0.0.8"),
+                                          ("account_linked", 1, resident.id, "10.0.0.8"),
+                                          ("sign_in", 1, other.id, "10.9.9.9")):
+        record_event(session=session, action=action, now=NOW - dt.timedelta(hours=hours), actor_user_id=actor,
+                     client_address=address)
+    sessions.start_session(session=session, user_id=resident.id, remember=False, now=NOW)
+    session.flush()
+
+    detail = admin.resident_detail(session, actor_id=people["admin"].id, user_id=resident.id, now=NOW)
+
+    assert detail.user.email == "olga.petrova@example.com"
+    assert [(p.name, a.number, a.address) for _link, a, p in detail.links] == [
+        (provider.name, "3700222001", "г. Тестов, ул. Липовая, д. 7")]
+    assert [(p.id, p.amount_kopecks) for p in detail.payments] == [(ids["payment"], 1000)]
+    assert [(e.action, e.client_address) for e in detail.sign_ins] == [("sign_in", "10.0.0.8"),
+                                                                      ("sign_in_failed", "10.0.0.7")]
+    assert detail.sessions_active == 1
+
+
+def test_payment_detail_shows_gateway_id_and_notification_log(session, people, ids):
+    payment = session.get(Payment, ids["payment"])
+    payment.gateway_payment_id = "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
+    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, "ignored"),
+           (10, "payment.succeeded", payment.gateway_payment_id, "applied"),
+           (20, "payment.succeeded", "another-payment", "unknown payment"))
+    for minutes, event, gateway_id, outcome in log:
+        session.add(PaymentNotification(received_at=NOW - dt.timedelta(minutes=minutes), source_address="185.71.76.3",
+                                        event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome))
+    session.flush()
+
+    shown, account, provider, user, log = admin.payment_detail(session, actor_id=people["admin"].id,
+                                                               payment_id=payment.id)
+
+    assert shown.gateway_payment_id == "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
+    assert (provider.id, user.id, account.id) == (ids["provider"], people["resident"].id, payment.account_id)
+    assert [(n.event, n.outcome, n.source_address) for n in log] == [
+        ("payment.succeeded", "applied", "185.71.76.3"), ("payment.waiting_for_capture", "ignored", "185.71.76.3")]
+    payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
+    session.flush()
+    assert admin.payment_detail(session, actor_id=people["admin"].id, payment_id=payment.id)[4] == []
+
+
+def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, session):
+    """«Проверить в YooKassa»: the status comes from the API through the real SDK, and is applied once."""
+    with serve_stand_ins(engine, with_webhook=True) as stand_in:
+        provider = make_provider(session, reading_window_start_day=1, reading_window_end_day=31)
+        account = make_account(session, provider, debt_kopecks=180_000)
+        resident = make_user(session)
+        operator = make_user(session, role=UserRole.admin)
+        session.add(AccountLink(user_id=resident.id, account_id=account.id))
+        session.commit()
+        httpx.post(f"{stand_in}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True, "count": 0},
+                   timeout=5).raise_for_status()
+        payment = payments.pay(payments.PaymentRequest(user_id=resident.id, account_id=account.id,
+                                                       purpose=PaymentPurpose.debt))
+        httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
+        assert session.get(Payment, payment.id).status == PaymentStatus.pending  # no notification came
+
+        applied = admin.check_at_gateway(session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        session.commit()
+
+        assert (applied.changed, applied.status) == (True, PaymentStatus.succeeded)
+        session.expire_all()
+        stored = session.get(Payment, payment.id)
+        assert (stored.status, stored.paid_at is not None) == (PaymentStatus.succeeded, True)
+        assert session.exec(select(LedgerEntry.amount_kopecks)).all() == [180_000]
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "payment_checked_at_gateway")).one()
+        assert (event.actor_user_id, event.target_id, json.loads(event.details)) == (
+            operator.id, str(payment.id), {"status": "succeeded"})
+        # A second check finds it settled and credits nothing twice.
+        again = admin.check_at_gateway(session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        session.commit()
+        assert (again.changed, again.status) == (False, PaymentStatus.succeeded)
+        assert session.exec(select(func.count()).select_from(LedgerEntry)).one() == 1
+
+
+def test_admin_exports_and_registry_import_name_the_admin(session, people, ids):
+    actor = people["admin"].id
+    account = make_account(session, admin.get_provider_for_admin(session, actor_id=actor, provider_id=ids["provider"]),
+                           number="3700333001")
+    meter = make_meter(session, account, serial="W-77")
+    session.add(MeterReading(meter_id=meter.id, value_thousandths=42_500, period=NOVEMBER,
+                             source=ReadingSource.resident, submitted_at=NOW, updated_at=NOW))
+    session.flush()
+    readings = admin.export_readings(session, actor_id=actor, provider_id=ids["provider"], period=NOVEMBER,
+                                     mark_sent=True, now=NOW).decode("utf-8-sig")
+    assert "3700333001;г. Тестов, ул. Садовая, д. 1, кв. 1;W-77;cold_water;" in readings
+    assert session.exec(select(MeterReading.status)).all() == [ReadingStatus.sent_to_provider]
+    with pytest.raises(DomainError, match="not_found"):
+        admin.export_readings(session, actor_id=actor, provider_id=ids["provider"] + 100, period=NOVEMBER,
+                              mark_sent=True, now=NOW)
+    assert admin.export_payments(session, actor_id=actor, filters=admin.PaymentFilter(), now=NOW) \
+        .decode("utf-8-sig").count("\r\n") == 2  # the header and the one payment
+    assert admin.preview_registry(session, actor_id=actor, provider_id=ids["provider"],
+                                  source=io.BytesIO(REGISTRY)).accounts_new == 1
+    admin.import_registry(session, actor_id=actor, provider_id=ids["provider"], source=io.BytesIO(REGISTRY), now=NOW)
+    actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
+    assert actors == {"readings_exported": actor, "payments_exported": actor, "registry_imported": actor}
+
+
+def test_a_receipt_picture_upload_is_audited(session, people):
+    actor = people["admin"].id
+    url = admin.store_image(session, actor_id=actor, data=PNG, now=NOW)
+    admin.store_image(session, actor_id=actor, data=PNG, now=NOW + dt.timedelta(minutes=5))
+    with pytest.raises(DomainError):
+        admin.store_image(session, actor_id=actor, data=b"GIF89a" + b"\x00" * 10, now=NOW)
+    image = session.exec(select(UploadedImage)).one()
+    events = session.exec(select(AuditEvent).order_by(AuditEvent.created_at)).all()
+    assert url == f"/api/images/{image.id}"
+    assert [(e.action, e.actor_user_id, e.created_at, e.target_type, e.target_id) for e in events] == [
+        ("image_uploaded", actor, NOW, "image", str(image.id)),
+        ("image_uploaded", actor, NOW + dt.timedelta(minutes=5), "image", str(image.id))]
+    assert json.loads(events[0].details) == {"content_type": "image/png", "size_bytes": len(PNG),
+                                             "sha256": image.sha256, "stored": True}
+    assert json.loads(events[1].details)["stored"] is False  # the same picture again: kept once
 
 
 def test_create_admin_makes_or_promotes(session, people):
@@ -213,5 +407,9 @@ def test_create_admin_makes_or_promotes(session, people):
     assert (created.role, created.email_canonical) == (UserRole.admin, "chief@example.com") and created.confirmed_at
     promoted = admin.create_admin(session, email="olga.petrova@example.com", password="new2026", now=NOW)
     assert promoted.id == people["resident"].id and promoted.role == UserRole.admin
+    with pytest.raises(DomainError) as raised:  # an existing admin is neither duplicated nor given a new password
+        admin.create_admin(session, email="chief@EXAMPLE.com", password="other2026", now=NOW)
+    assert (raised.value.code, raised.value.params) == ("admin_exists", {"email": "Chief@example.com"})
+    assert verify_password("boss2026", created.password_hash)
     with pytest.raises(DomainError):
         admin.create_admin(session, email="x@example.com", password="пароль", now=NOW)

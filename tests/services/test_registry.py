@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from cabinet import texts
+from cabinet.config import get_settings
 from cabinet.models import AccountChecksum, AuditEvent, Meter, MeterKind, ProviderAccount
 from cabinet.services import registry
 from cabinet.services.errors import DomainError
@@ -359,14 +361,57 @@ def test_unknown_provider_and_too_large_file_are_refused(session, provider):
     assert raised.value.params == {"max_mb": 2}
 
 
-def test_the_size_limit_is_256_mb_and_checked_before_reading(session, provider, tmp_path):
-    assert registry.MAX_BYTES == 256 * 1024 * 1024
-    path = tmp_path / "huge.csv"
+@pytest.fixture
+def registry_limit(monkeypatch):
+    """Sets REGISTRY_MAX_MB for one test, as an operator would in the environment."""
+
+    def set_limit(megabytes: int) -> None:
+        monkeypatch.setenv("REGISTRY_MAX_MB", str(megabytes))
+        get_settings.cache_clear()
+
+    yield set_limit
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def _sparse(path: Path, size: int) -> Path:
     with path.open("wb") as out:  # sparse: the size without the bytes
-        out.truncate(registry.MAX_BYTES + 1)
+        out.truncate(size)
+    return path
+
+
+def test_the_size_limit_is_256_mb_by_default_and_checked_before_reading(session, provider, tmp_path):
+    assert registry.size_limit() == 256 * 1024 * 1024
+    path = _sparse(tmp_path / "huge.csv", 256 * 1024 * 1024 + 1)
     with pytest.raises(DomainError, match="registry_too_large") as raised:
         registry.import_registry(session, provider_id=provider.id, source=path, now=NOW)
     assert raised.value.params == {"max_mb": 256}
+
+
+def test_the_size_limit_follows_registry_max_mb_and_names_it_in_russian(session, provider, tmp_path,
+                                                                        registry_limit):
+    registry_limit(1)
+    over = _sparse(tmp_path / "over.csv", 1024 * 1024 + 1)
+    for attempt in (lambda: registry.preview_registry(session, provider_id=provider.id, source=over),
+                    lambda: registry.import_registry(session, provider_id=provider.id, source=over, now=NOW)):
+        with pytest.raises(DomainError, match="registry_too_large") as raised:
+            attempt()
+        assert raised.value.params == {"max_mb": 1}
+        assert texts.error_text(raised.value.code, **raised.value.params) == \
+            "Файл больше 1 МБ. Разделите реестр на части."
+    # A file of exactly the limit is taken.
+    exact = tmp_path / "exact.csv"
+    exact.write_bytes((_csv(*GOOD).encode() + b"\r\n" * (1024 * 1024))[:1024 * 1024])
+    assert _preview_path(session, provider, exact).accounts_new == 2
+    registry_limit(300)
+    huge = _sparse(tmp_path / "huge.csv", 256 * 1024 * 1024 + 1)
+    # Over the default, under the operator's limit: read, and refused only for what it holds (NUL bytes).
+    with pytest.raises(DomainError, match="registry_encoding"):
+        registry.preview_registry(session, provider_id=provider.id, source=huge)
+
+
+def _preview_path(session, provider, path: Path):
+    return registry.preview_registry(session, provider_id=provider.id, source=path)
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -475,9 +520,8 @@ class _Upload(io.RawIOBase):
 
 
 def test_an_upload_is_saved_in_chunks_and_one_over_the_limit_leaves_nothing(tmp_path):
-    from cabinet.state.admin import REGISTRY_MAX_BYTES, UPLOAD_CHUNK, save_upload
+    from cabinet.state.admin import UPLOAD_CHUNK, save_upload
 
-    assert REGISTRY_MAX_BYTES == registry.MAX_BYTES
     upload = _Upload(5 * UPLOAD_CHUNK + 1)
     assert not save_upload(upload, tmp_path / "big.csv", max_bytes=5 * UPLOAD_CHUNK)
     assert not (tmp_path / "big.csv").exists()
