@@ -565,6 +565,17 @@ ADMIN = {
         "reason": "Причина",
     },
     "notifications": "Уведомления ЮKassa",
+    # What was done with a notification, by the English outcome the log keeps (see notification_outcome).
+    "notification_outcomes": {
+        "now": "статус стал «{status}»",
+        "stays": "статус не изменился («{status}»): уведомление повторное или устаревшее",
+        "unknown status": "ЮKassa вернула неизвестный статус {status}, платёж не изменён",
+        "gateway id does not match": "номер платежа в ЮKassa не совпадает с нашим, не зачислено",
+        "amount mismatch, not credited": "сумма в ЮKassa не совпадает с нашей, не зачислено",
+        "rejected: not a notification": "отклонено: это не уведомление ЮKassa",
+        "unknown payment": "платёж с таким номером у нас не найден",
+        "gateway": "ЮKassa не ответила на проверку, уведомление придёт повторно",
+    },
     "check_gateway": "Проверить в ЮKassa",
     "gateway_checked": "Статус в ЮKassa: {status}.",
     "gateway_check_failed": "ЮKassa не ответила. Попробуйте позже.",

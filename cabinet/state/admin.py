@@ -38,6 +38,20 @@ def _call(function, *args, **kwargs):
         return function(session, *args, **kwargs)
 
 
+def notification_outcome(outcome: str) -> str:
+    """The log keeps what was done with a notification in English; operators read it in Russian."""
+    outcomes = texts.ADMIN["notification_outcomes"]
+    if outcome in outcomes:
+        return outcomes[outcome]
+    # "now succeeded", "stays pending", "unknown status 'x'", "gateway timeout": a key and a value.
+    for key in sorted(outcomes, key=len, reverse=True):
+        if outcome.startswith(key + " "):
+            value = outcome[len(key) + 1:].strip("'\"")
+            status = texts.PAYMENTS["statuses"].get(value, value)
+            return outcomes[key].format(status=status)
+    return outcome
+
+
 @dataclasses.dataclass(frozen=True)
 class Figure:
     key: str
@@ -479,8 +493,8 @@ class AdminPaymentsState(rx.State):
                 Line(labels["key"], payment.idempotency_key),
                 Line(labels["reason"], payment.cancellation_reason or payment.failure_message or "—"),
             ]
-            log = [Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}", n.outcome)
-                   for n in notifications]
+            log = [Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}",
+                        notification_outcome(n.outcome)) for n in notifications]
             return detail, log, payment.status.value
 
         detail, log, status = await asyncio.to_thread(_call, build)
