@@ -31,6 +31,22 @@ def _number_from(text: str) -> float:
     return float(match.group(1).replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
+def _wait_until_the_dialog_has_opened(page: Page, dialog) -> None:
+    """The dialog and its overlay fade in; a screenshot taken meanwhile shows the page through it."""
+    expect(dialog).to_have_attribute("data-state", "open")
+    expect(dialog).to_have_css("opacity", "1")
+    page.wait_for_function("() => document.getAnimations().every(animation => animation.playState !== 'running')")
+
+
+def _tab_to(page: Page, is_target: str, *, presses: int = 40) -> None:
+    """Presses Tab until `is_target` (a JS function of the focused element) says it is there."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"({is_target})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached the element {is_target}")
+
+
 def test_first_account_with_the_hint_then_a_second_one_with_an_ownership_check(app_server, page: Page, screenshot_dir):
     base, email = app_server.url, f"boris.{uuid.uuid4().hex[:8]}@example.com"
     page.goto(base + "/register")
@@ -47,8 +63,12 @@ def test_first_account_with_the_hint_then_a_second_one_with_an_ownership_check(a
 
     _choose(page, "Водоканал")
     page.locator("#connect-number-hint").click()
-    expect(page.locator("#connect-hint")).to_contain_text("10 цифр")
+    hint = page.locator("#connect-hint")
+    expect(hint).to_contain_text("10 цифр")
     expect(page.locator("#connect-hint-image")).to_be_visible()
+    _wait_until_the_dialog_has_opened(page, hint)
+    expect(page.locator("#connect-hint-image")).to_have_js_property("complete", True)
+    assert page.locator("#connect-hint-image").evaluate("image => image.naturalWidth") > 0
     page.screenshot(path=str(screenshot_dir / "connect-hint-desktop.png"))
     page.locator("#connect-hint-close").click()
 
@@ -108,6 +128,29 @@ def test_dashboard_shows_what_is_owed_meters_and_hints(app_server, page: Page, s
         page.locator("[id^=account-charts-toggle-]").first.click()
         expect(page.locator("[id^=chart-meter-]").first.locator(".recharts-bar-rectangle").first).to_be_visible()
         page.screenshot(path=str(screenshot_dir / "dashboard-charts-desktop.png"), full_page=True)
+
+
+def test_hints_open_on_keyboard_focus(app_server, page: Page):
+    """Step 7: a resident who moves with Tab gets the same hints as one who hovers."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, app_server.url, "resident@example.com", "demo2026")
+    page.goto(app_server.url + "/")
+    expect(page.locator("[id^=account-card-]")).to_have_count(3)
+    page.mouse.move(640, 880)  # the pointer rests away from every hint
+    expect(page.get_by_role("tooltip")).to_have_count(0)
+
+    _tab_to(page, "element => element.closest('#nav-settings') !== null")
+    expect(page.get_by_role("tooltip").filter(has_text="Подключение лицевых счетов")).to_be_visible()
+    _tab_to(page, "element => element.closest('#nav-sign-out') !== null")
+    expect(page.get_by_role("tooltip").filter(has_text="Завершить работу с кабинетом")).to_be_visible()
+    expect(page.get_by_role("tooltip").filter(has_text="Подключение лицевых счетов")).to_have_count(0)
+
+    # A section's hint: «К оплате» on the first account's card.
+    _tab_to(page, "element => element.closest('[id^=account-card-]') !== null"
+                  " && element.textContent.trim() === 'К оплате'")
+    expect(page.get_by_role("tooltip").filter(has_text="Долг по данным поставщика")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("tooltip")).to_have_count(0)
 
 
 def test_readings_with_the_jump_warning_and_a_lower_value(app_server, page: Page, screenshot_dir):

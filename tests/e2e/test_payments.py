@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +16,51 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 
 def _card(page: Page, provider: str):
     return page.locator("[id^=account-card-]", has_text=provider)
+
+
+def _kopecks(text: str) -> int:
+    """«1 234,56 ₽» as shown -> 123456."""
+    match = re.fullmatch(r"−?(\d[\d\u00a0\u202f ]*),(\d\d)\u00a0₽", text.strip())
+    assert match, text
+    rubles = int(re.sub(r"\D", "", match.group(1)))
+    return (rubles * 100 + int(match.group(2))) * (-1 if text.strip().startswith("−") else 1)
+
+
+def _owed_on_dashboard(page: Page, base: str, provider: str) -> int:
+    """The card's amount to pay in kopecks: positive owed, zero, negative for an overpayment."""
+    page.goto(base + "/")
+    amount = _card(page, provider).locator("[id^=account-to-pay-]")
+    expect(amount).to_be_visible()
+    state = amount.get_attribute("data-state")
+    if state == "none":
+        expect(amount).to_have_text("Долга нет")
+        return 0
+    assert state in ("owe", "overpaid"), state
+    return _kopecks(amount.inner_text()) * (1 if state == "owe" else -1)
+
+
+def _history_rows(page: Page) -> dict[str, tuple[int, str, str]]:
+    """Shown rows: payment id -> (amount in kopecks, status, the row's text)."""
+    rows = {}
+    for row in page.locator("[id^=history-row-]").all():
+        payment_id = row.get_attribute("id").removeprefix("history-row-")
+        text = row.inner_text()
+        amount = re.search(r"\d[\d\u00a0\u202f ]*,\d\d\u00a0₽", text)
+        assert amount, text
+        rows[payment_id] = (_kopecks(amount.group(0)), page.locator(f"#history-status-{payment_id}").inner_text(), text)
+    return rows
+
+
+def _history_total(page: Page) -> int:
+    text = page.locator("#history-total").inner_text()
+    assert text.startswith("Оплачено за период:"), text
+    return _kopecks(text.removeprefix("Оплачено за период:"))
+
+
+def _choose(page: Page, select_id: str, option: str | re.Pattern) -> None:
+    page.locator(f"#{select_id}").click()
+    page.get_by_role("option", name=option).click()
+    expect(page.get_by_role("listbox")).to_have_count(0)
 
 
 def _open_pay(page: Page, base: str, provider: str) -> None:
@@ -61,6 +108,7 @@ def test_pay_the_debt(app_server, page: Page, screenshot_dir):
 def test_pay_an_own_amount_with_readings(app_server, page: Page, screenshot_dir):
     base = app_server.url
     _sign_in(page, base, "resident@example.com", "demo2026")
+    owed_before = _owed_on_dashboard(page, base, "Газ-Сервис")
     _open_pay(page, base, "Газ-Сервис")
     page.locator("#pay-mode-custom").click()
     page.locator("#pay-amount").fill("0,5")
@@ -79,7 +127,7 @@ def test_pay_an_own_amount_with_readings(app_server, page: Page, screenshot_dir)
     _pay_at_checkout(page)
     expect(page.locator("#payment-amount")).to_have_text("500,50\u00a0₽")
 
-    page.goto(f"{base}/")
+    assert _owed_on_dashboard(page, base, "Газ-Сервис") == owed_before - 50_050
     last = page.locator(f"#meter-last-{meter_id}")
     expect(last).to_contain_text("передано при оплате")
     assert _number_from(last.inner_text()) == float(int(previous) + 30)
@@ -104,19 +152,51 @@ def test_cancel_at_checkout_then_pay_again_and_see_the_history(app_server, page:
     page.locator("#pay-amount").fill("100")
     page.locator("#pay-submit").click()
     _pay_at_checkout(page)
+    paid_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    number = page.locator("#payment-account").inner_text().strip()
+    canceled_id = canceled_url.rstrip("/").rsplit("/", 1)[-1]
 
     page.goto(base + "/payments")
-    rows = page.locator("[id^=history-row-]")
-    expect(rows.first).to_be_visible()
-    canceled_id = canceled_url.rstrip("/").rsplit("/", 1)[-1]
+    expect(page.locator(f"#history-row-{paid_id}")).to_be_visible()
     expect(page.locator(f"#history-status-{canceled_id}")).to_have_text("Отменён")
-    expect(page.locator("#history-total")).to_contain_text("₽")
-    page.locator("#history-filter-status").click()
-    page.get_by_role("option", name="Оплачено").click()
+    expect(page.locator(f"#history-status-{paid_id}")).to_have_text("Оплачено")
+    everything = _history_rows(page)
+    assert everything[canceled_id][0] == everything[paid_id][0] == 10_000
+    assert number in everything[paid_id][2] and "Энергосбыт" in everything[paid_id][2]
+    # The total counts what was paid, not what was canceled.
+    paid_total = sum(amount for amount, status, _text in everything.values() if status == "Оплачено")
+    assert _history_total(page) == paid_total >= 10_000
+
+    _choose(page, "history-filter-status", "Оплачено")
     expect(page.locator(f"#history-row-{canceled_id}")).to_have_count(0)
-    for status in page.locator("[id^=history-status-]").all_inner_texts():
-        assert status == "Оплачено"
+    expect(page.locator(f"#history-row-{paid_id}")).to_be_visible()
+    paid_only = _history_rows(page)
+    assert set(paid_only) == {key for key, (_a, status, _t) in everything.items() if status == "Оплачено"}
+    assert _history_total(page) == paid_total
+    page.mouse.move(640, 5)  # off the rows, so none is shown hovered
     page.screenshot(path=str(screenshot_dir / "history-desktop.png"), full_page=True)
+    _choose(page, "history-filter-status", "Все статусы")
+    expect(page.locator(f"#history-row-{canceled_id}")).to_be_visible()
+
+    # By account: only this account's payments, and its total.
+    _choose(page, "history-filter-account", re.compile(re.escape(number)))
+    expect(page.locator("[id^=history-row-]").filter(has_not_text=number)).to_have_count(0)
+    this_account = _history_rows(page)
+    assert {canceled_id, paid_id} <= set(this_account)
+    assert set(this_account) == {key for key, (_a, _s, text) in everything.items() if number in text}
+    assert _history_total(page) == sum(amount for amount, status, _t in this_account.values() if status == "Оплачено")
+
+    # By period: this month holds today's payments, each dated in this month (Moscow time).
+    _choose(page, "history-filter-account", "Все счета")
+    expect(page.locator("[id^=history-row-]")).to_have_count(len(everything))
+    _choose(page, "history-filter-period", "Этот месяц")
+    expect(page.locator(f"#history-row-{paid_id}")).to_be_visible()
+    this_month = _history_rows(page)
+    month = dt.datetime.now(ZoneInfo("Europe/Moscow")).strftime("%m.%Y")
+    assert {canceled_id, paid_id} <= set(this_month)
+    for _amount, _status, text in this_month.values():
+        assert re.search(rf"\d\d\.{re.escape(month)} \d\d:\d\d", text), text
+    assert _history_total(page) == sum(amount for amount, status, _t in this_month.values() if status == "Оплачено")
 
 
 @pytest.mark.parametrize("screen", WIDTHS)

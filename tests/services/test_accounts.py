@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlmodel import select
+import datetime as dt
 
-from cabinet.models import AccountChecksum, AccountLink, OwnershipCheck
-from cabinet.services import accounts
+import pytest
+from sqlmodel import Session, func, select
+
+from cabinet.config import get_settings
+from cabinet.db import session_scope
+from cabinet.models import (
+    AccountChecksum,
+    AccountLink,
+    LedgerEntry,
+    MeterReading,
+    OwnershipCheck,
+    OwnershipFailure,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+    ReadingSource,
+)
+from cabinet.services import accounts, payments
 from cabinet.services.errors import DomainError
 from cabinet.services.passwords import hash_password
+from cabinet.services.readings import ReadingEntry, submit_readings
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user
 
 
@@ -130,6 +146,40 @@ def test_unlink_keeps_the_account_and_refuses_strangers(session):
     assert session.get(type(account), account.id) is not None
 
 
+def test_unlinking_keeps_the_residents_payments_and_readings_in_history(session):
+    user = make_user(session)
+    provider = make_provider(session, reading_window_start_day=1, reading_window_end_day=31)
+    account = make_account(session, provider, number="3700123456")
+    meter = make_meter(session, account)
+    _link(session, user, provider, "3700123456")
+    submit_readings(session, user_id=user.id, account_id=account.id, entries=[ReadingEntry(meter.id, "123,5")],
+                    now=NOW)
+    paid = Payment(user_id=user.id, account_id=account.id, amount_kopecks=40_000, purpose=PaymentPurpose.debt,
+                   status=PaymentStatus.succeeded, idempotency_key="unlink-paid", paid_at=NOW, created_at=NOW,
+                   updated_at=NOW)
+    canceled = Payment(user_id=user.id, account_id=account.id, amount_kopecks=10_000, purpose=PaymentPurpose.debt,
+                       status=PaymentStatus.canceled, idempotency_key="unlink-canceled", created_at=NOW,
+                       updated_at=NOW)
+    session.add_all([paid, canceled])
+    session.flush()
+    session.add(LedgerEntry(account_id=account.id, payment_id=paid.id, amount_kopecks=40_000, booked_at=NOW))
+    session.flush()
+
+    accounts.unlink_account(session=session, user_id=user.id, account_id=account.id, now=NOW)
+    session.expire_all()
+
+    assert accounts.links_of(session=session, user_id=user.id) == []
+    reading = session.exec(select(MeterReading).where(MeterReading.meter_id == meter.id)).one()
+    assert (reading.user_id, reading.value_thousandths, reading.source) == (user.id, 123_500, ReadingSource.resident)
+    booked = session.exec(select(LedgerEntry.amount_kopecks).where(LedgerEntry.account_id == account.id)).all()
+    assert booked == [40_000]
+    history = payments.payments_of(session, user_id=user.id)
+    assert sorted((payment.id, row_account.number) for payment, row_account, _provider in history) == sorted(
+        [(paid.id, "3700123456"), (canceled.id, "3700123456")])
+    assert [payment.id for payment, _a, _p in payments.payments_of(session, user_id=user.id, account_id=account.id,
+                                                                   status=PaymentStatus.succeeded)] == [paid.id]
+
+
 def test_another_residents_account_looks_like_a_missing_one(session):
     owner, stranger = make_user(session), make_user(session)
     provider = make_provider(session)
@@ -148,3 +198,69 @@ def test_nickname_rename_and_limit(session):
     assert accounts.rename_link(session=session, user_id=user.id, account_id=account.id, nickname="Дача", now=NOW).nickname == "Дача"
     assert _error(lambda: accounts.rename_link(session=session, user_id=user.id, account_id=account.id,
                                                nickname="х" * 41, now=NOW)).code == "nickname_too_long"
+
+
+def test_renaming_another_residents_link_looks_like_a_missing_one(session):
+    owner, stranger = make_user(session), make_user(session)
+    provider = make_provider(session)
+    account = make_account(session, provider, number="3700123456")
+    _link(session, owner, provider, "3700123456", nickname="Квартира")
+    missing = _error(lambda: accounts.rename_link(session=session, user_id=stranger.id, account_id=999_999,
+                                                  nickname="Моё", now=NOW))
+    foreign = _error(lambda: accounts.rename_link(session=session, user_id=stranger.id, account_id=account.id,
+                                                  nickname="Моё", now=NOW))
+    assert missing.code == foreign.code == "not_found"
+    assert missing.params == foreign.params == {}
+    session.expire_all()
+    ((link, _account, _provider),) = accounts.links_of(session=session, user_id=owner.id)
+    assert link.nickname == "Квартира"
+    assert accounts.links_of(session=session, user_id=stranger.id) == []
+
+
+# --- the daily limit as the connect page keeps it: one session_scope(commit_on=...) per attempt ----------
+
+
+@pytest.fixture
+def database(engine, monkeypatch):
+    """Points session_scope at the test's database, as the app's settings point it at the real one."""
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    yield engine
+    get_settings.cache_clear()
+
+
+def _attempt(user_id: int, provider_id: int, number: str, answer: str, now: dt.datetime) -> str:
+    """One click of «Подключить», as cabinet/state/connect.py makes it; the error code or «linked»."""
+    try:
+        with session_scope(commit_on=(DomainError,)) as session:
+            accounts.link_account(session=session, user_id=user_id, provider_id=provider_id, number=number,
+                                  ownership_answer=answer, now=now)
+    except DomainError as error:
+        return error.code
+    return "linked"
+
+
+def test_wrong_answers_kept_across_sessions_lock_the_eleventh_attempt_until_a_day_has_passed(database):
+    with Session(database, expire_on_commit=False) as session:
+        user = make_user(session)
+        provider = make_provider(session, ownership_check=OwnershipCheck.pin)
+        make_account(session, provider, number="3700123456", pin_hash=hash_password("4821"))
+        session.commit()
+
+    codes = [_attempt(user.id, provider.id, "3700123456", "0000", NOW + dt.timedelta(seconds=n)) for n in range(10)]
+    assert codes == ["ownership_mismatch_pin"] * 9 + ["ownership_locked"]
+    with Session(database) as session:
+        # Each refused attempt committed its failure although the scope raised.
+        assert session.exec(select(func.count()).select_from(OwnershipFailure)).one() == 10
+
+    # The 11th attempt in the day is refused even with the right PIN.
+    assert _attempt(user.id, provider.id, "3700123456", "4821", NOW + dt.timedelta(hours=1)) == "ownership_locked"
+    assert _attempt(user.id, provider.id, "3700123456", "4821",
+                    NOW + dt.timedelta(hours=23, minutes=59)) == "ownership_locked"
+    with Session(database) as session:
+        assert session.exec(select(func.count()).select_from(AccountLink)).one() == 0
+
+    # Once every wrong answer is more than 24 hours old, the right PIN links the account.
+    assert _attempt(user.id, provider.id, "3700123456", "4821", NOW + dt.timedelta(hours=24, seconds=10)) == "linked"
+    with Session(database) as session:
+        assert session.exec(select(AccountLink.user_id)).all() == [user.id]

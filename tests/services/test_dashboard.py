@@ -93,3 +93,26 @@ def test_another_residents_account_is_not_found(session, linked):
     with pytest.raises(DomainError) as raised:
         dashboard.card_for(session, user_id=stranger.id, account_id=account.id, today=TODAY)
     assert raised.value.code == "not_found"
+
+
+def test_only_succeeded_payments_lower_the_amount_to_pay(session, linked):
+    """Money not yet taken (pending, waiting_for_capture) or never taken (canceled, failed) is still owed."""
+    user, account = linked
+    moment = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
+    for status in (PaymentStatus.pending, PaymentStatus.waiting_for_capture, PaymentStatus.canceled,
+                   PaymentStatus.failed):
+        session.add(Payment(user_id=user.id, account_id=account.id, amount_kopecks=70_000,
+                            purpose=PaymentPurpose.debt, status=status, idempotency_key=f"open-{status.value}",
+                            created_at=moment, updated_at=moment))
+    session.flush()
+    balance = dashboard.balance_of(session, account)
+    assert (balance.to_pay_kopecks, balance.paid_since_kopecks, balance.penalty_kopecks) == (250_000, 0, 12_000)
+    assert dashboard.last_payment(session, account.id) is None
+    assert sum(amount for _month, amount in dashboard.monthly_payments(session, account.id, TODAY)) == 0
+
+    # The first of November (Moscow) is the registry's as-of day: a success on it is subtracted.
+    _paid(session, user, account, 30_000, dt.datetime(2026, 10, 31, 21, 0, tzinfo=dt.timezone.utc))
+    balance = dashboard.balance_of(session, account)
+    assert (balance.to_pay_kopecks, balance.paid_since_kopecks) == (220_000, 30_000)
+    (card,) = dashboard.dashboard_cards(session, user_id=user.id, today=TODAY)
+    assert card.balance.to_pay_kopecks == 220_000 and card.last_payment.amount_kopecks == 30_000
