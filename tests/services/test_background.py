@@ -64,10 +64,14 @@ def _status(engine, payment_id: int) -> PaymentStatus:
         return session.get(Payment, payment_id).status
 
 
-async def _run_loop_until(engine, payment_id: int, status: PaymentStatus) -> bool:
-    """Runs reconcile_loop until the payment reaches `status` or the deadline passes; then stops it."""
+async def _run_loop_until(engine, payment_id: int, status: PaymentStatus, first=None) -> bool:
+    """Runs reconcile_loop until the payment reaches `status` or the deadline passes; then stops it.
+
+    `first(loop)`, if given, runs while the loop is going, before the waiting starts."""
     loop = asyncio.create_task(background.reconcile_loop())
     try:
+        if first is not None:
+            await first(loop)
         deadline = asyncio.get_running_loop().time() + DEADLINE_SECONDS
         while asyncio.get_running_loop().time() < deadline:
             assert not loop.done(), "the loop ended by itself"
@@ -106,25 +110,12 @@ def test_the_loop_keeps_going_while_yookassa_fails_and_books_once_it_answers(eng
     _created_minutes_ago(engine, payment.id, 30)
     _fault(stand_in, status=500, count=1_000)
 
-    async def scenario() -> bool:
-        loop = asyncio.create_task(background.reconcile_loop())
-        try:
-            await asyncio.sleep(1.0)  # several passes, each refused by the gateway
-            assert not loop.done(), "a failing gateway ended the loop"
-            assert await asyncio.to_thread(_status, engine, payment.id) == PaymentStatus.pending
-            await asyncio.to_thread(lambda: httpx.delete(f"{stand_in}/sandbox/_faults", timeout=5).raise_for_status())
-            deadline = asyncio.get_running_loop().time() + DEADLINE_SECONDS
-            while asyncio.get_running_loop().time() < deadline:
-                assert not loop.done(), "the loop ended by itself"
-                if await asyncio.to_thread(_status, engine, payment.id) == PaymentStatus.succeeded:
-                    return True
-                await asyncio.sleep(0.1)
-            return False
-        finally:
-            loop.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await loop
+    async def while_yookassa_fails(loop: asyncio.Task) -> None:
+        await asyncio.sleep(1.0)  # several passes, each refused by the gateway
+        assert not loop.done(), "a failing gateway ended the loop"
+        assert await asyncio.to_thread(_status, engine, payment.id) == PaymentStatus.pending
+        await asyncio.to_thread(lambda: httpx.delete(f"{stand_in}/sandbox/_faults", timeout=5).raise_for_status())
 
-    assert asyncio.run(scenario())
+    assert asyncio.run(_run_loop_until(engine, payment.id, PaymentStatus.succeeded, first=while_yookassa_fails))
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(LedgerEntry)).one() == 1
