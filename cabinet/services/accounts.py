@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cabinet.models import (
@@ -94,15 +95,18 @@ def get_active_provider(*, session: Session, provider_id: int) -> Provider:
     return provider
 
 
+# Built once: every page a resident opens lists their accounts (see readings._RECENT_READINGS).
+_LINKS_OF_USER = (
+    select(AccountLink, ProviderAccount, Provider)
+    .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
+    .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
+    .where(AccountLink.user_id == sa.bindparam("user_id"))
+    .order_by(col(AccountLink.created_at), col(AccountLink.id))
+)
+
+
 def links_of(*, session: Session, user_id: int) -> list[tuple[AccountLink, ProviderAccount, Provider]]:
-    rows = session.exec(
-        select(AccountLink, ProviderAccount, Provider)
-        .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
-        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
-        .where(AccountLink.user_id == user_id)
-        .order_by(col(AccountLink.created_at), col(AccountLink.id))
-    )
-    return list(rows)
+    return list(session.exec(_LINKS_OF_USER, params={"user_id": user_id}))
 
 
 def require_linked_account(*, session: Session, user_id: int, account_id: int) -> ProviderAccount:

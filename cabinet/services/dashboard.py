@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
@@ -37,12 +38,21 @@ def paid_since_registry(session: Session, account: ProviderAccount) -> int:
     # on a receipt). Money paid here on the day itself reaches the provider days later, so it is
     # subtracted: otherwise a resident who pays on the as-of day still sees the debt and pays twice.
     since = start_of_local_day(account.balance_as_of)
-    total = session.exec(
-        select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
-            LedgerEntry.account_id == account.id, LedgerEntry.booked_at >= since
-        )
-    ).one()
+    total = session.exec(_PAID_SINCE, params={"account_id": account.id, "since": since}).one()
     return int(total)
+
+
+# Built once, run on every dashboard opening (see readings._RECENT_READINGS).
+_PAID_SINCE = select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
+    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
+_LAST_SUCCEEDED_PAYMENT = (
+    select(Payment)
+    .where(Payment.account_id == sa.bindparam("account_id"), Payment.status == PaymentStatus.succeeded)
+    .order_by(col(Payment.paid_at).desc(), col(Payment.id).desc())
+    .limit(1)
+)
+_LEDGER_SINCE = select(LedgerEntry.booked_at, LedgerEntry.amount_kopecks).where(
+    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
 
 
 def balance_of(session: Session, account: ProviderAccount) -> Balance:
@@ -65,11 +75,7 @@ class LastPayment:
 
 
 def last_payment(session: Session, account_id: int) -> LastPayment | None:
-    payment = session.exec(
-        select(Payment)
-        .where(Payment.account_id == account_id, Payment.status == PaymentStatus.succeeded)
-        .order_by(col(Payment.paid_at).desc(), col(Payment.id).desc())
-    ).first()
+    payment = session.exec(_LAST_SUCCEEDED_PAYMENT, params={"account_id": account_id}).first()
     if payment is None:
         return None
     return LastPayment(payment.amount_kopecks, payment.paid_at or payment.updated_at)
@@ -78,11 +84,7 @@ def last_payment(session: Session, account_id: int) -> LastPayment | None:
 def monthly_payments(session: Session, account_id: int, today: dt.date, months: int = 12) -> list[tuple[dt.date, int]]:
     """(month, sum paid) for the last `months` months, oldest first, zero months included."""
     first = add_months(month_start(today), -(months - 1))
-    entries = session.exec(
-        select(LedgerEntry.booked_at, LedgerEntry.amount_kopecks).where(
-            LedgerEntry.account_id == account_id, LedgerEntry.booked_at >= start_of_local_day(first)
-        )
-    ).all()
+    entries = session.exec(_LEDGER_SINCE, params={"account_id": account_id, "since": start_of_local_day(first)}).all()
     sums = {add_months(first, offset): 0 for offset in range(months)}
     for booked_at, amount in entries:
         sums[month_start(local_date(booked_at))] += amount

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cabinet.models import LoginSession, User
@@ -56,16 +57,20 @@ def _find(session: Session, raw_token: str) -> LoginSession | None:
     ).first()
 
 
+# Built once: it runs on every event of a signed-in tab.
+_SESSION_WITH_USER = (
+    select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
+    .where(LoginSession.token_hash == sa.bindparam("token_hash"))
+)
+
+
 def resolve_session(*, session: Session, raw_token: str, now: dt.datetime) -> tuple[User, LoginSession] | None:
     """The signed-in user for a browser token, sliding its expiry; None when not valid."""
     if not raw_token or len(raw_token) > 200:
         return None
     # One query for both rows: this runs on every page a signed-in resident opens.
-    found = session.exec(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
-        .where(LoginSession.token_hash == token_digest(raw_token))
-    ).first()
+    found = session.exec(_SESSION_WITH_USER, params={"token_hash": token_digest(raw_token)}).first()
     if found is None:
         return None
     login, user = found
