@@ -109,11 +109,13 @@ def links_of(*, session: Session, user_id: int) -> list[tuple[AccountLink, Provi
     return list(session.exec(_LINKS_OF_USER, params={"user_id": user_id}))
 
 
+_LINK_OF_USER = select(AccountLink).where(
+    AccountLink.user_id == sa.bindparam("user_id"), AccountLink.account_id == sa.bindparam("account_id"))
+
+
 def require_linked_account(*, session: Session, user_id: int, account_id: int) -> ProviderAccount:
     """The account if this resident has linked it; anyone else gets the same «not found»."""
-    link = session.exec(
-        select(AccountLink).where(AccountLink.user_id == user_id, AccountLink.account_id == account_id)
-    ).first()
+    link = session.exec(_LINK_OF_USER, params={"user_id": user_id, "account_id": account_id}).first()
     account = session.get(ProviderAccount, account_id) if link else None
     if account is None:
         raise DomainError("not_found")

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
-from cabinet.services.accounts import links_of, require_linked_account
+from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
+from cabinet.services.errors import DomainError
 from cabinet.services.readings import MeterSummary, WindowState, meters_of, summarize_meter, window_state
 
 # Meters whose verification ends this soon are flagged so the resident books it in time.
@@ -150,11 +151,8 @@ def dashboard_cards(session: Session, *, user_id: int, today: dt.date) -> list[A
 
 def card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> AccountCard:
     """One account's card, for its readings and payment pages; «not found» unless linked."""
-    account = require_linked_account(session=session, user_id=user_id, account_id=account_id)
-    provider = session.get(Provider, account.provider_id)
-    assert provider is not None
-    nickname = next(
-        (link.nickname for link, linked, _provider in links_of(session=session, user_id=user_id) if linked.id == account_id),
-        "",
-    )
-    return account_card(session, account=account, provider=provider, nickname=nickname, today=today)
+    # The resident's own list: one query, and another resident's account is simply not in it.
+    for link, account, provider in links_of(session=session, user_id=user_id):
+        if account.id == account_id:
+            return account_card(session, account=account, provider=provider, nickname=link.nickname, today=today)
+    raise DomainError("not_found")

@@ -123,15 +123,17 @@ class PastValue:
     source: str
 
 
+# Built once (see _METERS_OF_ACCOUNT): every reading sent runs it.
+_READINGS_BEFORE = (
+    select(MeterReading)
+    .where(MeterReading.meter_id == sa.bindparam("meter_id"), MeterReading.period < sa.bindparam("period"))
+    .order_by(col(MeterReading.period).desc(), col(MeterReading.submitted_at).desc())
+    .limit(HISTORY_MONTHS + 1)
+)
+
+
 def _readings_before(session: Session, meter_id: int, period: dt.date) -> list[MeterReading]:
-    return list(
-        session.exec(
-            select(MeterReading)
-            .where(MeterReading.meter_id == meter_id, MeterReading.period < period)
-            .order_by(col(MeterReading.period).desc(), col(MeterReading.submitted_at).desc())
-            .limit(HISTORY_MONTHS + 1)
-        )
-    )
+    return list(session.exec(_READINGS_BEFORE, params={"meter_id": meter_id, "period": period}))
 
 
 def previous_value(session: Session, meter: Meter, period: dt.date, window: Window) -> PastValue | None:
@@ -158,8 +160,12 @@ def _previous_of(meter: Meter, latest: MeterReading | None, window: Window) -> P
 def average_monthly_use(session: Session, meter: Meter, period: dt.date) -> int | None:
     """Mean use per month over the last year of readings, None with fewer than two of them."""
     assert meter.id is not None
-    history = [reading for reading in _readings_before(session, meter.id, period)
-               if months_between(reading.period, period) <= HISTORY_MONTHS]
+    return _average_of(_readings_before(session, meter.id, period), period)
+
+
+def _average_of(earlier: list[MeterReading], period: dt.date) -> int | None:
+    """average_monthly_use, given the readings of months before `period`, newest first."""
+    history = [reading for reading in earlier if months_between(reading.period, period) <= HISTORY_MONTHS]
     by_period: dict[dt.date, MeterReading] = {}
     for reading in history:
         by_period.setdefault(reading.period, reading)
@@ -245,7 +251,10 @@ def _use_since(previous: PastValue | None, value: int, meter: Meter, rollover_ti
 def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: ReadingEntry, period: dt.date,
                window: Window, jump_confirmed: bool) -> CheckedReading:
     value = parse_reading(entry.text, meter)
-    previous = previous_value(session, meter, period, window)
+    assert meter.id is not None
+    # One query serves both the value compared with and the year's average.
+    earlier = _readings_before(session, meter.id, period)
+    previous = _previous_of(meter, earlier[0] if earlier else None, window)
     use, is_rollover = _use_since(previous, value, meter, entry.replaced_or_rolled_over, provider)
     if previous is not None and use == 0 and not provider.allow_zero_consumption:
         raise DomainError("reading_zero_use")
@@ -253,13 +262,12 @@ def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: Rea
     if cap is not None and use > cap:
         raise DomainError("reading_over_cap", cap=format_reading(cap, meter))
     jump = None
-    average = average_monthly_use(session, meter, period)
+    average = _average_of(earlier, period)
     if previous is not None and average and not is_rollover:
         monthly = use / max(1, months_between(previous.period, period))
         if monthly > JUMP_FACTOR * average and not jump_confirmed:
             jump = round(monthly / average, 1)
     charge = charge_for(use, meter.tariff_kopecks) if meter.tariff_kopecks is not None and previous else None
-    assert meter.id is not None
     return CheckedReading(meter.id, value, use, is_rollover, charge, jump)
 
 

@@ -65,8 +65,24 @@ _SESSION_WITH_USER = (
 )
 
 
-def resolve_session(*, session: Session, raw_token: str, now: dt.datetime) -> tuple[User, LoginSession] | None:
-    """The signed-in user for a browser token, sliding its expiry; None when not valid."""
+def touch_due(login: LoginSession, now: dt.datetime) -> bool:
+    """Whether this view should slide the session's expiry (at most once a minute)."""
+    return now - login.last_seen_at >= TOUCH_INTERVAL
+
+
+def touch_session(*, session: Session, raw_token: str, now: dt.datetime) -> None:
+    """Slides a session's expiry from `now`; does nothing to an ended or expired one."""
+    login = _find(session, raw_token)
+    if login is not None and login.revoked_at is None and login.expires_at > now and touch_due(login, now):
+        login.last_seen_at = now
+        login.expires_at = now + _lifetime(login.remember)
+        session.add(login)
+
+
+def resolve_session(*, session: Session, raw_token: str, now: dt.datetime,
+                    touch: bool = True) -> tuple[User, LoginSession] | None:
+    """The signed-in user for a browser token, sliding its expiry unless `touch` is False (the
+    caller then calls touch_session when touch_due); None when not valid."""
     if not raw_token or len(raw_token) > 200:
         return None
     # One query for both rows: this runs on every page a signed-in resident opens.
@@ -76,7 +92,7 @@ def resolve_session(*, session: Session, raw_token: str, now: dt.datetime) -> tu
     login, user = found
     if login.revoked_at is not None or login.expires_at <= now or user.is_blocked:
         return None
-    if now - login.last_seen_at >= TOUCH_INTERVAL:
+    if touch and touch_due(login, now):
         login.last_seen_at = now
         login.expires_at = now + _lifetime(login.remember)
         session.add(login)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 import urllib.parse
 
 import reflex as rx
@@ -12,6 +14,7 @@ from cabinet.models import UserRole, utc_now
 from cabinet.services import auth, sessions
 
 LOGIN_ROUTE = "/login"
+logger = logging.getLogger(__name__)
 
 
 def safe_next_path(candidate: str) -> str:
@@ -59,7 +62,9 @@ class SessionState(rx.State):
             return False
         now = utc_now()
         with session_scope() as db:
-            resolved = sessions.resolve_session(session=db, raw_token=self.session_token, now=now)
+            # Reading only: this runs on the event loop for every event of a signed-in tab, and a
+            # write there could wait on SQLite's write lock while every other tab waits with it.
+            resolved = sessions.resolve_session(session=db, raw_token=self.session_token, now=now, touch=False)
             if resolved is not None and not resolved[1].remember and not self.browser_marker:
                 # The browser was closed since sign-in without «Запомнить меня».
                 sessions.end_session(session=db, raw_token=self.session_token, now=now)
@@ -67,11 +72,14 @@ class SessionState(rx.State):
             if resolved is None:
                 self._forget()
                 return False
-            user, _login = resolved
+            user, login = resolved
             self.user_id = user.id or 0
             self.user_email = user.email
             self.user_name = user.full_name
             self.is_admin = user.role == UserRole.admin
+            touch = sessions.touch_due(login, now)
+        if touch:
+            _touch_later(self.session_token, now)
         return True
 
     def _user_id_now(self) -> int:
@@ -116,6 +124,24 @@ class SessionState(rx.State):
         if token:
             await asyncio.to_thread(_end_session, token)
         return rx.redirect(LOGIN_ROUTE)
+
+
+def _touch_later(token: str, now: dt.datetime) -> None:
+    """Slides the session's expiry on a worker thread; the event that asked goes on meanwhile."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no event loop: a command or a test, write now
+        _touch(token, now)
+        return
+    loop.run_in_executor(None, _touch, token, now)
+
+
+def _touch(token: str, now: dt.datetime) -> None:
+    try:
+        with session_scope() as db:
+            sessions.touch_session(session=db, raw_token=token, now=now)
+    except Exception:  # a missed slide only shortens the session by a minute; never fail a page for it
+        logger.exception("Could not slide a session's expiry")
 
 
 def _end_session(token: str) -> None:

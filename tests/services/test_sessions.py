@@ -15,6 +15,8 @@ from cabinet.services.sessions import (
     end_sessions_of,
     resolve_session,
     start_session,
+    touch_due,
+    touch_session,
 )
 from tests.factories import NOW, make_user
 
@@ -84,6 +86,34 @@ def test_views_within_a_minute_do_not_move_the_expiry(session):
     assert (login.last_seen_at, login.expires_at) == (NOW, NOW + BROWSER_SESSION_IDLE_LIFETIME)
     assert resolve_session(session=session, raw_token=raw, now=NOW + TOUCH_INTERVAL)
     assert login.expires_at == NOW + TOUCH_INTERVAL + BROWSER_SESSION_IDLE_LIFETIME
+
+
+def test_a_read_only_check_leaves_the_slide_to_touch_session(session):
+    """The pages' check reads only (touch=False) and slides the expiry apart, off the event loop."""
+    user = make_user(session)
+    raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    later = NOW + TOUCH_INTERVAL
+    _user, login = resolve_session(session=session, raw_token=raw, now=later, touch=False)
+    assert (login.last_seen_at, login.expires_at) == (NOW, NOW + BROWSER_SESSION_IDLE_LIFETIME)
+    assert touch_due(login, later) and not touch_due(login, later - dt.timedelta(seconds=1))
+    touch_session(session=session, raw_token=raw, now=later)
+    assert (login.last_seen_at, login.expires_at) == (later, later + BROWSER_SESSION_IDLE_LIFETIME)
+    assert not touch_due(login, later)
+
+
+def test_touch_session_never_revives_an_ended_or_expired_session(session):
+    user = make_user(session)
+    ended = start_session(session=session, user_id=user.id, remember=True, now=NOW)
+    end_session(session=session, raw_token=ended, now=NOW)
+    expired = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    too_late = NOW + BROWSER_SESSION_IDLE_LIFETIME
+    touch_session(session=session, raw_token=ended, now=NOW + TOUCH_INTERVAL)
+    touch_session(session=session, raw_token=expired, now=too_late)
+    touch_session(session=session, raw_token="not-a-token", now=too_late)
+    assert resolve_session(session=session, raw_token=ended, now=NOW + TOUCH_INTERVAL) is None
+    assert resolve_session(session=session, raw_token=expired, now=too_late) is None
+    expiries = sorted(login.expires_at for login in session.exec(select(LoginSession)))
+    assert expiries == sorted([NOW + BROWSER_SESSION_IDLE_LIFETIME, NOW + REMEMBERED_LIFETIME])
 
 
 def test_sign_out_and_revocation(session):
