@@ -35,6 +35,7 @@ ROOT = "reflex___state____state"
 DASHBOARD = f"{ROOT}.cabinet___state___dashboard____dashboard_state"
 READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
 SESSION = f"{ROOT}.cabinet___state___session____session_state"
+MIN_SAMPLES = 30
 COUNTER_APP = '''import reflex as rx
 
 
@@ -276,8 +277,10 @@ def main() -> int:
     with run_app() as app, counter_app() as counter:
         seeded = _seed(app, max(sizes))
         for size in sizes:
-            ours = _run_residents(size, _cabinet_work(app.url, seeded, args.rounds))
-            reference = _run_residents(size, _counter_work(counter, args.rounds))
+            # At least 30 timings per figure, or a p95 of one resident is just the slowest of three.
+            rounds = max(args.rounds, -(-MIN_SAMPLES // size))
+            ours = _run_residents(size, _cabinet_work(app.url, seeded, rounds))
+            reference = _run_residents(size, _counter_work(counter, rounds))
             rows.append((size, ours, reference))
     print("\nEvent round-trip over WebSocket (ms): Кабинет against Reflex's counter app, same run\n")
     print("| residents | dashboard p50 | dashboard p95 | reading p50 | reading p95 | counter p50 | counter p95 "
