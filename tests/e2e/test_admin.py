@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.mailbox import wait_for_link
 from tests.e2e.test_account_flows import _register
 from tests.e2e.test_accounts_and_readings import _sign_in
-from tests.e2e.test_payments import _open_pay, _pay_at_checkout
+from tests.e2e.test_payments import _open_pay, _pay_at_checkout, _submit_own_amount
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "docs" / "registry-sample.csv"
 ADMIN_ROUTES = ["/admin", "/admin/providers", "/admin/registry", "/admin/residents", "/admin/payments",
@@ -157,9 +157,7 @@ def test_admin_payment_detail_shows_the_gateway_id(app_server, page: Page, scree
     base = app_server.url
     _sign_in(page, base, "resident@example.com", "demo2026")
     _open_pay(page, base, "Водоканал")
-    page.locator("#pay-mode-custom").click()
-    page.locator("#pay-amount").fill("321,00")
-    page.locator("#pay-submit").click()
+    _submit_own_amount(page, "321,00")
     _pay_at_checkout(page)
     payment_id = int(re.search(r"/payments/(\d+)", page.url).group(1))
     with contextlib.closing(sqlite3.connect(app_server.data_dir / "cabinet.db")) as db:

@@ -69,6 +69,13 @@ def _open_pay(page: Page, base: str, provider: str) -> None:
     expect(page.locator("#pay-title")).to_be_visible()
 
 
+def _submit_own_amount(page: Page, amount: str) -> None:
+    """On the pay page: «Своя сумма», the amount, «Оплатить»."""
+    page.locator("#pay-mode-custom").click()
+    page.locator("#pay-amount").fill(amount)
+    page.locator("#pay-submit").click()
+
+
 def _pay_at_checkout(page: Page) -> None:
     expect(page.locator("#sandbox-pay")).to_be_visible()
     page.locator("#sandbox-pay").click()
@@ -110,9 +117,7 @@ def test_pay_an_own_amount_with_readings(app_server, page: Page, screenshot_dir)
     _sign_in(page, base, "resident@example.com", "demo2026")
     owed_before = _owed_on_dashboard(page, base, "Газ-Сервис")
     _open_pay(page, base, "Газ-Сервис")
-    page.locator("#pay-mode-custom").click()
-    page.locator("#pay-amount").fill("0,5")
-    page.locator("#pay-submit").click()
+    _submit_own_amount(page, "0,5")
     expect(page.locator("#pay-amount-error")).to_contain_text("от 1,00")
     page.locator("#pay-amount").fill("500,50")
     expect(page.locator("#pay-summary")).to_have_text("500,50\u00a0₽")
@@ -137,9 +142,7 @@ def test_cancel_at_checkout_then_pay_again_and_see_the_history(app_server, page:
     base = app_server.url
     _sign_in(page, base, "resident@example.com", "demo2026")
     _open_pay(page, base, "Энергосбыт")
-    page.locator("#pay-mode-custom").click()
-    page.locator("#pay-amount").fill("100")
-    page.locator("#pay-submit").click()
+    _submit_own_amount(page, "100")
     page.locator("#sandbox-reason").select_option("insufficient_funds")
     page.locator("#sandbox-cancel").click()
     expect(page.locator("#payment-status")).to_have_text("Отменён", timeout=20_000)
@@ -148,9 +151,7 @@ def test_cancel_at_checkout_then_pay_again_and_see_the_history(app_server, page:
     canceled_url = page.url
 
     page.locator("#payment-pay-again").click()
-    page.locator("#pay-mode-custom").click()
-    page.locator("#pay-amount").fill("100")
-    page.locator("#pay-submit").click()
+    _submit_own_amount(page, "100")
     _pay_at_checkout(page)
     paid_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     number = page.locator("#payment-account").inner_text().strip()
