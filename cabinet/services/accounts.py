@@ -95,7 +95,7 @@ def get_active_provider(*, session: Session, provider_id: int) -> Provider:
     return provider
 
 
-# Built once: every page a resident opens lists their accounts (see readings._RECENT_READINGS).
+# Built once: every page a resident opens lists their accounts (see readings._METERS_OF_ACCOUNT).
 _LINKS_OF_USER = (
     select(AccountLink, ProviderAccount, Provider)
     .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)

@@ -43,7 +43,7 @@ def paid_since_registry(session: Session, account: ProviderAccount) -> int:
     return int(total)
 
 
-# Built once, run on every dashboard opening (see readings._RECENT_READINGS).
+# Built once, run on every dashboard opening (see readings._METERS_OF_ACCOUNT).
 _PAID_SINCE = select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
     LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
 _LAST_SUCCEEDED_PAYMENT = (

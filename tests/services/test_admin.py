@@ -9,7 +9,7 @@ import json
 
 import httpx
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
 from cabinet.models import (
