@@ -64,20 +64,19 @@ class SessionState(rx.State):
         with session_scope() as db:
             # Reading only: this runs on the event loop for every event of a signed-in tab, and a
             # write there could wait on SQLite's write lock while every other tab waits with it.
-            resolved = sessions.resolve_session(session=db, raw_token=self.session_token, now=now, touch=False)
-            if resolved is not None and not resolved[1].remember and not self.browser_marker:
+            who = sessions.signed_in(session=db, raw_token=self.session_token, now=now)
+            if who is not None and not who.remember and not self.browser_marker:
                 # The browser was closed since sign-in without «Запомнить меня».
                 sessions.end_session(session=db, raw_token=self.session_token, now=now)
-                resolved = None
-            if resolved is None:
+                who = None
+            if who is None:
                 self._forget()
                 return False
-            user, login = resolved
-            self.user_id = user.id or 0
-            self.user_email = user.email
-            self.user_name = user.full_name
-            self.is_admin = user.role == UserRole.admin
-            touch = sessions.touch_due(login, now)
+            self.user_id = who.user_id
+            self.user_email = who.email
+            self.user_name = who.full_name
+            self.is_admin = who.role == UserRole.admin
+            touch = sessions.touch_due(who, now)
         if touch:
             _touch_later(self.session_token, now)
         return True

@@ -6,14 +6,16 @@ import datetime as dt
 
 from sqlmodel import select
 
-from cabinet.models import LoginSession
+from cabinet.models import LoginSession, UserRole
 from cabinet.services.sessions import (
     BROWSER_SESSION_IDLE_LIFETIME,
     REMEMBERED_LIFETIME,
     TOUCH_INTERVAL,
+    SignedIn,
     end_session,
     end_sessions_of,
     resolve_session,
+    signed_in,
     start_session,
     touch_due,
     touch_session,
@@ -134,3 +136,33 @@ def test_blocked_user_has_no_session(session):
     user.is_blocked = True
     session.add(user)
     assert resolve_session(session=session, raw_token=raw, now=NOW) is None
+
+
+def test_the_pages_check_follows_the_same_rules_as_resolve_session(session):
+    """signed_in (the check every event runs) and resolve_session agree on every kind of token."""
+    resident = make_user(session)
+    resident.full_name = "Иванова Анна"
+    admin = make_user(session, role=UserRole.admin)
+    blocked = make_user(session)
+    session.add(resident)
+    remembered = start_session(session=session, user_id=resident.id, remember=True, now=NOW)
+    browser = start_session(session=session, user_id=admin.id, remember=False, now=NOW)
+    ended = start_session(session=session, user_id=resident.id, remember=True, now=NOW)
+    end_session(session=session, raw_token=ended, now=NOW)
+    of_blocked = start_session(session=session, user_id=blocked.id, remember=True, now=NOW)
+    blocked.is_blocked = True
+    session.add(blocked)
+    session.flush()
+    later = NOW + dt.timedelta(hours=1)
+
+    who = signed_in(session=session, raw_token=remembered, now=later)
+    assert who == SignedIn(resident.id, resident.email, "Иванова Анна", UserRole.resident, True, NOW)
+    assert signed_in(session=session, raw_token=browser, now=later).role == UserRole.admin
+    for token, moment in [(ended, later), (of_blocked, later), ("unknown", later), ("x" * 201, later),
+                          ("", later), (browser, NOW + BROWSER_SESSION_IDLE_LIFETIME),
+                          (remembered, NOW + REMEMBERED_LIFETIME)]:
+        assert signed_in(session=session, raw_token=token, now=moment) is None
+        assert resolve_session(session=session, raw_token=token, now=moment, touch=False) is None
+    # Reading only: the check never slides the expiry; touch_session does, when touch_due says so.
+    login = session.exec(select(LoginSession).where(LoginSession.user_id == resident.id)).first()
+    assert login.last_seen_at == NOW and touch_due(who, later)
