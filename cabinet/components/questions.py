@@ -78,13 +78,15 @@ def _sent() -> rx.Component:
     )
 
 
+def open_question_button(*, id: str) -> rx.Component:
+    """«Задать вопрос»: opens the footer's question dialog, from wherever it stands."""
+    return rx.button(rx.icon("message-circle-question", size=16), Q["open"], variant="soft", size="2",
+                     on_click=QuestionState.open_dialog, id=id)
+
+
 def ask_question_button() -> rx.Component:
     return rx.dialog.root(
-        with_hint(
-            rx.button(rx.icon("message-circle-question", size=16), Q["open"], variant="soft", size="2",
-                      on_click=QuestionState.open_dialog, id="question-open"),
-            Q["open_hint"],
-        ),
+        with_hint(open_question_button(id="question-open"), Q["open_hint"]),
         rx.dialog.content(
             rx.dialog.title(Q["title"]),
             rx.cond(QuestionState.sent != "", _sent(), _form()),

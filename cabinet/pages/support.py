@@ -6,8 +6,8 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.layout import page_shell
+from cabinet.components.questions import open_question_button
 from cabinet.config import get_settings
-from cabinet.state.questions import QuestionState
 
 S = texts.SUPPORT
 
@@ -20,6 +20,16 @@ def _answer(number: int, question: str, answer: str) -> rx.Component:
         width="100%",
         id=f"support-answer-{number}",
     )
+
+
+def _answers(answers: list[tuple[str, str]]) -> list[rx.Component]:
+    """The answers, numbered from 1, a line between each two."""
+    items: list[rx.Component] = []
+    for number, (question, answer) in enumerate(answers, start=1):
+        if items:
+            items.append(rx.separator(size="4"))
+        items.append(_answer(number, question, answer))
+    return items
 
 
 def _contact(support: str) -> rx.Component:
@@ -35,15 +45,8 @@ def _contact(support: str) -> rx.Component:
                 id="support-email",
             ),
             rx.text(S["ask_text"], size="2", color=rx.color("gray", 11), padding_top="8px"),
-            # Opens the footer's «Задать вопрос» dialog: it takes a contact address from anonymous visitors.
-            rx.button(
-                rx.icon("message-circle-question", size=16),
-                texts.QUESTIONS["open"],
-                on_click=QuestionState.open_dialog,
-                variant="soft",
-                size="2",
-                id="support-ask",
-            ),
+            # The footer's dialog: it takes a contact address from anonymous visitors.
+            open_question_button(id="support-ask"),
             spacing="2",
             align="start",
         ),
@@ -66,11 +69,7 @@ def support_page() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.heading(S["answers_title"], size="5", as_="h2"),
-                    *[
-                        item
-                        for number, (question, answer) in enumerate(answers, start=1)
-                        for item in ([rx.separator(size="4")] if number > 1 else []) + [_answer(number, question, answer)]
-                    ],
+                    *_answers(answers),
                     spacing="4",
                     width="100%",
                     id="support-answers",

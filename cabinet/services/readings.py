@@ -157,14 +157,9 @@ def _previous_of(meter: Meter, latest: MeterReading | None, window: Window) -> P
     return max(candidates, key=lambda past: past.day) if candidates else None
 
 
-def average_monthly_use(session: Session, meter: Meter, period: dt.date) -> int | None:
-    """Mean use per month over the last year of readings, None with fewer than two of them."""
-    assert meter.id is not None
-    return _average_of(_readings_before(session, meter.id, period), period)
-
-
 def _average_of(earlier: list[MeterReading], period: dt.date) -> int | None:
-    """average_monthly_use, given the readings of months before `period`, newest first."""
+    """Mean use per month over the last year of `earlier` (readings of months before `period`,
+    newest first); None with fewer than two of them."""
     history = [reading for reading in earlier if months_between(reading.period, period) <= HISTORY_MONTHS]
     by_period: dict[dt.date, MeterReading] = {}
     for reading in history:

@@ -50,19 +50,31 @@ def start_session(
     return raw_token
 
 
-def _find(session: Session, raw_token: str) -> LoginSession | None:
+def _digest(raw_token: str) -> str | None:
+    """The stored form of a browser token; None for one that cannot be ours (empty, oversized)."""
     if not raw_token or len(raw_token) > 200:
         return None
-    return session.exec(
-        select(LoginSession).where(LoginSession.token_hash == token_digest(raw_token))
-    ).first()
+    return token_digest(raw_token)
 
 
-# Built once: it runs on every event of a signed-in tab.
+def _find(session: Session, raw_token: str) -> LoginSession | None:
+    digest = _digest(raw_token)
+    if digest is None:
+        return None
+    return session.exec(select(LoginSession).where(LoginSession.token_hash == digest)).first()
+
+
+# What makes a session valid at `now`, in one place for every query below (all built once: the
+# pages' check runs on every event of a signed-in tab).
+_LIVE = (
+    LoginSession.token_hash == sa.bindparam("token_hash"),
+    LoginSession.revoked_at.is_(None),  # type: ignore[union-attr]
+    LoginSession.expires_at > sa.bindparam("now"),
+)
+_SIGNED_IN_RULES = (*_LIVE, User.is_blocked.is_(False))  # type: ignore[attr-defined]
+_LIVE_SESSION = select(LoginSession).where(*_LIVE)
 _SESSION_WITH_USER = (
-    select(LoginSession, User)
-    .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
-    .where(LoginSession.token_hash == sa.bindparam("token_hash"))
+    select(LoginSession, User).join(User, User.id == LoginSession.user_id).where(*_SIGNED_IN_RULES)  # type: ignore[arg-type]
 )
 
 
@@ -78,25 +90,20 @@ class SignedIn:
     last_seen_at: dt.datetime
 
 
-# Plain columns, not ORM rows: this runs on the event loop for every event of a signed-in tab, and
-# loading two ORM objects costs twice the query itself.
+# Plain columns, not ORM rows: loading two ORM objects costs twice the query itself.
 _SIGNED_IN = (
     sa.select(User.id, User.email, User.full_name, User.role, LoginSession.remember, LoginSession.last_seen_at)
     .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
-    .where(
-        LoginSession.token_hash == sa.bindparam("token_hash"),
-        LoginSession.revoked_at.is_(None),  # type: ignore[union-attr]
-        LoginSession.expires_at > sa.bindparam("now"),
-        User.is_blocked.is_(False),  # type: ignore[attr-defined]
-    )
+    .where(*_SIGNED_IN_RULES)
 )
 
 
 def signed_in(*, session: Session, raw_token: str, now: dt.datetime) -> SignedIn | None:
-    """resolve_session for the pages' check: the same rules, reading only (see touch_session)."""
-    if not raw_token or len(raw_token) > 200:
+    """The pages' check: resolve_session's answer, reading only (the slide is touch_session's)."""
+    digest = _digest(raw_token)
+    if digest is None:
         return None
-    row = session.connection().execute(_SIGNED_IN, {"token_hash": token_digest(raw_token), "now": now}).first()
+    row = session.connection().execute(_SIGNED_IN, {"token_hash": digest, "now": now}).first()
     return SignedIn(*row) if row is not None else None
 
 
@@ -105,32 +112,29 @@ def touch_due(login: LoginSession | SignedIn, now: dt.datetime) -> bool:
     return now - login.last_seen_at >= TOUCH_INTERVAL
 
 
-def touch_session(*, session: Session, raw_token: str, now: dt.datetime) -> None:
-    """Slides a session's expiry from `now`; does nothing to an ended or expired one."""
-    login = _find(session, raw_token)
-    if login is not None and login.revoked_at is None and login.expires_at > now and touch_due(login, now):
+def _slide(session: Session, login: LoginSession, now: dt.datetime) -> None:
+    if touch_due(login, now):
         login.last_seen_at = now
         login.expires_at = now + _lifetime(login.remember)
         session.add(login)
 
 
-def resolve_session(*, session: Session, raw_token: str, now: dt.datetime,
-                    touch: bool = True) -> tuple[User, LoginSession] | None:
-    """The signed-in user for a browser token, sliding its expiry unless `touch` is False (the
-    caller then calls touch_session when touch_due); None when not valid."""
-    if not raw_token or len(raw_token) > 200:
-        return None
-    # One query for both rows: this runs on every page a signed-in resident opens.
-    found = session.exec(_SESSION_WITH_USER, params={"token_hash": token_digest(raw_token)}).first()
+def touch_session(*, session: Session, raw_token: str, now: dt.datetime) -> None:
+    """Slides a session's expiry from `now`; does nothing to an ended or expired one."""
+    digest = _digest(raw_token)
+    login = session.exec(_LIVE_SESSION, params={"token_hash": digest, "now": now}).first() if digest else None
+    if login is not None:
+        _slide(session, login, now)
+
+
+def resolve_session(*, session: Session, raw_token: str, now: dt.datetime) -> tuple[User, LoginSession] | None:
+    """The signed-in user for a browser token, sliding its expiry; None when not valid."""
+    digest = _digest(raw_token)
+    found = session.exec(_SESSION_WITH_USER, params={"token_hash": digest, "now": now}).first() if digest else None
     if found is None:
         return None
     login, user = found
-    if login.revoked_at is not None or login.expires_at <= now or user.is_blocked:
-        return None
-    if touch and touch_due(login, now):
-        login.last_seen_at = now
-        login.expires_at = now + _lifetime(login.remember)
-        session.add(login)
+    _slide(session, login, now)
     return user, login
 
 

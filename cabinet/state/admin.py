@@ -18,7 +18,7 @@ from cabinet.services import admin, registry
 from cabinet.services.calendar import local_date
 from cabinet.services.errors import DomainError
 from cabinet.services.money import format_rubles
-from cabinet.state.display import Choice
+from cabinet.state.display import Choice, notification_outcome
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
 
@@ -36,20 +36,6 @@ def _call(function, *args, **kwargs):
     """A service call in its own transaction (run in a worker thread)."""
     with session_scope() as session:
         return function(session, *args, **kwargs)
-
-
-def notification_outcome(outcome: str) -> str:
-    """The log keeps what was done with a notification in English; operators read it in Russian."""
-    outcomes = texts.ADMIN["notification_outcomes"]
-    if outcome in outcomes:
-        return outcomes[outcome]
-    # "now succeeded", "stays pending", "unknown status 'x'", "gateway timeout": a key and a value.
-    for key in sorted(outcomes, key=len, reverse=True):
-        if outcome.startswith(key + " "):
-            value = outcome[len(key) + 1:].strip("'\"")
-            status = texts.PAYMENTS["statuses"].get(value, value)
-            return outcomes[key].format(status=status)
-    return outcome
 
 
 @dataclasses.dataclass(frozen=True)

@@ -178,3 +178,16 @@ def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.d
         has_payments=any(amount for _month, amount in payments),
     )
 
+
+def notification_outcome(outcome: str) -> str:
+    """The log keeps what was done with a notification in English; operators read it in Russian."""
+    outcomes = texts.ADMIN["notification_outcomes"]
+    if outcome in outcomes:
+        return outcomes[outcome]
+    # "now succeeded", "stays pending", "unknown status 'x'", "gateway timeout": a key and a value.
+    for key in sorted(outcomes, key=len, reverse=True):
+        if outcome.startswith(key + " "):
+            value = outcome[len(key) + 1:].strip("'\"")
+            status = texts.PAYMENTS["statuses"].get(value, value)
+            return outcomes[key].format(status=status)
+    return outcome

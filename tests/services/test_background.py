@@ -16,16 +16,9 @@ from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, Pa
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
 from tests.factories import make_account, make_provider, make_user
-from tests.stand_ins import serve_stand_ins
 
 # Long enough for a few passes against the stand-in on a slow machine, short enough for a test.
 DEADLINE_SECONDS = 20.0
-
-
-@pytest.fixture
-def stand_in(engine):
-    with serve_stand_ins(engine, with_webhook=True) as base_url:
-        yield base_url
 
 
 @pytest.fixture

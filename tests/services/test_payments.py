@@ -40,13 +40,7 @@ from cabinet.services.dashboard import balance_of
 from cabinet.services.errors import DomainError
 from cabinet.services.readings import ReadingEntry
 from tests.factories import make_account, make_meter, make_provider, make_user
-from tests.stand_ins import free_port, serve_stand_ins
-
-
-@pytest.fixture
-def stand_in(engine):
-    with serve_stand_ins(engine, with_webhook=True) as base_url:
-        yield base_url
+from tests.stand_ins import free_port
 
 
 @pytest.fixture

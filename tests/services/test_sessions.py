@@ -91,11 +91,12 @@ def test_views_within_a_minute_do_not_move_the_expiry(session):
 
 
 def test_a_read_only_check_leaves_the_slide_to_touch_session(session):
-    """The pages' check reads only (touch=False) and slides the expiry apart, off the event loop."""
+    """The pages' check (signed_in) reads only; touch_session slides the expiry apart, off the event loop."""
     user = make_user(session)
     raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
     later = NOW + TOUCH_INTERVAL
-    _user, login = resolve_session(session=session, raw_token=raw, now=later, touch=False)
+    assert signed_in(session=session, raw_token=raw, now=later) is not None
+    login = session.exec(select(LoginSession)).one()
     assert (login.last_seen_at, login.expires_at) == (NOW, NOW + BROWSER_SESSION_IDLE_LIFETIME)
     assert touch_due(login, later) and not touch_due(login, later - dt.timedelta(seconds=1))
     touch_session(session=session, raw_token=raw, now=later)
@@ -162,7 +163,7 @@ def test_the_pages_check_follows_the_same_rules_as_resolve_session(session):
                           ("", later), (browser, NOW + BROWSER_SESSION_IDLE_LIFETIME),
                           (remembered, NOW + REMEMBERED_LIFETIME)]:
         assert signed_in(session=session, raw_token=token, now=moment) is None
-        assert resolve_session(session=session, raw_token=token, now=moment, touch=False) is None
+        assert resolve_session(session=session, raw_token=token, now=moment) is None
     # Reading only: the check never slides the expiry; touch_session does, when touch_due says so.
     login = session.exec(select(LoginSession).where(LoginSession.user_id == resident.id)).first()
     assert login.last_seen_at == NOW and touch_due(who, later)

@@ -6,7 +6,7 @@ import pytest
 
 from cabinet import texts
 from cabinet.models import PaymentStatus
-from cabinet.state.admin import notification_outcome
+from cabinet.state.display import notification_outcome
 
 
 @pytest.mark.parametrize(("outcome", "shown"), [
