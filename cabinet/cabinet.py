@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.api import build_api
+from cabinet.api import api_transformers
 from cabinet.background import outbox_loop, reconcile_loop
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
@@ -61,7 +61,7 @@ def create_app() -> rx.App:
     keep_tabs_of_dead_workers()
     app = rx.App(
         html_lang="ru",
-        api_transformer=build_api(settings),
+        api_transformer=api_transformers(settings),
         head_components=[rx.el.link(rel="icon", href="/logo.svg", type="image/svg+xml")],
         style={"font_family": "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"},
     )

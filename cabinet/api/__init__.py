@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
+from cabinet.api.headers import security_headers
 from cabinet.api.health import health_routes
 from cabinet.api.images import image_routes
 from cabinet.api.payments import payment_routes
+from cabinet.api.proxies import trust_proxies
+from cabinet.api.uploads import guard_uploads
 from cabinet.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -33,8 +38,24 @@ def api_routes(settings: Settings) -> list[BaseRoute]:
 
 
 def build_api(settings: Settings) -> Starlette:
-    """A fresh Starlette for rx.App(api_transformer=...); Reflex mounts itself under it."""
+    """A fresh Starlette with our routes; Reflex mounts itself under it."""
     return Starlette(
         routes=api_routes(settings),
         exception_handlers={Exception: _unexpected_error},
     )
+
+
+def api_transformers(settings: Settings) -> list[Starlette | Callable[[ASGIApp], ASGIApp]]:
+    """rx.App(api_transformer=...): our routes, then the ASGI middleware, innermost first.
+
+    Every answer of the backend passes through these — pages and assets (served by the same port in
+    production), `/_event`, `/_upload` and our routes — so the proxy rule, the upload guard and the
+    security headers hold for all of them.
+    """
+    return [
+        build_api(settings),
+        guard_uploads(settings),
+        security_headers(settings),
+        # Outermost: everything inside sees the resident's own address, not the proxy's.
+        trust_proxies(settings),
+    ]
