@@ -14,6 +14,11 @@ PORT ?= 3000
 export PATH := $(BIN):$(PATH)
 export REFLEX_BUN_PATH := $(BUN)
 export PYTHONUNBUFFERED := 1
+# The backend accepts calls only from pages at PUBLIC_URL (CORS and the event socket's Origin check),
+# so a different PORT must move PUBLIC_URL with it (unless PUBLIC_URL is set here or in .env).
+ifneq ($(PORT),3000)
+export PUBLIC_URL ?= http://localhost:$(PORT)
+endif
 
 .PHONY: help run dev run-prod test test-unit test-e2e migrate migrate-revision seed-demo setup chromium clean
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from cabinet.config import get_settings
+from cabinet.config import ConfigError, get_settings
 from cabinet.serving import respawn_crashed_workers
 
 settings = get_settings()
@@ -13,6 +13,9 @@ config = rx.Config(
     db_url=settings.database_url,
     redis_url=settings.redis_url,
     telemetry_enabled=False,
+    # Reflex answers CORS with credentials: only the cabinet's own pages may call the backend and
+    # open its socket, never another site a resident happens to visit.
+    cors_allowed_origins=settings.allowed_origins,
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.SitemapPlugin(),
@@ -21,3 +24,10 @@ config = rx.Config(
         ),
     ],
 )
+
+if config.trusted_proxy_hops:
+    # cabinet/api/proxies.py already took the resident's address from X-Forwarded-For (TRUSTED_PROXIES);
+    # Reflex counting hops again would take an address the resident wrote.
+    raise ConfigError(
+        "Configuration error: REFLEX_TRUSTED_PROXY_HOPS: leave it unset; list the proxies in TRUSTED_PROXIES"
+    )

@@ -24,7 +24,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
 
     with session_scope() as session:
         summary = seed_demo(session=session, today=dt.date.today())
-    print(summary.describe(public_url=get_settings().public_url))
+    settings = get_settings()
+    print(summary.describe(public_url=settings.public_url, mailbox=settings.demo_mode))
     return 0
 
 

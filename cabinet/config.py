@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
+import re
 import secrets
+import urllib.parse
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +19,13 @@ DATA_DIR = Path(os.environ.get("CABINET_DATA_DIR", PROJECT_ROOT / "data"))
 
 # Values people copy from examples; a real deployment must never run with them.
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "test", "example", "xxx"}
+# HMAC keys for PINs and more: shorter than 256 bits of base64 text is guessable or a placeholder.
+SECRET_KEY_MIN_LENGTH = 32
+# The credentials of the real services; all of them set, or none (demo mode).
+REAL_SERVICE_VARIABLES = ("YOOKASSA_SHOP_ID", "YOOKASSA_SECRET_KEY", "RESEND_API_KEY")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_LOOPBACK_TWINS = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+_HOST_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
 
 # YooKassa's published notification sources (https://yookassa.ru/developers/using-api/webhooks).
 YOOKASSA_NOTIFICATION_NETWORKS = (
@@ -54,6 +64,8 @@ class Settings(BaseSettings):
     yookassa_secret_key: str | None = None
     yookassa_api_url: str | None = None
     yookassa_allowed_networks: Annotated[tuple[str, ...], NoDecode] = YOOKASSA_NOTIFICATION_NETWORKS
+    # Reverse proxies whose X-Forwarded-For names the resident; empty: the peer is the resident.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
 
     password_min_length: int = Field(default=5, ge=1, le=128)
     password_max_length: int = Field(default=10, ge=1, le=128)
@@ -63,6 +75,8 @@ class Settings(BaseSettings):
     # The largest registry CSV taken, uploaded or from the command line; about 6 000 rows a megabyte.
     # A registry is streamed from disk, so the bound is about disk and import time, not memory.
     registry_max_mb: int = Field(default=256, ge=1, le=4096)
+    # Hosts whose https pictures may stand for a provider's receipt; empty: only pictures uploaded here.
+    receipt_image_hosts: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("database_url")
     @classmethod
@@ -87,25 +101,44 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("expected an http:// or https:// address")
+        try:
+            parts = urllib.parse.urlsplit(value)
+            _origin_host(parts)
+            parts.port  # noqa: B018  (raises on a port out of range)
+        except (ValueError, UnicodeError) as error:
+            raise ValueError("expected an http:// or https:// address with a valid host and port") from error
         return value.rstrip("/")
 
-    @field_validator("yookassa_allowed_networks", mode="before")
+    @field_validator("yookassa_allowed_networks", "trusted_proxies", mode="before")
     @classmethod
     def _split_networks(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("yookassa_allowed_networks")
+    @field_validator("yookassa_allowed_networks", "trusted_proxies")
     @classmethod
     def _valid_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        import ipaddress
-
         for network in value:
             try:
                 ipaddress.ip_network(network, strict=False)
             except ValueError as error:
                 raise ValueError(f"{network!r} is not an address or network") from error
+        return value
+
+    @field_validator("receipt_image_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("receipt_image_hosts")
+    @classmethod
+    def _valid_hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if not _HOST_NAME.fullmatch(host):
+                raise ValueError(f"{host!r} is not a host name (write it without https:// and a path)")
         return value
 
     @model_validator(mode="after")
@@ -114,11 +147,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH"
             )
-        if bool(self.yookassa_shop_id) != bool(self.yookassa_secret_key):
-            raise ValueError("set both YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY, or neither")
-        if not self.demo_mode and (self.secret_key or "").lower() in PLACEHOLDER_SECRETS:
+        given = [name for name in REAL_SERVICE_VARIABLES if getattr(self, name.lower())]
+        if given and len(given) < len(REAL_SERVICE_VARIABLES):
+            # Half real, half stand-in would serve the demo mailbox (reset links) to anyone.
             raise ValueError(
-                "SECRET_KEY must be set to a long random value when real credentials are used"
+                f"set all of {', '.join(REAL_SERVICE_VARIABLES)} for real payments and mail, "
+                f"or none of them for demo mode (set now: {', '.join(given)})"
+            )
+        if not self.demo_mode and not _strong_secret(self.secret_key):
+            raise ValueError(
+                f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters "
+                "when real credentials are used"
             )
         return self
 
@@ -127,19 +166,39 @@ class Settings(BaseSettings):
         return self.registry_max_mb * 1024 * 1024
 
     @property
+    def demo_mode(self) -> bool:
+        """No credentials at all: both stand-ins serve, with the demo mailbox and the «Демо-режим» badge."""
+        return not any(getattr(self, name.lower()) for name in REAL_SERVICE_VARIABLES)
+
+    @property
     def payments_sandbox(self) -> bool:
-        """No shop credentials: payments go to the local YooKassa stand-in."""
-        return not self.yookassa_shop_id
+        """Payments go to the local YooKassa stand-in: exactly in demo mode."""
+        return self.demo_mode
 
     @property
     def mail_sandbox(self) -> bool:
-        """No Resend key: letters go to the local Resend stand-in."""
-        return not self.resend_api_key
+        """Letters go to the local Resend stand-in: exactly in demo mode."""
+        return self.demo_mode
 
     @property
-    def demo_mode(self) -> bool:
-        """Any stand-in is in use: pages show the «Демо-режим» badge."""
-        return self.payments_sandbox or self.mail_sandbox
+    def public_origin(self) -> str:
+        """PUBLIC_URL as a browser names it in Origin: scheme://host[:port], no path."""
+        parts = urllib.parse.urlsplit(self.public_url)
+        scheme = parts.scheme.lower()
+        origin = f"{scheme}://{_origin_host(parts)}"
+        if parts.port is not None and parts.port != _DEFAULT_PORTS[scheme]:
+            origin += f":{parts.port}"
+        return origin
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins whose pages may call the backend: PUBLIC_URL's, and on a loopback address its twin
+        (localhost and 127.0.0.1 are the same machine, and residents trying `make run` type either)."""
+        origin = self.public_origin
+        scheme, _, rest = origin.partition("://")
+        host, colon, port = rest.partition(":") if not rest.startswith("[") else (rest, "", "")
+        twin = _LOOPBACK_TWINS.get(host)
+        return [origin] if twin is None else [origin, f"{scheme}://{twin}{colon}{port}"]
 
     @property
     def yookassa_base_url(self) -> str:
@@ -163,6 +222,21 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key
         return _generated_secret_key()
+
+
+def _strong_secret(value: str | None) -> bool:
+    value = value or ""
+    return len(value) >= SECRET_KEY_MIN_LENGTH and value.lower() not in PLACEHOLDER_SECRETS
+
+
+def _origin_host(parts: urllib.parse.SplitResult) -> str:
+    """The host as browsers send it: lower case, IDN in punycode, IPv6 in brackets."""
+    host = parts.hostname
+    if not host:
+        raise ValueError("no host")
+    if ":" in host:
+        return f"[{host}]"
+    return host.encode("idna").decode("ascii")
 
 
 @functools.cache

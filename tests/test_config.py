@@ -1,4 +1,4 @@
-"""Settings: defaults, one clear line for a bad value, sandbox switches, the secret key file."""
+"""Settings: defaults, one clear line for a bad value, demo or real mode, the secret key file."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import pytest
 from cabinet.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
+STRONG_SECRET = "k3Jq9vXr2LmN8pWt5YbZ7cHd4FgS6aEu"  # 32 characters
+REAL = {"yookassa_shop_id": "123456", "yookassa_secret_key": "live_abc", "resend_api_key": "re_123",
+        "secret_key": STRONG_SECRET}
 
 
 def test_defaults_are_the_embedded_demo():
@@ -26,13 +29,8 @@ def test_defaults_are_the_embedded_demo():
 
 
 def test_credentials_switch_the_sandboxes_off():
-    settings = load_settings(
-        yookassa_shop_id="123456",
-        yookassa_secret_key="live_abc",
-        resend_api_key="re_123",
-        secret_key="a-long-random-production-secret",
-    )
-    assert not settings.demo_mode
+    settings = load_settings(**REAL)
+    assert not settings.demo_mode and not settings.payments_sandbox and not settings.mail_sandbox
     assert settings.yookassa_base_url == "https://api.yookassa.ru/v3"
     assert settings.resend_base_url == "https://api.resend.com"
 
@@ -67,21 +65,91 @@ def test_registry_size_limit_is_256_mb_unless_set(monkeypatch):
     assert load_settings().registry_max_mb == 4096
 
 
-def test_inconsistent_bounds_and_half_credentials_are_refused():
+def test_inconsistent_bounds_are_refused():
     with pytest.raises(ConfigError, match="PASSWORD_MIN_LENGTH must not exceed"):
         load_settings(password_min_length=11, password_max_length=10)
-    with pytest.raises(ConfigError, match="YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"):
-        load_settings(yookassa_shop_id="123")
 
 
-def test_placeholder_secret_is_refused_outside_demo():
-    real = {"yookassa_shop_id": "1", "yookassa_secret_key": "s", "resend_api_key": "re_1"}
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
-        load_settings(**real, secret_key="changeme")
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
-        load_settings(**real)
+MIXED = [
+    {"yookassa_shop_id": "123456", "yookassa_secret_key": "live_abc"},
+    {"resend_api_key": "re_123"},
+    {"yookassa_shop_id": "123456"},
+    {"yookassa_secret_key": "live_abc", "resend_api_key": "re_123"},
+]
+
+
+@pytest.mark.parametrize("credentials", MIXED, ids=lambda credentials: "+".join(credentials))
+def test_half_real_half_demo_is_refused_with_one_line_naming_the_variables(credentials):
+    """Payments real and mail a stand-in (or the reverse) once served the demo mailbox to anyone."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings(**credentials, secret_key=STRONG_SECRET)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(
+        "Configuration error: set all of YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY, RESEND_API_KEY for real "
+        "payments and mail, or none of them for demo mode (set now: "
+    )
+    assert message.endswith(f"{', '.join(name.upper() for name in credentials)})")
+
+
+def test_half_real_environment_stops_check_config_with_one_line():
+    env = {**os.environ, "YOOKASSA_SHOP_ID": "123456", "YOOKASSA_SECRET_KEY": "live_abc", "SECRET_KEY": STRONG_SECRET}
+    env.pop("RESEND_API_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "cabinet", "check-config"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: set all of YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY, RESEND_API_KEY for real payments "
+        "and mail, or none of them for demo mode (set now: YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY)"
+    ]
+
+
+@pytest.mark.parametrize("secret", [None, "", "changeme", "short-but-not-a-placeholder", "x" * 31])
+def test_a_missing_placeholder_or_short_secret_is_refused_outside_demo(secret):
+    with pytest.raises(ConfigError, match="Configuration error: SECRET_KEY must be a random value of at least 32"):
+        load_settings(**{**REAL, "secret_key": secret})
+
+
+def test_a_long_secret_is_taken_outside_demo_and_none_is_needed_in_demo():
+    assert load_settings(**{**REAL, "secret_key": "y" * 32}).secret_key == "y" * 32
     # In demo mode an unset key is generated and kept.
     assert load_settings(secret_key="changeme").demo_mode
+    assert load_settings().demo_mode
+
+
+def test_trusted_proxies_are_none_unless_listed(monkeypatch):
+    assert load_settings().trusted_proxies == ()
+    monkeypatch.setenv("TRUSTED_PROXIES", " 10.0.0.7, 172.18.0.0/16 ,2001:db8::/32,")
+    assert load_settings().trusted_proxies == ("10.0.0.7", "172.18.0.0/16", "2001:db8::/32")
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", "proxy.local", "10.0.0.0/33", "10.0.0.1;10.0.0.2"])
+def test_a_bad_trusted_proxy_is_one_line_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("TRUSTED_PROXIES", value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("Configuration error: TRUSTED_PROXIES: ")
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("public_url", "origin"), [
+    ("http://localhost:3000", "http://localhost:3000"),
+    ("https://Смородина.онлайн/cabinet/", "https://xn--80ahmohdapg.xn--80asehdb"),
+    ("https://cabinet.example.ru:443/", "https://cabinet.example.ru"),
+    ("http://cabinet.example.ru:80", "http://cabinet.example.ru"),
+    ("https://user:pw@cabinet.example.ru:8443/a?b#c", "https://cabinet.example.ru:8443"),
+    ("http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080"),
+])
+def test_public_origin_is_what_a_browser_sends_as_origin(public_url, origin):
+    assert load_settings(public_url=public_url).public_origin == origin
+
+
+@pytest.mark.parametrize("public_url", ["http://", "https://host:99999", "http://:3000/", "http://a..b/"])
+def test_a_public_url_without_a_usable_host_or_port_is_refused(public_url):
+    with pytest.raises(ConfigError, match="^Configuration error: PUBLIC_URL: "):
+        load_settings(public_url=public_url)
 
 
 def test_generated_secret_key_is_kept_between_starts():

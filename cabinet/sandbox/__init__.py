@@ -1,4 +1,4 @@
-"""Local stand-ins for YooKassa and Resend, mounted only while their credentials are absent."""
+"""Local stand-ins for YooKassa and Resend: mounted in demo mode only, and served by tests on their own port."""
 
 from __future__ import annotations
 
@@ -38,22 +38,22 @@ async def _clear_faults(_request: Request) -> JSONResponse:
 
 
 def sandbox_routes(settings: Settings, *, notification_url: str | None = None) -> list[BaseRoute]:
-    """The stand-ins' routes for whichever services have no credentials."""
+    """Both stand-ins (demo mode is all or nothing), the demo mailbox and the fault switch.
+
+    Whoever mounts them decides when: the app only in demo mode (`cabinet.api.api_routes`).
+    """
     from cabinet.sandbox.resend import resend_routes
     from cabinet.sandbox.yookassa import yookassa_routes
 
-    routes: list[BaseRoute] = [
+    return [
         Route("/sandbox/_faults", _set_fault, methods=["POST"]),
         Route("/sandbox/_faults", _clear_faults, methods=["DELETE"]),
-    ]
-    if settings.payments_sandbox:
-        routes += yookassa_routes(
+        *yookassa_routes(
             public_url=settings.public_url,
             notification_url=notification_url or f"{settings.public_url}/api/yookassa/webhook",
-        )
-    if settings.mail_sandbox:
-        routes += resend_routes()
-    return routes
+        ),
+        *resend_routes(),
+    ]
 
 
 def build_sandbox_app(settings: Settings, *, notification_url: str | None = None) -> Starlette:

@@ -155,11 +155,11 @@ class DemoSummary:
     samples: list[DemoAccountSample] = field(default_factory=list)
     created: int = 0
 
-    def describe(self, *, public_url: str) -> str:
+    def describe(self, *, public_url: str, mailbox: bool) -> str:
         lines = [
             "",
             f"  Кабинет is ready: {public_url}",
-            f"  Demo mailbox:     {public_url}/dev/mailbox",
+            *([f"  Demo mailbox:     {public_url}/dev/mailbox"] if mailbox else []),
             "",
             "  Demo logins",
         ]

@@ -85,6 +85,13 @@ def test_second_run_changes_nothing(session):
 
 
 def test_summary_names_logins_and_sample_accounts(session):
-    text = seed_demo(session=session, today=TODAY).describe(public_url="http://localhost:3000")
+    text = seed_demo(session=session, today=TODAY).describe(public_url="http://localhost:3000", mailbox=True)
     assert "http://localhost:3000" in text and RESIDENT_EMAIL in text and ADMIN_PASSWORD in text
     assert "PIN" in text and "last bill" in text and "meter" in text
+    assert "http://localhost:3000/dev/mailbox" in text
+
+
+def test_summary_outside_demo_mode_points_at_no_mailbox(session):
+    """With real letters there is no /dev/mailbox: the summary must not send anyone looking for it."""
+    text = seed_demo(session=session, today=TODAY).describe(public_url="https://lk.example.ru", mailbox=False)
+    assert "https://lk.example.ru" in text and "/dev/mailbox" not in text
