@@ -1,4 +1,4 @@
-"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation."""
+"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation, old uploads."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import datetime as dt
 import logging
 
 from cabinet.config import get_settings
+from cabinet.models import utc_now
 from cabinet.services.mail import deliver_pending_mail
 from cabinet.services.payments import reconcile
+from cabinet.services.registry_uploads import sweep_registry_uploads
 
 logger = logging.getLogger(__name__)
 OUTBOX_INTERVAL_SECONDS = 3.0
 RECONCILE_INTERVAL_SECONDS = 60.0
+SWEEP_INTERVAL_SECONDS = 3600.0
 
 
 async def outbox_loop() -> None:
@@ -39,3 +42,13 @@ async def reconcile_loop() -> None:
         except Exception:
             logger.exception("Reconciliation pass failed")
         await asyncio.sleep(RECONCILE_INTERVAL_SECONDS)
+
+
+async def registry_uploads_loop() -> None:
+    """Removes registry uploads left unimported for a day: once at start, then hourly (any worker may)."""
+    while True:
+        try:
+            await asyncio.to_thread(sweep_registry_uploads, now=utc_now())
+        except Exception:  # a file held or a folder gone must not end the loop for good
+            logger.exception("Sweeping registry uploads failed")
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)

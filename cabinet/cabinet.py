@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.api import api_transformers
-from cabinet.background import outbox_loop, reconcile_loop
+from cabinet.background import outbox_loop, reconcile_loop, registry_uploads_loop
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
 from cabinet.serving import keep_tabs_of_dead_workers
@@ -67,6 +67,7 @@ def create_app() -> rx.App:
     )
     app.register_lifespan_task(outbox_loop)
     app.register_lifespan_task(reconcile_loop)
+    app.register_lifespan_task(registry_uploads_loop)
 
     public = [SessionState.refresh]
     private = [SessionState.check_session]

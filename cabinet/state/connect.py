@@ -12,7 +12,10 @@ from cabinet.db import session_scope
 from cabinet.models import OwnershipCheck, utc_now
 from cabinet.services import accounts
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
+from cabinet.config import get_settings
 from cabinet.services.providers import list_active_providers
+from cabinet.services.receipt_images import shown_receipt_image
 from cabinet.state.session import SessionState
 
 
@@ -37,7 +40,7 @@ def _choice(provider) -> ProviderChoice:
         format_description=provider.account_format_description,
         example=provider.account_example,
         hint_text=provider.hint_text,
-        receipt_image=provider.receipt_image,
+        receipt_image=shown_receipt_image(provider.receipt_image, allowed_hosts=get_settings().receipt_image_hosts),
         ownership_check=provider.ownership_check.value,
         unavailable_message=provider.unavailable_message,
     )
@@ -117,7 +120,7 @@ class ConnectState(rx.State):
 
     @rx.event
     def choose_provider(self, provider_id: str) -> None:
-        self.provider_id = int(provider_id) if str(provider_id).isdigit() else 0
+        self.provider_id = parse_id(provider_id) or 0
         self.ownership_answer = ""
         self._clear_errors()
 

@@ -7,7 +7,9 @@ import dataclasses
 import reflex as rx
 
 from cabinet.db import session_scope
+from cabinet.config import get_settings
 from cabinet.services.providers import list_active_providers
+from cabinet.services.receipt_images import shown_receipt_image
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +37,7 @@ class StartState(rx.State):
                     service=provider.service_description,
                     format_description=provider.account_format_description,
                     example=provider.account_example,
-                    receipt_image=provider.receipt_image,
+                    receipt_image=shown_receipt_image(provider.receipt_image, allowed_hosts=get_settings().receipt_image_hosts),
                     hint_text=provider.hint_text,
                 )
                 for provider in list_active_providers(session=session)

@@ -500,34 +500,7 @@ def test_progress_moves_while_writing(session, provider, monkeypatch):
     assert len(writing) >= 9 and writing == sorted(writing)
 
 
-# --- the admin page's upload ----------------------------------------------------------------------------------
-
-
-class _Upload(io.RawIOBase):
-    """An uploaded file of `size` bytes that records how much each read asks for."""
-
-    def __init__(self, size: int):
-        self.left, self.asked = size, []
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        self.asked.append(size)
-        chunk = min(self.left, size if size >= 0 else self.left)
-        self.left -= chunk
-        return b"x" * chunk
-
-
-def test_an_upload_is_saved_in_chunks_and_one_over_the_limit_leaves_nothing(tmp_path):
-    from cabinet.state.admin import UPLOAD_CHUNK, save_upload
-
-    upload = _Upload(5 * UPLOAD_CHUNK + 1)
-    assert not save_upload(upload, tmp_path / "big.csv", max_bytes=5 * UPLOAD_CHUNK)
-    assert not (tmp_path / "big.csv").exists()
-    assert set(upload.asked) == {UPLOAD_CHUNK} and len(upload.asked) == 6
-    assert save_upload(_Upload(5 * UPLOAD_CHUNK), tmp_path / "fits.csv", max_bytes=5 * UPLOAD_CHUNK)
-    assert (tmp_path / "fits.csv").stat().st_size == 5 * UPLOAD_CHUNK
+# The admin page's upload (saved in chunks, removed when refused): tests/services/test_registry_uploads.py.
 
 
 def _big_registry(path: Path, rows: int) -> Path:
