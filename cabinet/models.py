@@ -110,6 +110,9 @@ class OneTimeToken(SQLModel, table=True):
     purpose: TokenPurpose = Field(sa_column=sa.Column(text_enum(TokenPurpose), nullable=False))
     token_hash: str = Field(max_length=64, unique=True)
     new_email: str | None = Field(default=None, max_length=320)
+    # A sign-up's password travels with its confirmation link: only the sign-up whose link the
+    # mailbox owner opens sets the account's password (another person's earlier sign-up never does).
+    password_hash: str | None = Field(default=None, max_length=100)
     created_at: dt.datetime = created_field()
     expires_at: dt.datetime = Field(sa_column=utc_column())
     used_at: dt.datetime | None = optional_time_field()
@@ -433,6 +436,19 @@ class OutgoingEmail(SQLModel, table=True):
     next_attempt_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     created_at: dt.datetime = created_field()
     sent_at: dt.datetime | None = optional_time_field()
+
+
+class PublicLetter(SQLModel, table=True):
+    """A letter someone outside could make us send (sign-up, reset, …), counted to limit them."""
+
+    __tablename__ = "public_letters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    # Lower-cased, like users.email_canonical: the limit does not care about letter case.
+    recipient: str = Field(max_length=320, index=True)
+    client_address: str = Field(default="", max_length=64, index=True)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
 
 
 class AuditEvent(SQLModel, table=True):

@@ -10,8 +10,8 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from cabinet.config import get_settings
-from cabinet.models import OneTimeToken, TokenPurpose, User
-from cabinet.services import sessions, throttle
+from cabinet.models import TokenPurpose, User
+from cabinet.services import letter_limits, sessions, signups, throttle
 from cabinet.services.audit import record_event
 from cabinet.services.errors import DomainError
 from cabinet.services.identity import parse_email
@@ -56,9 +56,13 @@ def find_user_by_email(*, session: Session, email_canonical: str) -> User | None
     return session.exec(select(User).where(User.email_canonical == email_canonical)).first()
 
 
-def _send_confirmation(session: Session, user: User, now: dt.datetime) -> None:
-    assert user.id is not None
-    token = issue_token(session=session, user_id=user.id, purpose=TokenPurpose.confirm_email, now=now)
+def _may_send(session: Session, *, kind: str, to: str, client_address: str, now: dt.datetime) -> bool:
+    """Whether a letter the public asked for may go (see services/letter_limits.py); when it
+    may not, the caller sends nothing and answers as if it had."""
+    return letter_limits.take_letter(session=session, kind=kind, recipient=to, client_address=client_address, now=now)
+
+
+def _send_confirmation(session: Session, user: User, token: str, now: dt.datetime) -> None:
     _send(
         session,
         to=user.email,
@@ -101,15 +105,8 @@ def register(
     existing = find_user_by_email(session=session, email_canonical=address.canonical)
     if existing is not None:
         _dummy_hash()
-        hash_password(password)  # same work as a real sign-up: no timing difference
-        if existing.confirmed_at is None:
-            _send_confirmation(session, existing, now)
-        else:
-            _send(session, to=existing.email, kind="already_registered", now=now, link=_link("/forgot"))
-        record_event(
-            session=session, action="sign_up_existing_address", now=now,
-            actor_user_id=existing.id, client_address=client_address,
-        )
+        # Same work as a real sign-up (no timing difference), and the hash this sign-up's link carries.
+        _sign_up_again(session, existing, password_hash=hash_password(password), now=now, client_address=client_address)
         return address.display
 
     user = User(
@@ -121,19 +118,35 @@ def register(
     )
     session.add(user)
     session.flush()
-    _send_confirmation(session, user, now)
+    assert user.id is not None
+    if _may_send(session, kind="confirm_email", to=address.canonical, client_address=client_address, now=now):
+        token = signups.issue_signup_link(session=session, user_id=user.id, password_hash=user.password_hash, now=now)
+        _send_confirmation(session, user, token, now)
     record_event(session=session, action="sign_up", now=now, actor_user_id=user.id, client_address=client_address)
     return address.display
 
 
-# Letters per address per hour when the resident asks for the confirmation again.
-RESEND_LIMIT_PER_HOUR = 5
+def _sign_up_again(session: Session, user: User, *, password_hash: str, now: dt.datetime, client_address: str) -> None:
+    """A sign-up of a taken address: an unconfirmed one gets one more pending sign-up with its
+    own link, a confirmed one's owner is warned by letter."""
+    assert user.id is not None
+    kind = "confirm_email" if user.confirmed_at is None else "already_registered"
+    if _may_send(session, kind=kind, to=user.email_canonical, client_address=client_address, now=now):
+        if user.confirmed_at is None:
+            token = signups.issue_signup_link(session=session, user_id=user.id, password_hash=password_hash, now=now)
+            _send_confirmation(session, user, token, now)
+        else:
+            _send(session, to=user.email, kind="already_registered", now=now, link=_link("/forgot"))
+    record_event(
+        session=session, action="sign_up_existing_address", now=now,
+        actor_user_id=user.id, client_address=client_address,
+    )
 
 
-def resend_confirmation(*, session: Session, email: str, now: dt.datetime) -> None:
-    """Sends a fresh confirmation link if the address has an unconfirmed account.
+def resend_confirmation(*, session: Session, email: str, now: dt.datetime, client_address: str = "") -> None:
+    """Sends a fresh link for the newest sign-up if the address has an unconfirmed account.
 
-    Says nothing either way; past the hourly limit it silently sends nothing, so the
+    Says nothing either way; past the letter limit it silently sends nothing, so the
     limit cannot be used to probe addresses either.
     """
     try:
@@ -143,16 +156,10 @@ def resend_confirmation(*, session: Session, email: str, now: dt.datetime) -> No
     user = find_user_by_email(session=session, email_canonical=address.canonical)
     if user is None or user.confirmed_at is not None or user.is_blocked:
         return
-    recent = session.exec(
-        select(OneTimeToken).where(
-            OneTimeToken.user_id == user.id,
-            OneTimeToken.purpose == TokenPurpose.confirm_email,
-            OneTimeToken.created_at > now - dt.timedelta(hours=1),
-        )
-    ).all()
-    if len(recent) >= RESEND_LIMIT_PER_HOUR:
+    if not _may_send(session, kind="confirm_email", to=user.email_canonical, client_address=client_address, now=now):
         return
-    _send_confirmation(session, user, now)
+    token = signups.reissue_newest_signup(session=session, user=user, now=now)
+    _send_confirmation(session, user, token, now)
 
 
 def confirm_email(*, session: Session, raw_token: str, now: dt.datetime, client_address: str = "") -> User:
@@ -168,6 +175,7 @@ def confirm_email(*, session: Session, raw_token: str, now: dt.datetime, client_
         raise DomainError(problem.code, email=user.email) from None
     consume_token(session=session, raw_token=raw_token, purpose=TokenPurpose.confirm_email, now=now)
     if user.confirmed_at is None:
+        signups.settle_signup(session=session, user=user, opened=token, now=now)
         user.confirmed_at = now
         user.updated_at = now
         session.add(user)
@@ -191,7 +199,7 @@ def authenticate(
         raise DomainError("sign_in_locked", until=locked_until)
 
     user = find_user_by_email(session=session, email_canonical=canonical)
-    password_ok = verify_password(password, user.password_hash if user else _dummy_hash())
+    password_ok = verify_password(password, _password_hash_to_check(session, user))
     if user is None or not password_ok:
         throttle.record_attempt(
             session=session, email_canonical=canonical, client_address=client_address, succeeded=False, now=now
@@ -211,6 +219,16 @@ def authenticate(
     )
     record_event(session=session, action="sign_in", now=now, actor_user_id=user.id, client_address=client_address)
     return user
+
+
+def _password_hash_to_check(session: Session, user: User | None) -> str:
+    if user is None:
+        return _dummy_hash()
+    if user.confirmed_at is None:
+        # Before confirmation only the newest pending sign-up's password is told «not confirmed»;
+        # it still signs no one in, and one check per attempt keeps the timing the same.
+        return signups.pending_password_hash(session=session, user=user)
+    return user.password_hash
 
 
 def sign_in(
@@ -252,6 +270,8 @@ def request_password_reset(*, session: Session, email: str, now: dt.datetime, cl
     if user is None or user.is_blocked:
         return
     assert user.id is not None
+    if not _may_send(session, kind="reset_password", to=user.email_canonical, client_address=client_address, now=now):
+        return
     token = issue_token(session=session, user_id=user.id, purpose=TokenPurpose.reset_password, now=now)
     _send(
         session, to=user.email, kind="reset_password", now=now,
@@ -279,8 +299,9 @@ def reset_password(
     user = session.get(User, token.user_id)
     assert user is not None and user.id is not None
     user.password_hash = hash_password(password)
-    # Following the link proved the mailbox is theirs.
+    # Following the link proved the mailbox is theirs: pending sign-ups of others die.
     user.confirmed_at = user.confirmed_at or now
+    signups.end_pending_signups(session=session, user_id=user.id, now=now)
     user.updated_at = now
     session.add(user)
     sessions.end_sessions_of(session=session, user_id=user.id, now=now)
@@ -336,6 +357,8 @@ def request_email_change(
         raise DomainError("email_same")
     if not verify_password(password, user.password_hash):
         raise DomainError("password_wrong_current")
+    if not _may_send(session, kind="change_email", to=address.canonical, client_address=client_address, now=now):
+        return address.display
     token = issue_token(
         session=session, user_id=user_id, purpose=TokenPurpose.change_email, now=now, new_email=address.display
     )

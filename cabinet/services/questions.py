@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.models import AuditEvent, Provider, User
+from cabinet.services import letter_limits
 from cabinet.services.accounts import links_of, require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.errors import DomainError
@@ -19,8 +20,10 @@ from cabinet.services.mail import queue_email
 
 TOPICS = ("payment", "readings", "account", "cabinet", "other")
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
-# Enough for a real conversation, too few to use the form to flood a provider's mailbox.
-QUESTIONS_PER_HOUR = 5
+# The public letters' numbers: enough for a real conversation, too few to flood a provider's
+# mailbox from one address or one network address.
+QUESTIONS_PER_ADDRESS = letter_limits.PER_ADDRESS_PER_HOUR
+QUESTIONS_PER_CLIENT = letter_limits.PER_CLIENT_PER_HOUR
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def _recent_questions(session: Session, *, now: dt.datetime, sender: str = "", c
     if sender:
         query = query.where(AuditEvent.target_id == sender)
     else:
-        query = query.where(AuditEvent.client_address == client_address, col(AuditEvent.actor_user_id).is_(None))
+        query = query.where(AuditEvent.client_address == client_address)
     return int(session.exec(query).one())
 
 
@@ -63,16 +66,19 @@ def ask_question(session: Session, *, user_id: int | None, contact_email: str, t
         raise DomainError("question_long", max=MESSAGE_MAX)
     user = session.get(User, user_id) if user_id else None
     sender = user.email if user else parse_email(contact_email).display
-    if _recent_questions(session, sender=sender.lower(), now=now) >= QUESTIONS_PER_HOUR:
+    # Said aloud, unlike the other letters' limits: it counts only this person's own questions,
+    # which tells nothing about anyone's account, and a silently dropped question would leave
+    # a resident waiting for an answer that never comes.
+    if _recent_questions(session, sender=sender.lower(), now=now) >= QUESTIONS_PER_ADDRESS:
         raise DomainError("question_too_many")
-    # A visitor could name a new address each time: their network address is limited too.
-    if user is None and client_address and _recent_questions(
-            session, client_address=client_address[:64], now=now) >= QUESTIONS_PER_HOUR:
+    # A visitor could name a new address each time: the network address is limited too.
+    if client_address and _recent_questions(
+            session, client_address=client_address[:64], now=now) >= QUESTIONS_PER_CLIENT:
         raise DomainError("question_too_many")
 
     settings = get_settings()
     recipient, about = settings.support_email, texts.QUESTIONS["no_account"]
-    if account_id:
+    if account_id is not None:
         if user is None or user.id is None:
             raise DomainError("not_found")
         account = require_linked_account(session=session, user_id=user.id, account_id=account_id)
@@ -87,10 +93,13 @@ def ask_question(session: Session, *, user_id: int | None, contact_email: str, t
                            about=about, message=text)
     queue_email(session=session, to_address=recipient, subject=letter.subject, text_body=letter.text_body,
                 html_body=letter.html_body, now=now)
-    copy = render_letter("support_question_copy", support=settings.support_email, topic=topic_label,
-                         recipient=recipient, message=text)
-    queue_email(session=session, to_address=sender, subject=copy.subject, text_body=copy.text_body,
-                html_body=copy.html_body, now=now)
+    # The copy goes to an address a visitor typed: a public letter, under the shared limit.
+    if letter_limits.take_letter(session=session, kind="support_question_copy", recipient=sender,
+                                 client_address=client_address, now=now):
+        copy = render_letter("support_question_copy", support=settings.support_email, topic=topic_label,
+                             recipient=recipient, message=text)
+        queue_email(session=session, to_address=sender, subject=copy.subject, text_body=copy.text_body,
+                    html_body=copy.html_body, now=now)
     record_event(session=session, action="support_question", now=now, actor_user_id=user.id if user else None,
                  client_address=client_address, target_type="sender", target_id=sender.lower(),
                  details={"topic": topic, "account": account_id, "to": recipient})

@@ -30,8 +30,31 @@ def issue_token(
     purpose: TokenPurpose,
     now: dt.datetime,
     new_email: str | None = None,
+    password_hash: str | None = None,
+    replace_earlier: bool = True,
 ) -> str:
-    """A new link token; earlier unused tokens of the same purpose stop working."""
+    """A new link token; earlier unused tokens of the same purpose stop working unless
+    `replace_earlier` is off (competing sign-ups of one address: see services/signups.py)."""
+    if replace_earlier:
+        revoke_tokens(session=session, user_id=user_id, purpose=purpose, now=now)
+    raw_token = secrets.token_urlsafe(32)
+    session.add(
+        OneTimeToken(
+            user_id=user_id,
+            purpose=purpose,
+            token_hash=token_digest(raw_token),
+            new_email=new_email,
+            password_hash=password_hash,
+            created_at=now,
+            expires_at=now + LIFETIMES[purpose],
+        )
+    )
+    session.flush()
+    return raw_token
+
+
+def revoke_tokens(*, session: Session, user_id: int, purpose: TokenPurpose, now: dt.datetime) -> None:
+    """Every unused link of this purpose stops working."""
     for earlier in session.exec(
         select(OneTimeToken).where(
             OneTimeToken.user_id == user_id,
@@ -41,19 +64,6 @@ def issue_token(
     ):
         earlier.used_at = now
         session.add(earlier)
-    raw_token = secrets.token_urlsafe(32)
-    session.add(
-        OneTimeToken(
-            user_id=user_id,
-            purpose=purpose,
-            token_hash=token_digest(raw_token),
-            new_email=new_email,
-            created_at=now,
-            expires_at=now + LIFETIMES[purpose],
-        )
-    )
-    session.flush()
-    return raw_token
 
 
 def find_token(*, session: Session, raw_token: str, purpose: TokenPurpose) -> OneTimeToken:

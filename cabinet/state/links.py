@@ -68,9 +68,10 @@ class ConfirmState(rx.State):
     async def send_new_letter(self):
         async with self:
             address = self.problem_email
+            client = self.router.session.client_ip or ""
         if not address:
             return
-        await asyncio.to_thread(_resend, address)
+        await asyncio.to_thread(_resend, address, client)
         async with self:
             self.notice = texts.CONFIRM["new_sent"].format(email=address)
             self.problem_email = ""
@@ -180,9 +181,9 @@ def _confirm_email_change(token: str, client: str) -> str:
         return auth.confirm_email_change(session=session, raw_token=token, now=utc_now(), client_address=client).email
 
 
-def _resend(email: str) -> None:
+def _resend(email: str, client: str) -> None:
     with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now())
+        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)
 
 
 def _reset(token: str, password: str, password_repeat: str, client: str) -> None:

@@ -95,9 +95,10 @@ class LoginState(rx.State):
     async def resend_confirmation(self):
         async with self:
             address = self.unconfirmed_email
+            client = self.router.session.client_ip or ""
         if not address:
             return
-        await asyncio.to_thread(_resend, address)
+        await asyncio.to_thread(_resend, address, client)
         async with self:
             self.error = ""
             self.notice = texts.LOGIN["confirmation_sent"].format(email=address)
@@ -113,6 +114,6 @@ def _sign_in(email: str, password: str, remember: bool, client: str, agent: str)
         )
 
 
-def _resend(email: str) -> None:
+def _resend(email: str, client: str) -> None:
     with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now())
+        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)

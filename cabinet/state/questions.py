@@ -11,6 +11,7 @@ from cabinet.db import session_scope
 from cabinet.models import utc_now
 from cabinet.services import questions
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.state.display import Choice
 from cabinet.state.session import SessionState
 
@@ -95,10 +96,14 @@ class QuestionState(rx.State):
         async with self:
             if self.busy:
                 return
+            account_id = None if self.account == NO_ACCOUNT else parse_id(self.account)
+            if self.account != NO_ACCOUNT and account_id is None:
+                self.errors = {"account": texts.error_text("not_found")}
+                return
             session_state = await self.get_state(SessionState)
             request = dict(
                 user_id=session_state._user_id_now() or None, contact_email=self.email, topic=self.topic,
-                message=self.message, account_id=int(self.account) if self.account.isdigit() else None,
+                message=self.message, account_id=account_id,
                 client_address=self.router.session.client_ip or "",
             )
             self.busy, self.errors = True, {}

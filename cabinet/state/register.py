@@ -125,7 +125,8 @@ class RegisterState(rx.State):
             if self.resend_wait > 0 or not self.sent_to:
                 return
             address = self.sent_to
-        await asyncio.to_thread(_resend, address)
+            client = self.router.session.client_ip or ""
+        await asyncio.to_thread(_resend, address, client)
         async with self:
             self.resend_notice = texts.REGISTER["resent"]
         yield RegisterState.start_cooldown
@@ -150,6 +151,6 @@ def _register(email: str, password: str, password_repeat: str, consent: bool, cl
         )
 
 
-def _resend(email: str) -> None:
+def _resend(email: str, client: str) -> None:
     with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now())
+        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from cabinet.models import AuditEvent, LoginSession, OutgoingEmail, User
 from cabinet.services import auth, sessions
+from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR
 from cabinet.services.errors import DomainError
 from cabinet.services.passwords import verify_password
 from tests.factories import NOW, make_user
@@ -94,12 +95,80 @@ def test_registering_a_taken_address_looks_the_same_and_warns_the_owner(session)
     assert "/confirm/" not in letter.text_body  # no new account, so nothing to confirm
 
 
-def test_registering_again_before_confirming_sends_a_fresh_link(session):
+def test_registering_again_before_confirming_sends_a_second_link_and_the_first_dies_with_its_confirmation(session):
     _register(session)
     _register(session, password="zzz99")
     first, second = _letters(session, "new@example.com")
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "token_used"
     assert auth.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW).confirmed_at == NOW
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "already_confirmed"
+
+
+# --- sign-up pre-hijack: someone signs up with another person's address first ------------------------
+
+
+def _signs_in(session, email: str, password: str, now=NOW) -> bool:
+    try:
+        _sign_in(session, email=email, password=password, now=now, client="")
+    except DomainError as error:
+        assert error.code == "sign_in_failed", error.code
+        return False
+    return True
+
+
+def test_pre_hijack_the_owner_confirming_the_newest_link_leaves_only_the_owners_password(session):
+    _register(session, email="victim@example.com", password="evil1")  # the attacker, first
+    _register(session, email="victim@example.com", password="mine1", now=NOW + HOUR / 2)  # the owner
+    attackers, owners = _letters(session, "victim@example.com")
+    auth.confirm_email(session=session, raw_token=_link(owners, "confirm"), now=NOW + HOUR)
+    assert _signs_in(session, "victim@example.com", "mine1", now=NOW + HOUR)
+    assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
+    # The attacker's older link is dead and changes nothing.
+    late = NOW + 2 * HOUR
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=late)) == "already_confirmed"
+    assert _signs_in(session, "victim@example.com", "mine1", now=late)
+    assert not _signs_in(session, "victim@example.com", "evil1", now=late)
+
+
+def test_the_older_link_confirmed_keeps_only_its_own_password_and_the_newer_link_dies(session):
+    _register(session, email="victim@example.com", password="first1")
+    _register(session, email="victim@example.com", password="second1", now=NOW + HOUR / 2)
+    older, newer = _letters(session, "victim@example.com")
+    auth.confirm_email(session=session, raw_token=_link(older, "confirm"), now=NOW + HOUR)
+    assert _signs_in(session, "victim@example.com", "first1", now=NOW + HOUR)
+    assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(newer, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+    assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
+
+
+def test_no_sign_up_password_signs_in_before_confirmation(session):
+    _register(session, email="victim@example.com", password="evil1")
+    _register(session, email="victim@example.com", password="mine1")
+    # The newest sign-up is told to confirm; the older one gets the one generic message.
+    assert _code(lambda: _sign_in(session, email="victim@example.com", password="mine1")) == "email_not_confirmed"
+    assert _code(lambda: _sign_in(session, email="victim@example.com", password="evil1")) == "sign_in_failed"
+    assert session.exec(select(LoginSession)).all() == []
+
+
+def test_resending_after_two_sign_ups_resends_the_newest_one_and_its_confirmation_ends_the_other(session):
+    _register(session, email="victim@example.com", password="evil1")
+    _register(session, email="victim@example.com", password="mine1")
+    auth.resend_confirmation(session=session, email="victim@example.com", now=NOW + HOUR)
+    attackers, replaced, resent = _letters(session, "victim@example.com")
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(replaced, "confirm"), now=NOW + HOUR)) == "token_used"
+    auth.confirm_email(session=session, raw_token=_link(resent, "confirm"), now=NOW + HOUR)
+    assert _signs_in(session, "victim@example.com", "mine1", now=NOW + HOUR)
+    assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+
+
+def test_a_password_reset_of_an_unconfirmed_address_ends_every_pending_sign_up(session):
+    _register(session, email="victim@example.com", password="evil1")
+    auth.request_password_reset(session=session, email="victim@example.com", now=NOW)
+    attackers, reset = _letters(session, "victim@example.com")
+    auth.reset_password(session=session, raw_token=_link(reset, "reset"), password="mine1", password_repeat="mine1", now=NOW)
+    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW)) == "already_confirmed"
+    assert _signs_in(session, "victim@example.com", "mine1")
+    assert not _signs_in(session, "victim@example.com", "evil1")
 
 
 # --- confirmation -----------------------------------------------------------------------------
@@ -131,7 +200,7 @@ def test_resend_is_silent_for_strangers_and_limited_per_hour(session):
     _register(session)
     for minute in range(10):
         auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
-    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+    assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
 
 
 def test_resend_mails_a_fresh_link_that_replaces_the_previous_one(session):
@@ -156,16 +225,16 @@ def test_resend_sends_nothing_to_confirmed_blocked_or_malformed_addresses(sessio
 
 def test_resend_limit_is_per_hour_and_lifts_as_the_hour_passes(session):
     _register(session)  # the sign-up letter counts towards the hour
-    for minute in range(1, auth.RESEND_LIMIT_PER_HOUR + 3):
+    for minute in range(1, PER_ADDRESS_PER_HOUR + 3):
         auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
-    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+    assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
     # Still inside the hour of the sign-up letter: nothing.
     auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=59))
-    assert len(_letters(session, "new@example.com")) == auth.RESEND_LIMIT_PER_HOUR
+    assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
     # Once the sign-up letter is an hour old, one more fits.
     auth.resend_confirmation(session=session, email="new@example.com", now=NOW + HOUR + dt.timedelta(seconds=1))
     letters = _letters(session, "new@example.com")
-    assert len(letters) == auth.RESEND_LIMIT_PER_HOUR + 1
+    assert len(letters) == PER_ADDRESS_PER_HOUR + 1
     # and its link is the one that works.
     assert auth.confirm_email(session=session, raw_token=_link(letters[-1], "confirm"), now=NOW + 2 * HOUR)
 
