@@ -111,6 +111,7 @@ ERRORS: dict[str, str] = {
     "registry_has_errors": "В файле есть ошибки ({count}); ничего не загружено.",
     "registry_encoding": "Файл не в кодировке UTF-8 или Windows-1251. Сохраните его в Excel как "
     "«CSV UTF-8 (разделитель — точка с запятой)».",
+    "registry_upload_gone": "Проверенный файл больше не хранится (прошло больше суток). Загрузите его снова.",
     # payments
     "payment_nothing_owed": "По этому счёту нет долга. Можно оплатить свою сумму — например, вперёд.",
     "payment_amount_required": "Введите сумму.",
@@ -129,6 +130,9 @@ ERRORS: dict[str, str] = {
     "provider_cap_invalid": "Введите положительное число, например 150 или 150,5.",
     "image_too_large": "Картинка больше {max_mb} МБ. Уменьшите её и загрузите снова.",
     "image_type": "Подойдёт картинка PNG или JPEG.",
+    "provider_image_source": "Загрузите картинку PNG или JPEG здесь. Ссылки принимаются только https:// "
+    "на сайты, разрешённые в настройке RECEIPT_IMAGE_HOSTS.",
+    "provider_image_missing": "Этой картинки больше нет — загрузите образец квитанции снова.",
     "upload_required": "Выберите файл.",
     "admin_cannot_block_self": "Нельзя заблокировать самого себя.",
     "admin_already_confirmed": "Адрес уже подтверждён.",

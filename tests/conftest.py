@@ -12,10 +12,14 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 import pytest
 import sqlalchemy as sa
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlmodel import Session, SQLModel
 
 import cabinet.models  # noqa: F401  (registers the tables)
 from cabinet.db import engine_for
+
+# Hypothesis's caches go beside the tests' other throw-away files, not into the project's folder.
+set_hypothesis_home_dir(os.path.join(os.environ["CABINET_DATA_DIR"], "hypothesis"))
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

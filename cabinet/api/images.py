@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from cabinet.db import session_scope
 from cabinet.services.admin import load_image
+from cabinet.services.ids import parse_id
 
 
 def _read(image_id: int) -> tuple[bytes, str, str] | None:
@@ -18,7 +19,10 @@ def _read(image_id: int) -> tuple[bytes, str, str] | None:
 
 
 async def image(request: Request) -> Response:
-    found = await run_in_threadpool(_read, request.path_params["image_id"])
+    # Any text is taken and checked here, so 0, -1, «abc» and ids past the integer column all get
+    # the same JSON 404 as a missing picture (Starlette's int converter would pass an overflow on).
+    image_id = parse_id(request.path_params["image_id"])
+    found = await run_in_threadpool(_read, image_id) if image_id is not None else None
     if found is None:
         return JSONResponse({"error": "not_found"}, status_code=404)
     data, content_type, digest = found
@@ -31,4 +35,4 @@ async def image(request: Request) -> Response:
 
 
 def image_routes() -> list[Route]:
-    return [Route("/api/images/{image_id:int}", image, methods=["GET"])]
+    return [Route("/api/images/{image_id}", image, methods=["GET"])]

@@ -19,6 +19,7 @@ from cabinet.models import (
 )
 from cabinet.services.audit import record_event
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.money import parse_rubles
 from cabinet.services.pins import pin_matches
 
@@ -89,7 +90,7 @@ def ownership_matches(*, provider: Provider, account: ProviderAccount, meters: l
 
 
 def get_active_provider(*, session: Session, provider_id: int) -> Provider:
-    provider = session.get(Provider, provider_id)
+    provider = get_by_id(session, Provider, provider_id)
     if provider is None or not provider.is_active:
         raise DomainError("provider_not_found")
     return provider
@@ -115,6 +116,8 @@ _LINK_OF_USER = select(AccountLink).where(
 
 def require_linked_account(*, session: Session, user_id: int, account_id: int) -> ProviderAccount:
     """The account if this resident has linked it; anyone else gets the same «not found»."""
+    if parse_id(account_id) is None or parse_id(user_id) is None:
+        raise DomainError("not_found")
     link = session.exec(_LINK_OF_USER, params={"user_id": user_id, "account_id": account_id}).first()
     account = session.get(ProviderAccount, account_id) if link else None
     if account is None:

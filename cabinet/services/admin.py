@@ -34,12 +34,14 @@ from cabinet.models import (
     UserRole,
 )
 from cabinet.services import exports, payments, registry, sessions
+from cabinet.services.receipt_images import check_receipt_image, shown_receipt_image, uploaded_image_id
 from cabinet.services.accounts import luhn_is_valid, normalize_account_number
 from cabinet.services.audit import record_event
 from cabinet.services.auth import find_user_by_email, resend_confirmation
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
 from cabinet.services.errors import DomainError
 from cabinet.services.identity import parse_email
+from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.money import parse_rubles
 from cabinet.services.passwords import check_new_password, hash_password
 from cabinet.services.readings import UNIT
@@ -51,8 +53,13 @@ _INN11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
+def _require_id(value: object) -> None:
+    if parse_id(value) is None:
+        raise DomainError("not_found")
+
+
 def require_admin(session: Session, actor_id: int | None) -> User:
-    user = session.get(User, actor_id) if actor_id else None
+    user = get_by_id(session, User, actor_id)
     if user is None or user.role != UserRole.admin or user.is_blocked:
         raise DomainError("not_found")
     return user
@@ -160,7 +167,9 @@ def provider_form(provider: Provider) -> ProviderForm:
         name=provider.name, inn=provider.inn, service_description=provider.service_description,
         account_pattern=provider.account_pattern, account_format_description=provider.account_format_description,
         account_example=provider.account_example, account_checksum=provider.account_checksum.value,
-        hint_text=provider.hint_text, receipt_image=provider.receipt_image,
+        hint_text=provider.hint_text,
+        # A picture stored before the address rules is left out: not shown, and dropped when saved.
+        receipt_image=shown_receipt_image(provider.receipt_image, allowed_hosts=get_settings().receipt_image_hosts),
         ownership_check=provider.ownership_check.value,
         reading_window_start_day=str(provider.reading_window_start_day),
         reading_window_end_day=str(provider.reading_window_end_day),
@@ -204,7 +213,7 @@ def validate_provider(form: ProviderForm) -> dict:
     values["hint_text"] = text("hint_text", 1000)
     values["unavailable_message"] = text("unavailable_message", 500)
     values["support_phone"] = text("support_phone", 40)
-    values["receipt_image"] = form.receipt_image.strip()[:200]
+    values["receipt_image"] = form.receipt_image.strip()  # checked by _provider_values, which has the database
     inn = re.sub(r"\s", "", form.inn)
     if not inn_is_valid(inn):
         errors["inn"] = DomainError("provider_inn_invalid")
@@ -260,16 +269,41 @@ def validate_provider(form: ProviderForm) -> dict:
     return values
 
 
+def _receipt_image_error(session: Session, value: str) -> DomainError | None:
+    try:
+        check_receipt_image(value, allowed_hosts=get_settings().receipt_image_hosts)
+    except DomainError as error:
+        return error
+    image_id = uploaded_image_id(value)
+    if image_id is not None and load_image(session, image_id) is None:
+        return DomainError("provider_image_missing")
+    return None
+
+
+def _provider_values(session: Session, form: ProviderForm) -> dict:
+    """validate_provider's values, the receipt picture's address checked too (an uploaded one must exist)."""
+    errors: dict[str, DomainError] = {}
+    try:
+        values = validate_provider(form)
+    except ProviderInvalid as invalid:
+        errors, values = invalid.errors, {}
+    if picture_error := _receipt_image_error(session, form.receipt_image.strip()):
+        errors["receipt_image"] = picture_error
+    if errors:
+        raise ProviderInvalid(errors)
+    return values
+
+
 def save_provider(session: Session, *, actor_id: int, provider_id: int | None, form: ProviderForm,
                   now: dt.datetime) -> Provider:
     """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
     require_admin(session, actor_id)
-    values = validate_provider(form)
+    values = _provider_values(session, form)
     if provider_id is None:
         provider = Provider(**values, created_at=now, updated_at=now)
         before: dict = {}
     else:
-        provider = session.get(Provider, provider_id)
+        provider = get_by_id(session, Provider, provider_id)
         if provider is None:
             raise DomainError("not_found")
         before = {key: _plain(getattr(provider, key)) for key in values}
@@ -293,7 +327,7 @@ def _plain(value: object) -> object:
 def set_provider_active(session: Session, *, actor_id: int, provider_id: int, active: bool, now: dt.datetime) -> Provider:
     """Deactivated: no new links; existing links, payments and readings stay."""
     require_admin(session, actor_id)
-    provider = session.get(Provider, provider_id)
+    provider = get_by_id(session, Provider, provider_id)
     if provider is None:
         raise DomainError("not_found")
     provider.is_active = active
@@ -316,7 +350,7 @@ def list_providers(session: Session, *, actor_id: int) -> list[tuple[Provider, i
 
 def get_provider_for_admin(session: Session, *, actor_id: int, provider_id: int) -> Provider:
     require_admin(session, actor_id)
-    provider = session.get(Provider, provider_id)
+    provider = get_by_id(session, Provider, provider_id)
     if provider is None:
         raise DomainError("not_found")
     return provider
@@ -348,7 +382,7 @@ def store_image(session: Session, *, actor_id: int, data: bytes, now: dt.datetim
 
 def load_image(session: Session, image_id: int) -> UploadedImage | None:
     """Public: receipt pictures are shown to anyone choosing a provider."""
-    return session.get(UploadedImage, image_id)
+    return get_by_id(session, UploadedImage, image_id)
 
 
 # --- residents ---------------------------------------------------------------------------------------------
@@ -386,7 +420,7 @@ def search_residents(session: Session, *, actor_id: int, query: str, limit: int 
 
 def resident_detail(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> ResidentDetail:
     require_admin(session, actor_id)
-    user = session.get(User, user_id)
+    user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
     from cabinet.services.accounts import links_of
@@ -409,7 +443,7 @@ def resident_detail(session: Session, *, actor_id: int, user_id: int, now: dt.da
 def set_blocked(session: Session, *, actor_id: int, user_id: int, blocked: bool, now: dt.datetime) -> User:
     """Blocking also ends every session of the resident at once."""
     admin = require_admin(session, actor_id)
-    user = session.get(User, user_id)
+    user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
     if user.id == admin.id:
@@ -425,7 +459,7 @@ def set_blocked(session: Session, *, actor_id: int, user_id: int, blocked: bool,
 
 def resend_confirmation_for(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> None:
     require_admin(session, actor_id)
-    user = session.get(User, user_id)
+    user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
     if user.confirmed_at is not None:
@@ -460,6 +494,13 @@ def period_bounds(period: str, today: dt.date) -> tuple[dt.datetime | None, dt.d
     return None, None
 
 
+def _provider_filter(filters: PaymentFilter) -> int | None:
+    """None for «all providers»; an id no provider can have (out of range) becomes 0, which matches none."""
+    if filters.provider_id is None:
+        return None
+    return parse_id(filters.provider_id) or 0
+
+
 def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, limit: int = 500
                   ) -> tuple[list[tuple[Payment, ProviderAccount, Provider, User]], int, int]:
     """Payments with their account, provider and payer; plus the count and sum of succeeded ones."""
@@ -470,8 +511,9 @@ def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, li
         .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
         .join(User, col(User.id) == Payment.user_id)
     )
-    if filters.provider_id:
-        statement = statement.where(Provider.id == filters.provider_id)
+    provider_id = _provider_filter(filters)
+    if provider_id is not None:
+        statement = statement.where(Provider.id == provider_id)
     if filters.status:
         statement = statement.where(Payment.status == filters.status)
     if filters.since:
@@ -488,7 +530,7 @@ def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, li
 def payment_detail(session: Session, *, actor_id: int, payment_id: int
                    ) -> tuple[Payment, ProviderAccount, Provider, User, list[PaymentNotification]]:
     require_admin(session, actor_id)
-    payment = session.get(Payment, payment_id)
+    payment = get_by_id(session, Payment, payment_id)
     if payment is None:
         raise DomainError("not_found")
     account = session.get(ProviderAccount, payment.account_id)
@@ -507,7 +549,7 @@ def check_at_gateway(session: Session, *, actor_id: int, payment_id: int, now: d
                      gateway: payments.Gateway | None = None) -> payments.Applied:
     """«Проверить в YooKassa»: re-reads the payment from the API and applies its status."""
     require_admin(session, actor_id)
-    payment = session.get(Payment, payment_id)
+    payment = get_by_id(session, Payment, payment_id)
     if payment is None:
         raise DomainError("not_found")
     if not payment.gateway_payment_id or payment.status in payments.FINAL:
@@ -525,7 +567,7 @@ def check_at_gateway(session: Session, *, actor_id: int, payment_id: int, now: d
 def export_payments(session: Session, *, actor_id: int, filters: PaymentFilter, now: dt.datetime) -> bytes:
     """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel)."""
     require_admin(session, actor_id)
-    return exports.export_payments(session, provider_id=filters.provider_id, status=filters.status,
+    return exports.export_payments(session, provider_id=_provider_filter(filters), status=filters.status,
                                    since=filters.since, until=filters.until, actor_user_id=actor_id, now=now)
 
 
@@ -536,7 +578,7 @@ def export_readings(session: Session, *, actor_id: int, provider_id: int, period
                     now: dt.datetime) -> bytes:
     """A month's readings of one provider for its billing; with `mark_sent` residents can no longer change them."""
     require_admin(session, actor_id)
-    if session.get(Provider, provider_id) is None:
+    if get_by_id(session, Provider, provider_id) is None:
         raise DomainError("not_found")
     return exports.export_readings(session, provider_id=provider_id, period=period, mark_sent=mark_sent, now=now,
                                    actor_user_id=actor_id)
@@ -549,6 +591,7 @@ def preview_registry(session: Session, *, actor_id: int, provider_id: int,
                      source: registry.RegistrySource) -> registry.RegistryPreview:
     """What importing the file would do; writes nothing. The size limit is REGISTRY_MAX_MB."""
     require_admin(session, actor_id)
+    _require_id(provider_id)
     return registry.preview_registry(session, provider_id=provider_id, source=source)
 
 
@@ -556,6 +599,7 @@ def import_registry(session: Session, *, actor_id: int, provider_id: int, source
                     now: dt.datetime, progress: registry.Progress | None = None) -> registry.RegistryPreview:
     """Applies the file in the caller's transaction, all or nothing; audited with the admin as actor."""
     require_admin(session, actor_id)
+    _require_id(provider_id)
     return registry.import_registry(session, provider_id=provider_id, source=source, now=now,
                                     actor_user_id=actor_id, progress=progress)
 

@@ -12,6 +12,7 @@ from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, Provid
 from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.services.readings import MeterSummary, WindowState, meters_of, summarize_meter, window_state
 
 # Meters whose verification ends this soon are flagged so the resident books it in time.
@@ -152,7 +153,8 @@ def dashboard_cards(session: Session, *, user_id: int, today: dt.date) -> list[A
 def card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> AccountCard:
     """One account's card, for its readings and payment pages; «not found» unless linked."""
     # The resident's own list: one query, and another resident's account is simply not in it.
+    account_id = parse_id(account_id)
     for link, account, provider in links_of(session=session, user_id=user_id):
-        if account.id == account_id:
+        if account_id is not None and account.id == account_id:
             return account_card(session, account=account, provider=provider, nickname=link.nickname, today=today)
     raise DomainError("not_found")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -38,10 +40,14 @@ from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.dashboard import balance_of
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
 from cabinet.services.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, submit_readings
+
+if TYPE_CHECKING:
+    from cabinet.gateways.yookassa import GatewayNotification
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +159,7 @@ def send_to_gateway(payment_id: int, *, gateway: Gateway | None = None) -> Payme
     gateway = gateway or default_gateway()
     settings = get_settings()
     with session_scope() as session:
-        payment = session.get(Payment, payment_id)
+        payment = get_by_id(session, Payment, payment_id)
         if payment is None:
             raise DomainError("not_found")
         if payment.gateway_payment_id or payment.status not in (PaymentStatus.pending, PaymentStatus.failed):
@@ -304,7 +310,7 @@ def refresh_from_gateway(payment_id: int, *, gateway: Gateway | None = None) -> 
     """Reads the payment from YooKassa and applies it: the return page, reconciliation, the admin."""
     gateway = gateway or default_gateway()
     with session_scope() as session:
-        payment = session.get(Payment, payment_id)
+        payment = get_by_id(session, Payment, payment_id)
         if payment is None:
             raise DomainError("not_found")
         gateway_id, status = payment.gateway_payment_id, payment.status
@@ -322,37 +328,68 @@ class NotificationResult:
     outcome: str
 
 
-def handle_notification(raw_body: str, *, source_address: str, gateway: Gateway | None = None) -> NotificationResult:
-    """A webhook delivery: never trusts the body's status — asks the API what the payment is."""
-    from cabinet.gateways.yookassa import parse_notification
+# YooKassa's payment ids are UUID-shaped and its events «payment.<status>»: anything else is not
+# looked up, not sent to the API and not stored as an id.
+_GATEWAY_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_PAYMENT_EVENT = re.compile(r"payment\.[a-z_]{1,40}")
+STORED_BODY_CHARS = 20_000
+_REJECTED = "rejected: not a notification"
 
+
+def handle_notification(raw_body: str | bytes, *, source_address: str, gateway: Gateway | None = None
+                        ) -> NotificationResult:
+    """A webhook delivery: never trusts the body's status — asks the API what the payment is.
+
+    Any body gets a 4xx or 200 (503 only while the API is unreachable) and is logged as received.
+    """
     gateway = gateway or default_gateway()
     now = utc_now()
-    try:
-        notification = parse_notification(json.loads(raw_body))
-    except ValueError:  # bad JSON is a ValueError too
-        _log_notification(source_address, "", "", raw_body, "rejected: not a notification", now)
+    body = raw_body.decode("utf-8", "backslashreplace") if isinstance(raw_body, bytes) else raw_body
+    notification = _parsed_notification(raw_body)
+    if notification is None:
+        _log_notification(source_address, "", "", body, _REJECTED, now)
         return NotificationResult(400, "not a notification")
     with session_scope() as session:
         payment_id = session.exec(
             select(Payment.id).where(Payment.gateway_payment_id == notification.payment_id)
         ).first()
     if payment_id is None:
-        _log_notification(source_address, notification.event, notification.payment_id, raw_body, "unknown payment", now)
+        _log_notification(source_address, notification.event, notification.payment_id, body, "unknown payment", now)
         return NotificationResult(404, "unknown payment")
     try:
         gateway_payment = gateway.get(notification.payment_id)
     except GatewayError as error:
         # A 5xx makes YooKassa deliver again later; reconciliation covers it too.
-        _log_notification(source_address, notification.event, notification.payment_id, raw_body,
+        _log_notification(source_address, notification.event, notification.payment_id, body,
                           f"gateway {error.kind}", now)
         return NotificationResult(503, "gateway unavailable")
     # The change and its log entry in one transaction: one commit per delivery.
     with session_scope() as session:
         applied = _apply(session, payment_id=payment_id, gateway_payment=gateway_payment, now=now)
-        _add_notification(session, source_address, notification.event, notification.payment_id, raw_body,
+        _add_notification(session, source_address, notification.event, notification.payment_id, body,
                           applied.outcome, now)
     return NotificationResult(200, applied.outcome)
+
+
+def _parsed_notification(raw_body: str | bytes) -> GatewayNotification | None:
+    """The event and payment id of a well-formed payment notification, or None."""
+    from cabinet.gateways.yookassa import parse_notification
+
+    try:
+        text = raw_body.decode("utf-8") if isinstance(raw_body, bytes) else raw_body
+        # Bad UTF-8 and bad JSON are ValueErrors; deep nesting is a RecursionError.
+        notification = parse_notification(json.loads(text))
+    except (ValueError, RecursionError):
+        return None
+    if not (_GATEWAY_ID.fullmatch(notification.payment_id) and _PAYMENT_EVENT.fullmatch(notification.event)):
+        return None
+    return notification
+
+
+def _storable(text: str, limit: int) -> str:
+    """Text any text column takes: NULs (PostgreSQL refuses them) and lone surrogates escaped, then cut."""
+    escaped = text[:limit].encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
+    return escaped[:limit]
 
 
 def _log_notification(source: str, event: str, gateway_id: str, body: str, outcome: str, now: dt.datetime) -> None:
@@ -362,8 +399,10 @@ def _log_notification(source: str, event: str, gateway_id: str, body: str, outco
 
 def _add_notification(session: Session, source: str, event: str, gateway_id: str, body: str, outcome: str,
                       now: dt.datetime) -> None:
-    session.add(PaymentNotification(received_at=now, source_address=source[:64], event=event[:64],
-                                    gateway_payment_id=gateway_id[:64], body=body[:20_000], outcome=outcome[:200]))
+    session.add(PaymentNotification(
+        received_at=now, source_address=_storable(source, 64), event=_storable(event, 64),
+        gateway_payment_id=_storable(gateway_id, 64), body=_storable(body, STORED_BODY_CHARS),
+        outcome=_storable(outcome, 200)))
 
 
 # --- reconciliation -------------------------------------------------------------------------------
@@ -404,7 +443,7 @@ def reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=10), now: dt.da
 
 def payment_of(session: Session, *, user_id: int, payment_id: int) -> Payment:
     """The resident's own payment; anyone else's is «not found»."""
-    payment = session.get(Payment, payment_id)
+    payment = get_by_id(session, Payment, payment_id)
     if payment is None or payment.user_id != user_id:
         raise DomainError("not_found")
     return payment
@@ -420,8 +459,9 @@ def payments_of(session: Session, *, user_id: int, account_id: int | None = None
         .where(Payment.user_id == user_id)
         .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
     )
-    if account_id:
-        query = query.where(Payment.account_id == account_id)
+    if account_id is not None:
+        # An id past the column's range matches nothing, as a missing one does, instead of overflowing.
+        query = query.where(Payment.account_id == (parse_id(account_id) or 0))
     if since:
         query = query.where(Payment.created_at >= since)
     if until:

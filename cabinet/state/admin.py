@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import uuid
-from pathlib import Path
-from typing import BinaryIO
 
 import reflex as rx
 
 from cabinet import texts
-from cabinet.config import DATA_DIR
 from cabinet.db import session_scope
 from cabinet.models import PaymentStatus, utc_now
-from cabinet.services import admin, registry
+from cabinet.services import admin, registry_uploads
 from cabinet.services.calendar import local_date
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.services.money import format_rubles
 from cabinet.state.display import Choice, notification_outcome
 from cabinet.state.local_time import format_local_time
@@ -143,8 +140,15 @@ class AdminProvidersState(rx.State):
             actor = await acting_admin(self)
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
-        form = await asyncio.to_thread(_call, lambda s: admin.provider_form(
-            admin.get_provider_for_admin(s, actor_id=actor, provider_id=int(provider_id))))
+        # From the browser: anything not an id is looked up as 0, which is «not found».
+        provider_id = parse_id(provider_id) or 0
+        try:
+            form = await asyncio.to_thread(_call, lambda s: admin.provider_form(
+                admin.get_provider_for_admin(s, actor_id=actor, provider_id=provider_id)))
+        except DomainError as error:
+            async with self:
+                self.errors, self.notice = {"form": texts.error_text(error.code, **error.params)}, ""
+            return
         async with self:
             self.editing = str(provider_id)
             self._fill(form)
@@ -155,7 +159,8 @@ class AdminProvidersState(rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        if name in _TEXT_FIELDS:
+        # The picture's address comes only from upload_receipt; no input on the page types one.
+        if name in _TEXT_FIELDS and name != "receipt_image":
             self.fields = {**self.fields, name: value[:1000]}
             self.errors = {key: message for key, message in self.errors.items() if key != name}
 
@@ -203,8 +208,13 @@ class AdminProvidersState(rx.State):
             actor = await acting_admin(self)
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
-        await asyncio.to_thread(_call, lambda s: admin.set_provider_active(
-            s, actor_id=actor, provider_id=int(provider_id), active=bool(active), now=utc_now()))
+        try:
+            await asyncio.to_thread(_call, lambda s: admin.set_provider_active(
+                s, actor_id=actor, provider_id=parse_id(provider_id) or 0, active=bool(active), now=utc_now()))
+        except DomainError as error:
+            async with self:
+                self.errors, self.notice = {"form": texts.error_text(error.code, **error.params)}, ""
+            return
         return AdminProvidersState.load
 
     @rx.event
@@ -285,7 +295,7 @@ class AdminResidentsState(rx.State):
             actor = await acting_admin(self)
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
-        await self._show(actor, int(user_id))
+        await self._show(actor, parse_id(user_id) or 0)
 
     async def _show(self, actor: int, user_id: int) -> None:
         def build(session):
@@ -306,7 +316,12 @@ class AdminResidentsState(rx.State):
                                  for e in detail.sign_ins],
             )
 
-        values = await asyncio.to_thread(_call, build)
+        try:
+            values = await asyncio.to_thread(_call, build)
+        except DomainError as error:
+            async with self:
+                self.notice, self.error = "", texts.error_text(error.code, **error.params)
+            return
         async with self:
             self.selected = user_id
             for key, value in values.items():
@@ -403,7 +418,7 @@ class AdminPaymentsState(rx.State):
     def _filters(self) -> admin.PaymentFilter:
         since, until = admin.period_bounds(self.period_filter, local_date(utc_now()))
         return admin.PaymentFilter(
-            provider_id=int(self.provider_filter) if self.provider_filter.isdigit() else None,
+            provider_id=parse_id(self.provider_filter),
             status=PaymentStatus(self.status_filter) if self.status_filter in texts.PAYMENTS["statuses"] else None,
             since=since, until=until)
 
@@ -461,7 +476,7 @@ class AdminPaymentsState(rx.State):
             actor = await acting_admin(self)
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
-        await self._show(actor, int(payment_id))
+        await self._show(actor, parse_id(payment_id) or 0)
 
     async def _show(self, actor: int, payment_id: int) -> None:
         def build(session):
@@ -483,7 +498,12 @@ class AdminPaymentsState(rx.State):
                         notification_outcome(n.outcome)) for n in notifications]
             return detail, log, payment.status.value
 
-        detail, log, status = await asyncio.to_thread(_call, build)
+        try:
+            detail, log, status = await asyncio.to_thread(_call, build)
+        except DomainError as error:
+            async with self:
+                self.notice, self.error = "", texts.error_text(error.code, **error.params)
+            return
         async with self:
             self.selected, self.detail, self.notifications, self.detail_status = payment_id, detail, log, status
             self.notice = self.error = ""
@@ -568,7 +588,7 @@ class AdminReadingsState(rx.State):
             return
         try:
             data = await asyncio.to_thread(_call, lambda s: admin.export_readings(
-                s, actor_id=actor, provider_id=int(provider or 0), period=period, mark_sent=mark_sent,
+                s, actor_id=actor, provider_id=parse_id(provider) or 0, period=period, mark_sent=mark_sent,
                 now=utc_now()))
         except DomainError as error:  # the provider was removed, or none was chosen
             async with self:
@@ -634,27 +654,6 @@ class RowError:
     message: str
 
 
-# Uploaded registries wait here between «Проверить» and «Импортировать»; every worker of one
-# host sees the same folder.
-REGISTRY_UPLOADS = DATA_DIR / "registry-uploads"
-UPLOAD_CHUNK = 1 << 20
-
-
-def save_upload(upload: BinaryIO, path: Path, max_bytes: int) -> bool:
-    """Copies an uploaded file to `path` a chunk at a time; False, and no file, when it exceeds `max_bytes`."""
-    written = 0
-    with path.open("wb") as out:
-        while chunk := upload.read(UPLOAD_CHUNK):
-            written += len(chunk)
-            if written > max_bytes:
-                break
-            out.write(chunk)
-        else:
-            return True
-    path.unlink()
-    return False
-
-
 class AdminRegistryState(rx.State):
     providers: list[Choice] = []
     provider: str = ""
@@ -685,16 +684,26 @@ class AdminRegistryState(rx.State):
             self.providers = providers
             if self.provider not in {choice.value for choice in providers}:
                 self.provider = providers[0].value if providers else ""
+            if not self.importing:
+                # The page opened afresh: a file checked on an earlier visit is not offered again.
+                self._forget_preview()
+                self._drop_upload()
 
     @rx.event
     def set_provider(self, value: str) -> None:
-        self.provider = value
+        # Only an id is kept: the upload and the import read it back with int().
+        self.provider = str(parse_id(value) or "")
         self._forget_preview()
+        self._drop_upload()  # checked against another provider: of no use for this one
 
     def _forget_preview(self) -> None:
         self.previewed, self.counts, self.row_errors, self.errors_more = False, [], [], 0
         self.notice = self.error = ""
         self.progress = 0
+
+    def _drop_upload(self) -> None:
+        registry_uploads.discard_registry_upload(self.upload_name)
+        self.upload_name = ""
 
     @rx.event
     async def upload_registry(self, files: list[rx.UploadFile]):
@@ -703,26 +712,21 @@ class AdminRegistryState(rx.State):
         if not actor:
             return rx.redirect(NOT_FOUND_ROUTE, replace=True)
         self._forget_preview()
+        replacing, self.upload_name = self.upload_name, ""
         if not files or not self.provider:
+            registry_uploads.discard_registry_upload(replacing)
             self.error = texts.error_text("upload_required")
             return
-        REGISTRY_UPLOADS.mkdir(parents=True, exist_ok=True)
-        upload_name = f"{uuid.uuid4().hex}.csv"
-        path = REGISTRY_UPLOADS / upload_name
-        # A registry runs to hundreds of megabytes: copied in chunks, off the event loop, never held whole.
-        limit = registry.size_limit()
-        if not await asyncio.to_thread(save_upload, files[0].file, path, limit):
-            self.error = texts.error_text("registry_too_large", max_mb=limit // (1024 * 1024))
-            return
-        self.upload_name, self.file_name = upload_name, files[0].filename or ""
         provider_id = int(self.provider)
         try:
-            preview = await asyncio.to_thread(_call, lambda s: admin.preview_registry(
-                s, actor_id=actor, provider_id=provider_id, source=path))
+            # Copied to disk in chunks and previewed off the event loop; kept only if it can be imported.
+            checked = await asyncio.to_thread(lambda: registry_uploads.check_registry_upload(
+                actor_id=actor, provider_id=provider_id, upload=files[0].file, replacing=replacing))
         except DomainError as error:
             self.error = texts.error_text(error.code, **error.params)
             return
-        self._show_preview(preview)
+        self.upload_name, self.file_name = checked.name, files[0].filename or ""
+        self._show_preview(checked.preview)
 
     def _show_preview(self, preview) -> None:
         labels = texts.ADMIN["registry_counts"]
@@ -742,15 +746,15 @@ class AdminRegistryState(rx.State):
             if not self.can_import:
                 return
             self.importing, self.progress, self.notice, self.error = True, 0, "", ""
-            provider_id, path = int(self.provider), REGISTRY_UPLOADS / self.upload_name
+            provider_id, upload_name = int(self.provider), self.upload_name
         done = {"rows": 0, "total": 1}
 
         def progress(rows: int, total: int) -> None:
             done["rows"], done["total"] = rows, max(total, 1)
 
         def run():
-            return _call(lambda s: admin.import_registry(s, actor_id=actor, provider_id=provider_id, source=path,
-                                                         now=utc_now(), progress=progress))
+            return registry_uploads.import_registry_upload(actor_id=actor, provider_id=provider_id, name=upload_name,
+                                                           now=utc_now(), progress=progress)
 
         job = asyncio.ensure_future(asyncio.to_thread(run))
         while not job.done():
@@ -763,8 +767,9 @@ class AdminRegistryState(rx.State):
             async with self:
                 self.importing = False
                 self.error = texts.error_text(error.code, **error.params)
+                if error.code == "registry_upload_gone":
+                    self.upload_name = ""
             return
-        path.unlink(missing_ok=True)
         async with self:
             self.importing, self.progress, self.upload_name = False, 100, ""
             self._show_preview(result)

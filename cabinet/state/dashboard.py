@@ -10,6 +10,7 @@ from cabinet.db import session_scope
 from cabinet.models import utc_now
 from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import dashboard_cards, monthly_payments
+from cabinet.services.ids import parse_id
 from cabinet.state.display import AccountView, account_view
 from cabinet.state.session import SessionState
 
@@ -26,6 +27,9 @@ class DashboardState(rx.State):
 
     @rx.event
     def toggle_charts(self, account_id: int) -> None:
+        account_id = parse_id(account_id)
+        if account_id is None:
+            return
         if account_id in self.charts_open:
             self.charts_open = [opened for opened in self.charts_open if opened != account_id]
         else:

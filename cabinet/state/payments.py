@@ -20,6 +20,7 @@ from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
 from cabinet.services.dashboard import card_for
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.services.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.display import Choice, account_subtitle
@@ -27,15 +28,16 @@ from cabinet.state.local_time import format_local_time
 from cabinet.state.readings import ReadingsState, account_id_from_path
 from cabinet.state.session import SessionState
 
-_PAYMENT_PATH = re.compile(r"/payments/(\d+)(?:/|$)")
+_PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
 # How long the status page keeps asking while a payment is still being paid.
 STATUS_POLL_SECONDS = 2.0
 STATUS_POLL_TIMES = 30
 
 
 def payment_id_from_path(path: str) -> int:
+    """The payment id in the address; 0 (found nowhere) for text, a sign or a number past the id column."""
     match = _PAYMENT_PATH.search(path)
-    return int(match.group(1)) if match else 0
+    return (parse_id(match.group(1)) or 0) if match else 0
 
 
 def go_to_checkout(url: str) -> rx.event.EventSpec:
@@ -429,7 +431,7 @@ def _history(user_id: int, account_filter: str, period_filter: str, status_filte
         ]
         found = payments.payments_of(
             session, user_id=user_id,
-            account_id=int(account_filter) if account_filter.isdigit() else None,
+            account_id=parse_id(account_filter),
             since=_period_start(period_filter, local_date(utc_now())),
             status=PaymentStatus(status_filter) if status_filter in texts.PAYMENTS["statuses"] else None,
         )

@@ -15,17 +15,19 @@ from cabinet.services import readings
 from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import AccountCard, card_for
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.services.money import format_rubles
 from cabinet.state.display import account_subtitle, date_text, kind_label, kind_unit, plural, short_date, thousandths_text
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
 
-_ACCOUNT_PATH = re.compile(r"/accounts/(\d+)(?:/|$)")
+_ACCOUNT_PATH = re.compile(r"/accounts/([^/]*)")
 
 
 def account_id_from_path(path: str) -> int:
+    """The account id in the address; 0 (found nowhere) for text, a sign or a number past the id column."""
     match = _ACCOUNT_PATH.search(path)
-    return int(match.group(1)) if match else 0
+    return (parse_id(match.group(1)) or 0) if match else 0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,6 +11,7 @@ from cabinet.db import session_scope
 from cabinet.models import User, utc_now
 from cabinet.services import accounts, auth
 from cabinet.services.errors import DomainError
+from cabinet.services.ids import parse_id
 from cabinet.services.profile import display_phone, update_profile
 from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
@@ -101,7 +102,7 @@ class SettingsState(rx.State):
         self.accounts_notice = self.accounts_error = ""
         try:
             with session_scope() as session:
-                accounts.rename_link(session=session, user_id=user_id, account_id=int(account_id),
+                accounts.rename_link(session=session, user_id=user_id, account_id=parse_id(account_id) or 0,
                                      nickname=str(form.get("nickname", "")), now=utc_now())
                 self._show_links(session, user_id)
         except DomainError as error:
@@ -113,10 +114,12 @@ class SettingsState(rx.State):
     async def unlink(self, account_id: int):
         user_id = await self._user_id()
         self.accounts_notice = self.accounts_error = ""
+        # From the browser: anything not an id is looked up as 0, which is «not found».
+        account_id = parse_id(account_id) or 0
         try:
             with session_scope() as session:
-                number = accounts.require_linked_account(session=session, user_id=user_id, account_id=int(account_id)).number
-                accounts.unlink_account(session=session, user_id=user_id, account_id=int(account_id), now=utc_now(),
+                number = accounts.require_linked_account(session=session, user_id=user_id, account_id=account_id).number
+                accounts.unlink_account(session=session, user_id=user_id, account_id=account_id, now=utc_now(),
                                         client_address=self.router.session.client_ip or "")
                 self._show_links(session, user_id)
         except DomainError as error:

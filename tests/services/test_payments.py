@@ -229,7 +229,9 @@ def test_webhook_refuses_addresses_outside_the_allowlist():
     from cabinet.api.payments import payment_routes
     from cabinet.config import load_settings
 
-    settings = load_settings(yookassa_shop_id="1", yookassa_secret_key="live_x")
+    # Real mode: loopback is allowed only while the stand-in pays.
+    settings = load_settings(yookassa_shop_id="1", yookassa_secret_key="live_x", resend_api_key="re_x",
+                             secret_key="k" * 32)
     client = TestClient(Starlette(routes=payment_routes(settings)), client=("127.0.0.1", 5000))
     assert client.post("/api/yookassa/webhook", content="{}").status_code == 403
     from cabinet.api.payments import allowed_networks, source_allowed

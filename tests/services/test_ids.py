@@ -1,0 +1,132 @@
+"""Ids from outside: one parser, and every service that looks an id up answers an unusable one as a missing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from sqlmodel import Session
+
+from cabinet.config import get_settings
+from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
+from cabinet.services import accounts, admin, dashboard, payments, questions, readings
+from cabinet.services.errors import DomainError
+from cabinet.services.ids import MAX_ID, get_by_id, parse_id
+from cabinet.services.readings import ReadingEntry
+from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+
+# Each is refused before any query: a sign, zero, past PostgreSQL's `integer`, past SQLite's 64 bits, text.
+UNUSABLE = [0, -1, 2**31, 10**20, "abc", "", "-1", "1e3", " 1", "٣", "99999999999999999999", True]
+MISSING = 999_999
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1, 1), (MAX_ID, MAX_ID), ("1", 1), ("0042", 42), (str(MAX_ID), MAX_ID),
+    (0, None), (-1, None), (MAX_ID + 1, None), (10**20, None), ("2147483648", None), ("0", None),
+    ("-1", None), ("+1", None), ("1.0", None), ("1 ", None), ("١٢", None), ("²", None), ("9" * 5000, None),
+    ("abc", None), ("", None), (None, None), (1.0, None), (True, None), (False, None), ([1], None),
+])
+def test_parse_id_takes_only_positive_32_bit_ids(value, expected):
+    assert parse_id(value) == expected
+
+
+@pytest.fixture
+def world(engine, monkeypatch):
+    """A resident with a linked account, a meter and a payment; an admin; the app's sessions on `engine`."""
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    with Session(engine, expire_on_commit=False) as session:
+        provider = make_provider(session, reading_window_start_day=1, reading_window_end_day=31)
+        account = make_account(session, provider)
+        meter = make_meter(session, account)
+        resident = make_user(session)
+        operator = make_user(session, role=UserRole.admin)
+        session.add(AccountLink(user_id=resident.id, account_id=account.id))
+        session.flush()
+        payment = payments.prepare_payment(session, payments.PaymentRequest(
+            user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt), now=NOW)
+        session.commit()
+        ids = dict(provider=provider.id, account=account.id, meter=meter.id, resident=resident.id,
+                   admin=operator.id, payment=payment.id, form=admin.provider_form(provider))
+    with Session(engine, expire_on_commit=False) as session:
+        yield session, ids
+    get_settings.cache_clear()
+
+
+def _registry_file() -> io.BytesIO:
+    return io.BytesIO("номер;адрес\n".encode())
+
+
+# name → a call looking one id up; every other argument is valid.
+LOOKUPS = {
+    "accounts.require_linked_account": lambda s, w, bad: accounts.require_linked_account(
+        session=s, user_id=w["resident"], account_id=bad),
+    "accounts.require_linked_account (user)": lambda s, w, bad: accounts.require_linked_account(
+        session=s, user_id=bad, account_id=w["account"]),
+    "accounts.get_active_provider": lambda s, w, bad: accounts.get_active_provider(session=s, provider_id=bad),
+    "accounts.link_account": lambda s, w, bad: accounts.link_account(
+        session=s, user_id=w["resident"], provider_id=bad, number="3700123456", now=NOW),
+    "accounts.rename_link": lambda s, w, bad: accounts.rename_link(
+        session=s, user_id=w["resident"], account_id=bad, nickname="Дача", now=NOW),
+    "accounts.unlink_account": lambda s, w, bad: accounts.unlink_account(
+        session=s, user_id=w["resident"], account_id=bad, now=NOW),
+    "dashboard.card_for": lambda s, w, bad: dashboard.card_for(
+        s, user_id=w["resident"], account_id=bad, today=NOW.date()),
+    "readings.submit_readings": lambda s, w, bad: readings.submit_readings(
+        s, user_id=w["resident"], account_id=bad, entries=[ReadingEntry(w["meter"], "12")], now=NOW),
+    "payments.payment_of": lambda s, w, bad: payments.payment_of(s, user_id=w["resident"], payment_id=bad),
+    "payments.payments_of": lambda s, w, bad: payments.payments_of(s, user_id=w["resident"], account_id=bad),
+    "payments.prepare_payment": lambda s, w, bad: payments.prepare_payment(s, payments.PaymentRequest(
+        user_id=w["resident"], account_id=bad, purpose=PaymentPurpose.debt), now=NOW),
+    "payments.retry_payment": lambda s, w, bad: payments.retry_payment(user_id=w["resident"], payment_id=bad),
+    "payments.refresh_from_gateway": lambda s, w, bad: payments.refresh_from_gateway(bad),
+    "payments.send_to_gateway": lambda s, w, bad: payments.send_to_gateway(bad),
+    "questions.ask_question": lambda s, w, bad: questions.ask_question(
+        s, user_id=w["resident"], contact_email="", topic="payment", message="Вопрос о счёте, пожалуйста",
+        account_id=bad, now=NOW),
+    "admin.require_admin": lambda s, w, bad: admin.require_admin(s, bad),
+    "admin.get_provider_for_admin": lambda s, w, bad: admin.get_provider_for_admin(
+        s, actor_id=w["admin"], provider_id=bad),
+    "admin.save_provider": lambda s, w, bad: admin.save_provider(
+        s, actor_id=w["admin"], provider_id=bad, form=w["form"], now=NOW),
+    "admin.set_provider_active": lambda s, w, bad: admin.set_provider_active(
+        s, actor_id=w["admin"], provider_id=bad, active=False, now=NOW),
+    "admin.load_image": lambda s, w, bad: admin.load_image(s, bad),
+    "admin.resident_detail": lambda s, w, bad: admin.resident_detail(s, actor_id=w["admin"], user_id=bad, now=NOW),
+    "admin.set_blocked": lambda s, w, bad: admin.set_blocked(
+        s, actor_id=w["admin"], user_id=bad, blocked=True, now=NOW),
+    "admin.resend_confirmation_for": lambda s, w, bad: admin.resend_confirmation_for(
+        s, actor_id=w["admin"], user_id=bad, now=NOW),
+    "admin.payment_detail": lambda s, w, bad: admin.payment_detail(s, actor_id=w["admin"], payment_id=bad),
+    "admin.check_at_gateway": lambda s, w, bad: admin.check_at_gateway(
+        s, actor_id=w["admin"], payment_id=bad, now=NOW),
+    "admin.list_payments": lambda s, w, bad: admin.list_payments(
+        s, actor_id=w["admin"], filters=admin.PaymentFilter(provider_id=bad)),
+    "admin.export_readings": lambda s, w, bad: admin.export_readings(
+        s, actor_id=w["admin"], provider_id=bad, period=dt.date(2026, 11, 1), mark_sent=False, now=NOW),
+    "admin.preview_registry": lambda s, w, bad: admin.preview_registry(
+        s, actor_id=w["admin"], provider_id=bad, source=_registry_file()),
+    "admin.import_registry": lambda s, w, bad: admin.import_registry(
+        s, actor_id=w["admin"], provider_id=bad, source=_registry_file(), now=NOW),
+    "ids.get_by_id": lambda s, w, bad: get_by_id(s, Provider, bad),
+}
+
+
+def _outcome(session: Session, world_ids: dict, name: str, value: object) -> object:
+    try:
+        with session.begin_nested():
+            result = LOOKUPS[name](session, world_ids, value)
+    except DomainError as error:
+        return ("DomainError", error.code)
+    return ("result", result)
+
+
+@pytest.mark.parametrize("name", LOOKUPS)
+def test_an_unusable_id_is_answered_as_a_missing_one(world, name):
+    session, ids = world
+    missing = _outcome(session, ids, name, MISSING)
+    assert missing in (("DomainError", "not_found"), ("DomainError", "provider_not_found"),
+                       ("result", None), ("result", []), ("result", ([], 0, 0))), missing
+    for value in UNUSABLE:
+        assert _outcome(session, ids, name, value) == missing, value
