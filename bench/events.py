@@ -177,7 +177,8 @@ def _seed(app, residents: int, bcrypt_rounds: int = 4) -> dict:
 import json, datetime as dt
 from sqlmodel import select
 from cabinet.db import session_scope
-from cabinet.models import AccountLink, Meter, ProviderAccount, User, utc_now
+from cabinet.models import AccountLink, Meter, ProviderAccount, User
+from cabinet.clock import utc_now
 from cabinet.services import sessions
 from cabinet.services.passwords import hash_password
 now = utc_now()

@@ -46,7 +46,8 @@ def _child(kind: str, rows: int, database_url: str) -> None:
     from sqlmodel import Session, SQLModel
 
     import cabinet.models  # noqa: F401
-    from cabinet.models import Provider, utc_now
+    from cabinet.models import Provider
+    from cabinet.clock import utc_now
 
     engine = sa.create_engine(database_url)
     with tempfile.TemporaryDirectory() as folder:

@@ -175,8 +175,8 @@ def main() -> int:
     for name, (elapsed, latencies, failures) in (("Кабинет /api/yookassa/webhook", ours), ("bare Starlette handler", bare)):
         rows.append((name, len(latencies) / elapsed, _p95(latencies) * 1000, failures))
     print(f"\nWebhook throughput on PostgreSQL: {args.payments} notifications, {args.concurrency} at a time\n")
-    print(f"| handler | notifications/s | p95, ms | non-200 |")
-    print(f"| --- | ---: | ---: | ---: |")
+    print("| handler | notifications/s | p95, ms | non-200 |")
+    print("| --- | ---: | ---: | ---: |")
     for name, rate, p95, failures in rows:
         print(f"| {name} | {rate:.0f} | {p95:.0f} | {failures} |")
     ratio = rows[0][1] / rows[1][1]

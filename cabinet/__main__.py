@@ -44,9 +44,9 @@ def _create_admin(args: argparse.Namespace) -> int:
 
     from cabinet import texts
     from cabinet.db import session_scope
-    from cabinet.models import utc_now
+    from cabinet.clock import utc_now
     from cabinet.services.admin import create_admin
-    from cabinet.services.errors import DomainError
+    from cabinet.errors import DomainError
 
     password = os.environ.get("CABINET_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
@@ -81,8 +81,8 @@ def _import_registry(args: argparse.Namespace) -> int:
 
     from cabinet import texts
     from cabinet.db import session_scope
-    from cabinet.models import utc_now
-    from cabinet.services.errors import DomainError
+    from cabinet.clock import utc_now
+    from cabinet.errors import DomainError
     from cabinet.services.registry import import_registry, preview_registry
 
     source = Path(args.file)
@@ -134,7 +134,7 @@ def _export_readings(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from cabinet.db import session_scope
-    from cabinet.models import utc_now
+    from cabinet.clock import utc_now
     from cabinet.services.exports import export_readings
 
     try:

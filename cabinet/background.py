@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from cabinet.config import get_settings
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services.mail import deliver_pending_mail
 from cabinet.services.payments import reconcile
 from cabinet.services.registry_uploads import sweep_registry_uploads

@@ -8,9 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from cabinet.clock import utc_now
 
 
 class UTCDateTime(sa.types.TypeDecorator):

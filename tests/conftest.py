@@ -77,3 +77,14 @@ def engine(request, tmp_path):
 def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture
+def app_database(engine, monkeypatch):
+    """Points the app's own engine (what service entries open without `session=`) at the test's database."""
+    from cabinet.config import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    yield engine
+    get_settings.cache_clear()

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cabinet.config import Settings
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services.admin import MAX_IMAGE_BYTES
 from cabinet.services.sessions import is_operator_session
 

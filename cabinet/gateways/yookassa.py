@@ -17,7 +17,7 @@ from yookassa.domain.notification import WebhookNotificationFactory
 
 from cabinet.config import get_settings
 from cabinet.gateways import GatewayError
-from cabinet.services.money import decimal_string_to_kopecks, kopecks_to_decimal_string
+from cabinet.money import decimal_string_to_kopecks, kopecks_to_decimal_string
 
 # The SDK sets no socket timeout of its own, so each call runs in a worker thread that we
 # stop waiting for; a create retried later with the same idempotency key is still safe.

@@ -23,10 +23,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.sandbox import faults
 from cabinet.sandbox.models import SandboxYookassaPayment
-from cabinet.services.money import decimal_string_to_kopecks, format_rubles
+from cabinet.money import decimal_string_to_kopecks, format_rubles
 
 logger = logging.getLogger(__name__)
 

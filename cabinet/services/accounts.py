@@ -18,9 +18,9 @@ from cabinet.models import (
     ProviderAccount,
 )
 from cabinet.services.audit import record_event
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import get_by_id, parse_id
-from cabinet.services.money import parse_rubles
+from cabinet.money import parse_rubles
 from cabinet.services.pins import pin_matches
 
 # Wrong second fields a resident may enter in a day before linking stops: enough for

@@ -38,11 +38,11 @@ from cabinet.services.receipt_images import check_receipt_image, shown_receipt_i
 from cabinet.services.accounts import luhn_is_valid, normalize_account_number
 from cabinet.services.audit import record_event
 from cabinet.services.auth import find_user_by_email, resend_confirmation
-from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
-from cabinet.services.errors import DomainError
+from cabinet.services.calendar import local_date, month_start, start_of_local_day
+from cabinet.errors import DomainError
 from cabinet.services.identity import parse_email
 from cabinet.services.ids import get_by_id, parse_id
-from cabinet.services.money import parse_rubles
+from cabinet.money import parse_rubles
 from cabinet.services.passwords import check_new_password, hash_password
 from cabinet.services.readings import UNIT
 
@@ -478,20 +478,6 @@ class PaymentFilter:
     status: PaymentStatus | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-
-
-def period_bounds(period: str, today: dt.date) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """«today», «month», «prev_month», «year» or «all» as UTC bounds."""
-    if period == "today":
-        return start_of_local_day(today), None
-    if period == "month":
-        return start_of_local_day(month_start(today)), None
-    if period == "prev_month":
-        this_month = month_start(today)
-        return start_of_local_day(add_months(this_month, -1)), start_of_local_day(this_month)
-    if period == "year":
-        return start_of_local_day(add_months(month_start(today), -11)), None
-    return None, None
 
 
 def _provider_filter(filters: PaymentFilter) -> int | None:

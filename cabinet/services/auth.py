@@ -13,7 +13,8 @@ from cabinet.config import get_settings
 from cabinet.models import TokenPurpose, User
 from cabinet.services import letter_limits, sessions, signups, throttle
 from cabinet.services.audit import record_event
-from cabinet.services.errors import DomainError
+from cabinet.services.transactions import transactional
+from cabinet.errors import DomainError
 from cabinet.services.identity import parse_email
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
@@ -260,24 +261,24 @@ def sign_out(*, session: Session, raw_token: str, now: dt.datetime) -> None:
 # --- forgotten and changed passwords ----------------------------------------------------
 
 
-def request_password_reset(*, session: Session, email: str, now: dt.datetime, client_address: str = "") -> None:
-    """Mails a reset link if the address has an account; answers the same either way."""
-    try:
-        address = parse_email(email)
-    except DomainError:
-        return
+@transactional()
+def request_password_reset(*, session: Session, email: str, now: dt.datetime, client_address: str = "") -> str:
+    """Mails a reset link if the address has an account; answers the same either way: the address as typed,
+    tidied, for «Письмо отправлено на …». A malformed address is refused (DomainError on «email»)."""
+    address = parse_email(email)
     user = find_user_by_email(session=session, email_canonical=address.canonical)
     if user is None or user.is_blocked:
-        return
+        return address.display
     assert user.id is not None
     if not _may_send(session, kind="reset_password", to=user.email_canonical, client_address=client_address, now=now):
-        return
+        return address.display
     token = issue_token(session=session, user_id=user.id, purpose=TokenPurpose.reset_password, now=now)
     _send(
         session, to=user.email, kind="reset_password", now=now,
         link=_link(f"/reset/{token}"), hours=_hours(TokenPurpose.reset_password),
     )
     record_event(session=session, action="password_reset_requested", now=now, actor_user_id=user.id, client_address=client_address)
+    return address.display
 
 
 def check_reset_link(*, session: Session, raw_token: str, now: dt.datetime) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
 from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
 from cabinet.services.readings import MeterSummary, WindowState, meters_of, summarize_meter, window_state
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,14 @@ class EmailAddress:
 
 
 def parse_email(text: str) -> EmailAddress:
-    """Raises DomainError('email_required' | 'email_invalid')."""
+    """Raises DomainError('email_required' | 'email_invalid') for the field «email»."""
     candidate = text.strip()
     if not candidate:
-        raise DomainError("email_required")
+        raise DomainError("email_required", field="email")
     try:
         result = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError:
-        raise DomainError("email_invalid") from None
+        raise DomainError("email_invalid", field="email") from None
     return EmailAddress(display=result.normalized, canonical=result.normalized.lower())
 
 

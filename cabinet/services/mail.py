@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from cabinet.db import session_scope
 from cabinet.gateways import GatewayError
-from cabinet.models import EmailStatus, OutgoingEmail, utc_now
+from cabinet.models import EmailStatus, OutgoingEmail
+from cabinet.clock import utc_now
 
 logger = logging.getLogger(__name__)
 

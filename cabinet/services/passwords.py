@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import bcrypt
 
 from cabinet.config import get_settings
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 # bcrypt reads only the first 72 bytes; the policy keeps passwords far shorter anyway.
 _BCRYPT_MAX_BYTES = 72
+
+
+Function = TypeVar("Function", bound=Callable[..., object])
+
+
+def hashes_passwords(function: Function) -> Function:
+    """Marks a service entry that hashes or checks a password (bcrypt, ~0.2 s at cost 12), so the State
+    helper runs it on the hashing pool rather than the threads every page load shares."""
+    function.hashes_passwords = True  # type: ignore[attr-defined]
+    return function
 
 
 def hash_password(password: str, *, rounds: int | None = None) -> str:

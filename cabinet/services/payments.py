@@ -24,26 +24,16 @@ from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.gateways import GatewayError
-from cabinet.models import (
-    LedgerEntry,
-    Payment,
-    PaymentNotification,
-    PaymentPurpose,
-    PaymentStatus,
-    Provider,
-    ProviderAccount,
-    ReadingSource,
-    User,
-    utc_now,
-)
+from cabinet.models import LedgerEntry, Payment, PaymentNotification, PaymentPurpose, PaymentStatus, Provider, ProviderAccount, ReadingSource, User
+from cabinet.clock import utc_now
 from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.dashboard import balance_of
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
-from cabinet.services.money import format_rubles, parse_rubles
+from cabinet.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, submit_readings
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from cabinet.models import User
 from cabinet.services.audit import record_event
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 FULL_NAME_MAX_LENGTH = 200
 

@@ -13,7 +13,7 @@ from cabinet.models import AuditEvent, Provider, User
 from cabinet.services import letter_limits
 from cabinet.services.accounts import links_of, require_linked_account
 from cabinet.services.audit import record_event
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.identity import parse_email
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email

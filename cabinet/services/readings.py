@@ -25,7 +25,7 @@ from cabinet.models import (
 from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.calendar import add_months, day_in_month, local_date, month_start, months_between
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 UNIT = 1000
 # A month's use this many times the usual one is more often a typo than a leak: ask first.

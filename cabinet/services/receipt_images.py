@@ -6,7 +6,7 @@ import re
 import urllib.parse
 
 from cabinet.config import PROJECT_ROOT
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 MAX_LENGTH = 200
 # What store_image hands out: /api/images/<id>.

@@ -35,8 +35,8 @@ from cabinet.config import get_settings
 from cabinet.models import Meter, MeterKind, Provider, ProviderAccount
 from cabinet.services.accounts import check_account_format, normalize_account_number
 from cabinet.services.audit import record_event
-from cabinet.services.errors import DomainError
-from cabinet.services.money import parse_rubles
+from cabinet.errors import DomainError
+from cabinet.money import parse_rubles
 from cabinet.services.pins import pin_digest, pin_matches
 
 COLUMNS = ("account", "address", "owner", "debt", "penalty", "as_of", "last_bill", "pin", "meter_serial",

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from cabinet.config import DATA_DIR
 from cabinet.db import session_scope
 from cabinet.services import admin, registry
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

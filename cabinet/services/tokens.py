@@ -9,7 +9,7 @@ import secrets
 from sqlmodel import Session, select
 
 from cabinet.models import OneTimeToken, TokenPurpose
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 LIFETIMES = {
     TokenPurpose.confirm_email: dt.timedelta(hours=24),

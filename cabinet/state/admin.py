@@ -9,12 +9,14 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import PaymentStatus, utc_now
+from cabinet.models import PaymentStatus
+from cabinet.clock import utc_now
 from cabinet.services import admin, registry_uploads
 from cabinet.services.calendar import local_date
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
-from cabinet.services.money import format_rubles
+from cabinet.services.periods import period_bounds
+from cabinet.money import format_rubles
 from cabinet.state.display import Choice, notification_outcome
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState
@@ -416,7 +418,7 @@ class AdminPaymentsState(rx.State):
         return [Choice(key, label) for key, label in texts.ADMIN["periods"].items()]
 
     def _filters(self) -> admin.PaymentFilter:
-        since, until = admin.period_bounds(self.period_filter, local_date(utc_now()))
+        since, until = period_bounds(self.period_filter, local_date(utc_now()))
         return admin.PaymentFilter(
             provider_id=parse_id(self.provider_filter),
             status=PaymentStatus(self.status_filter) if self.status_filter in texts.PAYMENTS["statuses"] else None,

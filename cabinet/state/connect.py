@@ -9,9 +9,10 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import OwnershipCheck, utc_now
+from cabinet.models import OwnershipCheck
+from cabinet.clock import utc_now
 from cabinet.services import accounts
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
 from cabinet.config import get_settings
 from cabinet.services.providers import list_active_providers

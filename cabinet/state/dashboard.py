@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import dashboard_cards, monthly_payments
 from cabinet.services.ids import parse_id

@@ -10,7 +10,7 @@ from babel import Locale
 
 from cabinet import texts
 from cabinet.services.dashboard import AccountCard, verification_state
-from cabinet.services.money import format_rubles
+from cabinet.money import format_rubles
 from cabinet.services.readings import MeterSummary, WindowState
 from cabinet.state.local_time import format_local_time
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from cabinet import texts
-from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services import auth
-from cabinet.services.errors import DomainError
-from cabinet.services.identity import parse_email
+from cabinet.state.calls import call
 
 
 class ForgotState(rx.State):
@@ -39,19 +35,11 @@ class ForgotState(rx.State):
         async with self:
             if self.busy:
                 return
-            try:
-                address = parse_email(self.email).display
-            except DomainError as error:
-                self.email_error = texts.error_text(error.code)
-                return
             self.busy = True
-            client = self.router.session.client_ip or ""
-        await asyncio.to_thread(_request, address, client)
+            email, client = self.email, self.router.session.client_ip or ""
+        outcome = await call(auth.request_password_reset, email=email, now=utc_now(), client_address=client)
         async with self:
             self.busy = False
-            self.sent_to = address
-
-
-def _request(email: str, client: str) -> None:
-    with session_scope() as session:
-        auth.request_password_reset(session=session, email=email, now=utc_now(), client_address=client)
+            self.email_error = outcome.message
+            if outcome.ok:
+                self.sent_to = outcome.value

@@ -10,9 +10,9 @@ import reflex as rx
 from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services import auth
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
 from cabinet.state.register import field_for

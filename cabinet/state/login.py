@@ -9,9 +9,9 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services import auth
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.state.hashing import run_hashing
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState, safe_next_path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 import json
 import re
 import uuid
@@ -14,14 +13,16 @@ import reflex as rx
 from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.db import session_scope
-from cabinet.models import Payment, PaymentPurpose, PaymentStatus, Provider, ProviderAccount, User, utc_now
+from cabinet.models import Payment, PaymentPurpose, PaymentStatus, Provider, ProviderAccount, User
+from cabinet.clock import utc_now
 from cabinet.services import payments
 from cabinet.services.accounts import links_of
-from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
+from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import card_for
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
-from cabinet.services.money import format_rubles, parse_rubles
+from cabinet.services.periods import period_bounds
+from cabinet.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.display import Choice, account_subtitle
 from cabinet.state.local_time import format_local_time
@@ -370,13 +371,6 @@ class HistoryRow:
     status_label: str
 
 
-def _period_start(period: str, today: dt.date) -> dt.datetime | None:
-    months = {"month": 0, "3m": -2, "year": -11}.get(period)
-    if months is None:
-        return None
-    return start_of_local_day(add_months(month_start(today), months))
-
-
 class HistoryState(rx.State):
     rows: list[HistoryRow] = []
     accounts: list[Choice] = []
@@ -432,7 +426,7 @@ def _history(user_id: int, account_filter: str, period_filter: str, status_filte
         found = payments.payments_of(
             session, user_id=user_id,
             account_id=parse_id(account_filter),
-            since=_period_start(period_filter, local_date(utc_now())),
+            since=period_bounds(period_filter, local_date(utc_now()))[0],
             status=PaymentStatus(status_filter) if status_filter in texts.PAYMENTS["statuses"] else None,
         )
         rows = [

@@ -8,9 +8,9 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services import questions
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
 from cabinet.state.display import Choice
 from cabinet.state.session import SessionState

@@ -10,13 +10,14 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import ReadingSource, utc_now
+from cabinet.models import ReadingSource
+from cabinet.clock import utc_now
 from cabinet.services import readings
 from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import AccountCard, card_for
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
-from cabinet.services.money import format_rubles
+from cabinet.money import format_rubles
 from cabinet.state.display import account_subtitle, date_text, kind_label, kind_unit, plural, short_date, thousandths_text
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import SessionState

@@ -8,9 +8,9 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import utc_now
+from cabinet.clock import utc_now
 from cabinet.services import auth
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.identity import parse_email
 from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks

@@ -10,7 +10,8 @@ import urllib.parse
 import reflex as rx
 
 from cabinet.db import session_scope
-from cabinet.models import UserRole, utc_now
+from cabinet.models import UserRole
+from cabinet.clock import utc_now
 from cabinet.services import auth, sessions
 
 LOGIN_ROUTE = "/login"

@@ -8,9 +8,10 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.db import session_scope
-from cabinet.models import User, utc_now
+from cabinet.models import User
+from cabinet.clock import utc_now
 from cabinet.services import accounts, auth
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
 from cabinet.services.profile import display_phone, update_profile
 from cabinet.state.hashing import run_hashing

@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from cabinet.api.proxies import trust_proxies
 from cabinet.config import get_settings, load_settings
 from cabinet.db import session_scope
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.models import AuditEvent, PaymentNotification
 from cabinet.services import auth, throttle
 from tests.api.asgi_chain import chain, reflex_config

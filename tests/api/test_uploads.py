@@ -18,7 +18,8 @@ from starlette.routing import Route
 
 from cabinet.api import uploads
 from cabinet.config import get_settings, load_settings
-from cabinet.models import UserRole, utc_now
+from cabinet.models import UserRole
+from cabinet.clock import utc_now
 from cabinet.services.admin import MAX_IMAGE_BYTES
 from cabinet.services.sessions import end_session, start_session
 from cabinet.state.admin import AdminProvidersState, AdminRegistryState

@@ -22,7 +22,7 @@ from cabinet.models import (
     ReadingSource,
 )
 from cabinet.services import accounts, payments
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.passwords import hash_password
 from cabinet.services.readings import ReadingEntry, submit_readings
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user

@@ -29,10 +29,11 @@ from cabinet.models import (
     UploadedImage,
     UserRole,
 )
+from cabinet.services.periods import period_bounds
 from cabinet.services import accounts, admin, payments, sessions
 from cabinet.services.audit import record_event
 from cabinet.services.dashboard import dashboard_cards
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.passwords import verify_password
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user
 from tests.stand_ins import serve_stand_ins
@@ -239,7 +240,7 @@ def test_payments_filter_and_total(session, people, ids):
     assert (len(rows), count, total) == (2, 1, 1000)
     rows, count, total = admin.list_payments(session, actor_id=actor, filters=admin.PaymentFilter(provider_id=other.id))
     assert (len(rows), count, total) == (1, 0, 0)
-    since, until = admin.period_bounds("month", NOW.date())
+    since, until = period_bounds("month", NOW.date())
     rows, _count, _total = admin.list_payments(session, actor_id=actor, filters=admin.PaymentFilter(since=since, until=until))
     assert [row[0].id for row in rows] == [ids["payment"]]
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from cabinet.models import AuditEvent, LoginSession, OutgoingEmail, User
 from cabinet.services import auth, sessions
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.passwords import verify_password
 from tests.factories import NOW, make_user
 

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, func, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
 from cabinet import background
-from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus, ProviderAccount, utc_now
+from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus, ProviderAccount
+from cabinet.clock import utc_now
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
 from tests.factories import make_account, make_provider, make_user

@@ -8,7 +8,7 @@ import pytest
 
 from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus
 from cabinet.services import dashboard
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from tests.factories import make_account, make_meter, make_provider, make_user
 
 AS_OF = dt.date(2026, 11, 1)

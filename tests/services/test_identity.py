@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.identity import parse_email
 
 

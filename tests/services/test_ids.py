@@ -11,7 +11,7 @@ from sqlmodel import Session
 from cabinet.config import get_settings
 from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
 from cabinet.services import accounts, admin, dashboard, payments, questions, readings
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.ids import MAX_ID, get_by_id, parse_id
 from cabinet.services.readings import ReadingEntry
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from cabinet.models import AuditEvent, OutgoingEmail
 from cabinet.services import auth, letter_limits, questions
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR, PER_CLIENT_PER_HOUR, RecentLetters, over_limit
 from tests.factories import NOW, make_user
 

@@ -37,7 +37,7 @@ from cabinet.config import get_settings
 from cabinet.sandbox import faults
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.readings import ReadingEntry
 from tests.factories import make_account, make_meter, make_provider, make_user
 from tests.stand_ins import free_port

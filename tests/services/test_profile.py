@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from cabinet.models import AuditEvent
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.profile import display_phone, normalize_phone, update_profile
 from tests.factories import NOW, make_user
 

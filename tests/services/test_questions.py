@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from cabinet.models import AccountLink, OutgoingEmail
 from cabinet.services import questions
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from tests.factories import NOW, make_account, make_provider, make_user
 
 MESSAGE = "Не вижу оплату за октябрь, хотя деньги списались."

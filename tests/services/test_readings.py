@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from cabinet.models import AccountLink, MeterReading, ReadingSource, ReadingStatus, ReadingWindowPolicy
 from cabinet.services import readings
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from tests.factories import make_account, make_meter, make_provider, make_user
 

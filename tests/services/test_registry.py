@@ -20,7 +20,7 @@ from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.models import AccountChecksum, AuditEvent, Meter, MeterKind, ProviderAccount
 from cabinet.services import registry
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.passwords import hash_password
 from cabinet.services.pins import pin_matches
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user

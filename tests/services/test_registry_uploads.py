@@ -15,7 +15,7 @@ from cabinet import background
 from cabinet.config import get_settings
 from cabinet.models import ProviderAccount, UserRole
 from cabinet.services import registry_uploads as uploads
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from tests.factories import NOW, make_provider, make_user
 
 GOOD = "account;address;debt;as_of\r\n3700999001;г. Тестов, ул. Мира, д. 2;1200,50;2026-11-01\r\n".encode()

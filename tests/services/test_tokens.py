@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from cabinet.models import OneTimeToken, TokenPurpose
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 from cabinet.services.tokens import consume_token, issue_token
 from tests.factories import NOW, make_user
 

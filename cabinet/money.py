@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cabinet.services.errors import DomainError
+from cabinet.errors import DomainError
 
 # A no-break space groups thousands the Russian way and never wraps a sum.
 THOUSANDS_SEPARATOR = "\u00a0"

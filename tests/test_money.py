@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cabinet.services.errors import DomainError
-from cabinet.services.money import (
+from cabinet.errors import DomainError
+from cabinet.money import (
     decimal_string_to_kopecks,
     format_rubles,
     kopecks_to_decimal_string,
