@@ -251,6 +251,7 @@ def sign_in(
     )
 
 
+@transactional()
 def sign_out(*, session: Session, raw_token: str, now: dt.datetime) -> None:
     resolved = sessions.resolve_session(session=session, raw_token=raw_token, now=now)
     sessions.end_session(session=session, raw_token=raw_token, now=now)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from cabinet.models import LoginSession, User, UserRole
 from cabinet.services.tokens import token_digest
+from cabinet.services.transactions import transactional
 
 REMEMBERED_LIFETIME = dt.timedelta(days=30)
 # Without «Запомнить меня» the browser's session cookie ends the session when the browser
@@ -89,6 +90,10 @@ class SignedIn:
     remember: bool
     last_seen_at: dt.datetime
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == UserRole.admin
+
 
 # Plain columns, not ORM rows: loading two ORM objects costs twice the query itself.
 _SIGNED_IN = (
@@ -105,6 +110,25 @@ def signed_in(*, session: Session, raw_token: str, now: dt.datetime) -> SignedIn
         return None
     row = session.connection().execute(_SIGNED_IN, {"token_hash": digest, "now": now}).first()
     return SignedIn(*row) if row is not None else None
+
+
+@transactional()
+def identify(*, session: Session, raw_token: str, browser_alive: bool, now: dt.datetime) -> SignedIn | None:
+    """Every event's check of who a tab belongs to: the live session, or None.
+
+    A session without «Запомнить меня» ends when the browser that opened it has closed (the tab no
+    longer carries its per-browser cookie). The expiry slides at most once a minute, so nearly every
+    call only reads.
+    """
+    who = signed_in(session=session, raw_token=raw_token, now=now)
+    if who is not None and not who.remember and not browser_alive:
+        end_session(session=session, raw_token=raw_token, now=now)
+        session.flush()
+        return None
+    if who is not None and touch_due(who, now):
+        touch_session(session=session, raw_token=raw_token, now=now)
+        session.flush()
+    return who
 
 
 def is_operator_session(*, session: Session, raw_token: str, now: dt.datetime) -> bool:

@@ -19,7 +19,7 @@ from cabinet.services.periods import period_bounds
 from cabinet.money import format_rubles
 from cabinet.state.display import Choice, notification_outcome
 from cabinet.state.local_time import format_local_time
-from cabinet.state.session import SessionState
+from cabinet.state.session import SessionState, current_user_id
 
 NOT_FOUND_ROUTE = "/404"
 
@@ -27,7 +27,7 @@ NOT_FOUND_ROUTE = "/404"
 async def acting_admin(state: rx.State) -> int:
     """The signed-in admin's id, checked against the database now; 0 for anyone else."""
     session_state = await state.get_state(SessionState)
-    user_id = session_state._user_id_now()
+    user_id = await current_user_id(state)
     return user_id if user_id and session_state.is_admin else 0
 
 

@@ -17,7 +17,7 @@ from cabinet.services.ids import parse_id
 from cabinet.config import get_settings
 from cabinet.services.providers import list_active_providers
 from cabinet.services.receipt_images import shown_receipt_image
-from cabinet.state.session import SessionState
+from cabinet.state.session import current_user_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,8 +97,7 @@ class ConnectState(rx.State):
 
     @rx.event
     async def load(self):
-        session_state = await self.get_state(SessionState)
-        user_id = session_state._user_id_now()
+        user_id = await current_user_id(self)
         if not user_id:
             return
         with session_scope() as session:
@@ -158,8 +157,7 @@ class ConnectState(rx.State):
             if not self.number.strip():
                 self.number_error = texts.error_text("account_required")
                 return
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+            user_id = await current_user_id(self)
             if not user_id:
                 return rx.redirect("/login")
             self.busy = True

@@ -12,7 +12,7 @@ from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import dashboard_cards, monthly_payments
 from cabinet.services.ids import parse_id
 from cabinet.state.display import AccountView, account_view
-from cabinet.state.session import SessionState
+from cabinet.state.session import current_user_id
 
 
 class DashboardState(rx.State):
@@ -41,8 +41,7 @@ class DashboardState(rx.State):
         # tab's state is taken and given back once (this is the most frequent event there is).
         # The database work still runs on a thread, so the event loop serves other tabs meanwhile.
         self.charts_open = []  # the page opens with every chart closed, as after a reload
-        session_state = await self.get_state(SessionState)
-        user_id = session_state._user_id_now()
+        user_id = await current_user_id(self)
         if not user_id:
             return
         self.accounts = await asyncio.to_thread(_account_views, user_id)

@@ -14,7 +14,7 @@ from cabinet.services import auth
 from cabinet.errors import DomainError
 from cabinet.state.hashing import run_hashing
 from cabinet.state.local_time import format_local_time
-from cabinet.state.session import SessionState, safe_next_path
+from cabinet.state.session import adopt_session, current_user_id, safe_next_path
 
 
 class LoginState(rx.State):
@@ -47,8 +47,7 @@ class LoginState(rx.State):
         The password is not touched here: every attempt clears it, and on a slow connection this
         may run after the resident has already typed.
         """
-        session_state = await self.get_state(SessionState)
-        if session_state._user_id_now():
+        if await current_user_id(self):
             return rx.redirect(self._next_path())
         self.error = ""
         self.unconfirmed_email = ""
@@ -87,8 +86,7 @@ class LoginState(rx.State):
         async with self:
             self.password = ""
             self.busy = False
-            session_state = await self.get_state(SessionState)
-            session_state._adopt(token=token, remember=remember)
+            await adopt_session(self, token=token, remember=remember)
         yield rx.redirect(target)
 
     @rx.event(background=True)

@@ -27,7 +27,7 @@ from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.display import Choice, account_subtitle
 from cabinet.state.local_time import format_local_time
 from cabinet.state.readings import ReadingsState, account_id_from_path
-from cabinet.state.session import SessionState
+from cabinet.state.session import current_user_id, login_redirect
 
 _PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
 # How long the status page keeps asking while a payment is still being paid.
@@ -93,7 +93,7 @@ class PayState(rx.State):
         async with self:
             self.loaded = False
             self.account_id = account_id_from_path(self.router.url.path)
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
             account_id = self.account_id
         if not user_id:
             return
@@ -139,10 +139,9 @@ class PayState(rx.State):
         async with self:
             if self.busy:
                 return
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+            user_id = await current_user_id(self)
             if not user_id:
-                return session_state._login_redirect()
+                return login_redirect(self)
             readings_state = await self.get_state(ReadingsState)
             entries: tuple[ReadingEntry, ...] = ()
             confirmed: frozenset[int] = frozenset()
@@ -276,7 +275,7 @@ class PaymentStatusState(rx.State):
             self.loaded = False
             self.error = ""
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
         if not user_id:
             return
         try:
@@ -310,7 +309,7 @@ class PaymentStatusState(rx.State):
         async with self:
             if self.busy:
                 return
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
             payment_id = self.payment.id
             self.busy = True
             self.error = ""
@@ -339,7 +338,7 @@ class ReceiptState(rx.State):
         async with self:
             self.loaded = False
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
         if not user_id:
             return
         try:
@@ -392,7 +391,7 @@ class HistoryState(rx.State):
     @rx.event(background=True)
     async def load(self):
         async with self:
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
             filters = (self.account_filter, self.period_filter, self.status_filter)
         if not user_id:
             return

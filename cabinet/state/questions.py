@@ -13,7 +13,7 @@ from cabinet.services import questions
 from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
 from cabinet.state.display import Choice
-from cabinet.state.session import SessionState
+from cabinet.state.session import current_user_id
 
 NO_ACCOUNT = "none"
 
@@ -51,8 +51,7 @@ class QuestionState(rx.State):
     @rx.event(background=True)
     async def open_dialog(self):
         async with self:
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+            user_id = await current_user_id(self)
             self.is_open, self.sent, self.errors = True, "", {}
             self.signed_in = bool(user_id)
         if not user_id:
@@ -100,9 +99,8 @@ class QuestionState(rx.State):
             if self.account != NO_ACCOUNT and account_id is None:
                 self.errors = {"account": texts.error_text("not_found")}
                 return
-            session_state = await self.get_state(SessionState)
             request = dict(
-                user_id=session_state._user_id_now() or None, contact_email=self.email, topic=self.topic,
+                user_id=await current_user_id(self) or None, contact_email=self.email, topic=self.topic,
                 message=self.message, account_id=account_id,
                 client_address=self.router.session.client_ip or "",
             )

@@ -20,7 +20,7 @@ from cabinet.services.ids import parse_id
 from cabinet.money import format_rubles
 from cabinet.state.display import account_subtitle, date_text, kind_label, kind_unit, plural, short_date, thousandths_text
 from cabinet.state.local_time import format_local_time
-from cabinet.state.session import SessionState
+from cabinet.state.session import current_user_id, login_redirect
 
 _ACCOUNT_PATH = re.compile(r"/accounts/([^/]*)")
 
@@ -132,8 +132,7 @@ class ReadingsState(rx.State):
             # Another account's rows must not stay on screen while this one's load.
             self.account_id, self.rows, self.loaded = account_id, [], False
             yield
-        session_state = await self.get_state(SessionState)
-        user_id = session_state._user_id_now()
+        user_id = await current_user_id(self)
         if not user_id:
             return
         try:
@@ -189,10 +188,9 @@ class ReadingsState(rx.State):
         async with self:
             if self.busy:
                 return
-            session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+            user_id = await current_user_id(self)
             if not user_id:
-                return session_state._login_redirect()
+                return login_redirect(self)
             self.busy = True
             self.form_error = self.saved_notice = ""
             entries = [readings.ReadingEntry(row.meter_id, row.value, row.replaced) for row in self.rows if row.open]

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-import logging
 import urllib.parse
 
 import reflex as rx
 
-from cabinet.db import session_scope
-from cabinet.models import UserRole
 from cabinet.clock import utc_now
 from cabinet.services import auth, sessions
+from cabinet.state.calls import call
 
 LOGIN_ROUTE = "/login"
-logger = logging.getLogger(__name__)
 
 
 def safe_next_path(candidate: str) -> str:
@@ -42,12 +37,6 @@ class SessionState(rx.State):
     def signed_in(self) -> bool:
         return self.session_token != "" and self.user_id > 0
 
-    def _client_address(self) -> str:
-        return self.router.session.client_ip or ""
-
-    def _user_agent(self) -> str:
-        return self.router.headers.user_agent or ""
-
     def _forget(self) -> None:
         self.session_token = ""
         self.user_id = 0
@@ -55,65 +44,41 @@ class SessionState(rx.State):
         self.user_name = ""
         self.is_admin = False
 
-    def _resolve(self) -> bool:
+    async def _resolve(self) -> bool:
         """Re-reads the session from the database; clears everything when it is no longer valid."""
         self.session_checked = True
         if not self.session_token:
             self._forget()
             return False
-        now = utc_now()
-        with session_scope() as db:
-            # Reading only: this runs on the event loop for every event of a signed-in tab, and a
-            # write there could wait on SQLite's write lock while every other tab waits with it.
-            who = sessions.signed_in(session=db, raw_token=self.session_token, now=now)
-            if who is not None and not who.remember and not self.browser_marker:
-                # The browser was closed since sign-in without «Запомнить меня».
-                sessions.end_session(session=db, raw_token=self.session_token, now=now)
-                who = None
-            if who is None:
-                self._forget()
-                return False
-            self.user_id = who.user_id
-            self.user_email = who.email
-            self.user_name = who.full_name
-            self.is_admin = who.role == UserRole.admin
-            touch = sessions.touch_due(who, now)
-        if touch:
-            _touch_later(self.session_token, now)
+        outcome = await call(sessions.identify, raw_token=self.session_token, browser_alive=bool(self.browser_marker),
+                             now=utc_now())
+        if not outcome.ok:
+            # The database did not answer: this event is refused, but the resident stays signed in.
+            return False
+        who = outcome.value
+        if who is None:
+            self._forget()
+            return False
+        self.user_id, self.user_email, self.user_name = who.user_id, who.email, who.full_name
+        self.is_admin = who.is_admin
         return True
 
-    def _user_id_now(self) -> int:
-        """The signed-in user's id, checked against the database now; 0 when nobody is."""
-        return self.user_id if self._resolve() else 0
-
-    def _login_redirect(self) -> rx.event.EventSpec:
-        path = self.router.url.path or "/"
-        query = self.router.url.query
-        target = path + (f"?{query}" if query else "")
-        return rx.redirect(f"{LOGIN_ROUTE}?next={urllib.parse.quote(target, safe='')}")
-
     @rx.event
-    def check_session(self):
+    async def check_session(self):
         """on_load of private pages: sends an anonymous visitor to sign in and back."""
-        if not self._resolve():
-            return self._login_redirect()
+        if not await self._resolve():
+            return login_redirect(self)
 
     @rx.event
-    def check_admin(self):
+    async def check_admin(self):
         """on_load of admin pages: anyone but an admin sees «not found»."""
-        if not self._resolve() or not self.is_admin:
+        if not await self._resolve() or not self.is_admin:
             return rx.redirect("/404", replace=True)
 
     @rx.event
-    def refresh(self):
+    async def refresh(self):
         """on_load of public pages: knows who is signed in, redirects nobody."""
-        self._resolve()
-
-    def _adopt(self, *, token: str, remember: bool) -> None:
-        """Keeps a new session's token in this browser and loads who it belongs to."""
-        self.session_token = token
-        self.browser_marker = "remembered" if remember else "browser-session"
-        self._resolve()
+        await self._resolve()
 
     @rx.event(background=True)
     async def sign_out(self):
@@ -122,28 +87,31 @@ class SessionState(rx.State):
             self._forget()
             self.browser_marker = ""
         if token:
-            await asyncio.to_thread(_end_session, token)
+            await call(auth.sign_out, raw_token=token, now=utc_now())
         return rx.redirect(LOGIN_ROUTE)
 
 
-def _touch_later(token: str, now: dt.datetime) -> None:
-    """Slides the session's expiry on a worker thread; the event that asked goes on meanwhile."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # no event loop: a command or a test, write now
-        _touch(token, now)
-        return
-    loop.run_in_executor(None, _touch, token, now)
+async def current_user_id(state: rx.State) -> int:
+    """The id of whoever is signed in in `state`'s tab, checked against the database now; 0 when nobody is.
+
+    Every event that acts for a resident asks this first: a session ended in another tab, by a password
+    change or by blocking ends here too. Inside a background event, call it within `async with self`.
+    """
+    session_state = await state.get_state(SessionState)
+    return session_state.user_id if await session_state._resolve() else 0
 
 
-def _touch(token: str, now: dt.datetime) -> None:
-    try:
-        with session_scope() as db:
-            sessions.touch_session(session=db, raw_token=token, now=now)
-    except Exception:  # a missed slide only shortens the session by a minute; never fail a page for it
-        logger.exception("Could not slide a session's expiry")
+async def adopt_session(state: rx.State, *, token: str, remember: bool) -> None:
+    """Keeps a new session's token in this browser and loads who it belongs to."""
+    session_state = await state.get_state(SessionState)
+    session_state.session_token = token
+    session_state.browser_marker = "remembered" if remember else "browser-session"
+    await session_state._resolve()
 
 
-def _end_session(token: str) -> None:
-    with session_scope() as db:
-        auth.sign_out(session=db, raw_token=token, now=utc_now())
+def login_redirect(state: rx.State) -> rx.event.EventSpec:
+    """To the sign-in page, and back afterwards to the page `state`'s tab is on."""
+    path = state.router.url.path or "/"
+    query = state.router.url.query
+    target = path + (f"?{query}" if query else "")
+    return rx.redirect(f"{LOGIN_ROUTE}?next={urllib.parse.quote(target, safe='')}")

@@ -16,7 +16,7 @@ from cabinet.services.ids import parse_id
 from cabinet.services.profile import display_phone, update_profile
 from cabinet.state.hashing import run_hashing
 from cabinet.state.password_rules import rule_marks
-from cabinet.state.session import SessionState
+from cabinet.state.session import SessionState, current_user_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +64,7 @@ class SettingsState(rx.State):
         return rule_marks(self.new_password)
 
     async def _user_id(self) -> int:
-        return (await self.get_state(SessionState))._user_id_now()
+        return await current_user_id(self)
 
     @rx.event
     async def load(self):
@@ -189,7 +189,7 @@ class SettingsState(rx.State):
             if self.busy:
                 return
             session_state = await self.get_state(SessionState)
-            user_id = session_state._user_id_now()
+            user_id = await current_user_id(self)
             token = session_state.session_token
             values = (self.current_password, self.new_password, self.new_password_repeat)
             client = self.router.session.client_ip or ""
@@ -228,7 +228,7 @@ class SettingsState(rx.State):
         async with self:
             if self.busy:
                 return
-            user_id = (await self.get_state(SessionState))._user_id_now()
+            user_id = await current_user_id(self)
             values = (self.new_email, self.email_password)
             client = self.router.session.client_ip or ""
             self.busy = "email"

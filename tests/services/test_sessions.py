@@ -14,6 +14,7 @@ from cabinet.services.sessions import (
     SignedIn,
     end_session,
     end_sessions_of,
+    identify,
     resolve_session,
     signed_in,
     start_session,
@@ -167,3 +168,20 @@ def test_the_pages_check_follows_the_same_rules_as_resolve_session(session):
     # Reading only: the check never slides the expiry; touch_session does, when touch_due says so.
     login = session.exec(select(LoginSession).where(LoginSession.user_id == resident.id)).first()
     assert login.last_seen_at == NOW and touch_due(who, later)
+
+
+def test_identify_is_what_every_event_asks(session):
+    """A live session answers with who it is; a browser session whose browser closed ends there and then;
+    the expiry slides at most once a minute, in the same transaction."""
+    user = make_user(session, role=UserRole.admin)
+    remembered = start_session(session=session, user_id=user.id, remember=True, now=NOW)
+    browser_only = start_session(session=session, user_id=user.id, remember=False, now=NOW)
+    who = identify(session=session, raw_token=remembered, browser_alive=False, now=NOW)
+    assert (who.user_id, who.is_admin) == (user.id, True)
+    assert identify(session=session, raw_token=browser_only, browser_alive=True, now=NOW) is not None
+    assert identify(session=session, raw_token=browser_only, browser_alive=False, now=NOW) is None
+    assert signed_in(session=session, raw_token=browser_only, now=NOW) is None  # ended, not just hidden
+    later = NOW + TOUCH_INTERVAL
+    identify(session=session, raw_token=remembered, browser_alive=False, now=later)
+    assert signed_in(session=session, raw_token=remembered, now=later).last_seen_at == later
+    assert identify(session=session, raw_token="not-a-token", browser_alive=True, now=NOW) is None
