@@ -36,6 +36,7 @@ from cabinet.models import (
 from cabinet.services import exports, payments, registry, sessions
 from cabinet.services.receipt_images import check_receipt_image, shown_receipt_image, uploaded_image_id
 from cabinet.services.accounts import luhn_is_valid, normalize_account_number
+from cabinet.services.access import require_operator
 from cabinet.services.audit import record_event
 from cabinet.services.auth import find_user_by_email, resend_confirmation
 from cabinet.services.calendar import local_date, month_start, start_of_local_day
@@ -58,13 +59,6 @@ def _require_id(value: object) -> None:
         raise DomainError("not_found")
 
 
-def require_admin(session: Session, actor_id: int | None) -> User:
-    user = get_by_id(session, User, actor_id)
-    if user is None or user.role != UserRole.admin or user.is_blocked:
-        raise DomainError("not_found")
-    return user
-
-
 # --- overview -------------------------------------------------------------------------------------------
 
 
@@ -82,7 +76,7 @@ class Overview:
 
 
 def overview(session: Session, *, actor_id: int, now: dt.datetime) -> Overview:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     today = local_date(now)
     day_start, month_begin = start_of_local_day(today), start_of_local_day(month_start(today))
 
@@ -297,7 +291,7 @@ def _provider_values(session: Session, form: ProviderForm) -> dict:
 def save_provider(session: Session, *, actor_id: int, provider_id: int | None, form: ProviderForm,
                   now: dt.datetime) -> Provider:
     """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     values = _provider_values(session, form)
     if provider_id is None:
         provider = Provider(**values, created_at=now, updated_at=now)
@@ -326,7 +320,7 @@ def _plain(value: object) -> object:
 
 def set_provider_active(session: Session, *, actor_id: int, provider_id: int, active: bool, now: dt.datetime) -> Provider:
     """Deactivated: no new links; existing links, payments and readings stay."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     provider = get_by_id(session, Provider, provider_id)
     if provider is None:
         raise DomainError("not_found")
@@ -340,7 +334,7 @@ def set_provider_active(session: Session, *, actor_id: int, provider_id: int, ac
 
 def list_providers(session: Session, *, actor_id: int) -> list[tuple[Provider, int]]:
     """Every provider with how many registry accounts it has."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     counts = dict(session.exec(
         select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))
     ).all())
@@ -349,7 +343,7 @@ def list_providers(session: Session, *, actor_id: int) -> list[tuple[Provider, i
 
 
 def get_provider_for_admin(session: Session, *, actor_id: int, provider_id: int) -> Provider:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     provider = get_by_id(session, Provider, provider_id)
     if provider is None:
         raise DomainError("not_found")
@@ -358,7 +352,7 @@ def get_provider_for_admin(session: Session, *, actor_id: int, provider_id: int)
 
 def store_image(session: Session, *, actor_id: int, data: bytes, now: dt.datetime) -> str:
     """Keeps an uploaded PNG or JPEG (checked by its bytes, not its name); returns its URL."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     if len(data) > MAX_IMAGE_BYTES:
         raise DomainError("image_too_large", max_mb=MAX_IMAGE_BYTES // (1024 * 1024))
     content_type = next((kind for signature, kind in _IMAGE_SIGNATURES.items() if data.startswith(signature)), None)
@@ -399,7 +393,7 @@ class ResidentDetail:
 
 def search_residents(session: Session, *, actor_id: int, query: str, limit: int = 50) -> list[User]:
     """By e-mail, name or a linked account's number."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     text = query.strip()
     statement = select(User).order_by(col(User.created_at).desc()).limit(limit)
     if text:
@@ -419,7 +413,7 @@ def search_residents(session: Session, *, actor_id: int, query: str, limit: int 
 
 
 def resident_detail(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> ResidentDetail:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
@@ -442,7 +436,7 @@ def resident_detail(session: Session, *, actor_id: int, user_id: int, now: dt.da
 
 def set_blocked(session: Session, *, actor_id: int, user_id: int, blocked: bool, now: dt.datetime) -> User:
     """Blocking also ends every session of the resident at once."""
-    admin = require_admin(session, actor_id)
+    admin = require_operator(session, actor_id)
     user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
@@ -458,7 +452,7 @@ def set_blocked(session: Session, *, actor_id: int, user_id: int, blocked: bool,
 
 
 def resend_confirmation_for(session: Session, *, actor_id: int, user_id: int, now: dt.datetime) -> None:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
@@ -490,7 +484,7 @@ def _provider_filter(filters: PaymentFilter) -> int | None:
 def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, limit: int = 500
                   ) -> tuple[list[tuple[Payment, ProviderAccount, Provider, User]], int, int]:
     """Payments with their account, provider and payer; plus the count and sum of succeeded ones."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     statement = (
         select(Payment, ProviderAccount, Provider, User)
         .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
@@ -515,7 +509,7 @@ def list_payments(session: Session, *, actor_id: int, filters: PaymentFilter, li
 
 def payment_detail(session: Session, *, actor_id: int, payment_id: int
                    ) -> tuple[Payment, ProviderAccount, Provider, User, list[PaymentNotification]]:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     payment = get_by_id(session, Payment, payment_id)
     if payment is None:
         raise DomainError("not_found")
@@ -534,7 +528,7 @@ def payment_detail(session: Session, *, actor_id: int, payment_id: int
 def check_at_gateway(session: Session, *, actor_id: int, payment_id: int, now: dt.datetime,
                      gateway: payments.Gateway | None = None) -> payments.Applied:
     """«Проверить в YooKassa»: re-reads the payment from the API and applies its status."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     payment = get_by_id(session, Payment, payment_id)
     if payment is None:
         raise DomainError("not_found")
@@ -552,7 +546,7 @@ def check_at_gateway(session: Session, *, actor_id: int, payment_id: int, now: d
 
 def export_payments(session: Session, *, actor_id: int, filters: PaymentFilter, now: dt.datetime) -> bytes:
     """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel)."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     return exports.export_payments(session, provider_id=_provider_filter(filters), status=filters.status,
                                    since=filters.since, until=filters.until, actor_user_id=actor_id, now=now)
 
@@ -563,7 +557,7 @@ def export_payments(session: Session, *, actor_id: int, filters: PaymentFilter, 
 def export_readings(session: Session, *, actor_id: int, provider_id: int, period: dt.date, mark_sent: bool,
                     now: dt.datetime) -> bytes:
     """A month's readings of one provider for its billing; with `mark_sent` residents can no longer change them."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     if get_by_id(session, Provider, provider_id) is None:
         raise DomainError("not_found")
     return exports.export_readings(session, provider_id=provider_id, period=period, mark_sent=mark_sent, now=now,
@@ -576,7 +570,7 @@ def export_readings(session: Session, *, actor_id: int, provider_id: int, period
 def preview_registry(session: Session, *, actor_id: int, provider_id: int,
                      source: registry.RegistrySource) -> registry.RegistryPreview:
     """What importing the file would do; writes nothing. The size limit is REGISTRY_MAX_MB."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     _require_id(provider_id)
     return registry.preview_registry(session, provider_id=provider_id, source=source)
 
@@ -584,7 +578,7 @@ def preview_registry(session: Session, *, actor_id: int, provider_id: int,
 def import_registry(session: Session, *, actor_id: int, provider_id: int, source: registry.RegistrySource,
                     now: dt.datetime, progress: registry.Progress | None = None) -> registry.RegistryPreview:
     """Applies the file in the caller's transaction, all or nothing; audited with the admin as actor."""
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     _require_id(provider_id)
     return registry.import_registry(session, provider_id=provider_id, source=source, now=now,
                                     actor_user_id=actor_id, progress=progress)
@@ -595,7 +589,7 @@ def import_registry(session: Session, *, actor_id: int, provider_id: int, source
 
 def audit_events(session: Session, *, actor_id: int, action: str = "", limit: int = 200
                  ) -> list[tuple[AuditEvent, User | None]]:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     statement = (
         select(AuditEvent, User)
         .join(User, col(User.id) == AuditEvent.actor_user_id, isouter=True)
@@ -608,7 +602,7 @@ def audit_events(session: Session, *, actor_id: int, action: str = "", limit: in
 
 
 def audit_actions(session: Session, *, actor_id: int) -> list[str]:
-    require_admin(session, actor_id)
+    require_operator(session, actor_id)
     return sorted(session.exec(select(AuditEvent.action).distinct()).all())
 
 

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from cabinet.config import DATA_DIR
 from cabinet.db import session_scope
 from cabinet.services import admin, registry
+from cabinet.services.access import require_operator
 from cabinet.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def check_registry_upload(*, actor_id: int, provider_id: int, upload: BinaryIO, 
                           folder: Path | None = None) -> CheckedUpload:
     """«Проверить»: keeps the file only while the preview finds it importable; the file it replaces goes."""
     with session_scope() as session:
-        admin.require_admin(session, actor_id)  # a stranger's bytes never reach the disk
+        require_operator(session, actor_id)  # a stranger's bytes never reach the disk
         discard_registry_upload(replacing, folder=folder)
         name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
         try:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from cabinet.config import get_settings
 from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
+from cabinet.services.access import require_operator
 from cabinet.services import accounts, admin, dashboard, payments, questions, readings
 from cabinet.errors import DomainError
 from cabinet.services.ids import MAX_ID, get_by_id, parse_id
@@ -85,7 +86,7 @@ LOOKUPS = {
     "questions.ask_question": lambda s, w, bad: questions.ask_question(
         s, user_id=w["resident"], contact_email="", topic="payment", message="Вопрос о счёте, пожалуйста",
         account_id=bad, now=NOW),
-    "admin.require_admin": lambda s, w, bad: admin.require_admin(s, bad),
+    "access.require_operator": lambda s, w, bad: require_operator(s, bad),
     "admin.get_provider_for_admin": lambda s, w, bad: admin.get_provider_for_admin(
         s, actor_id=w["admin"], provider_id=bad),
     "admin.save_provider": lambda s, w, bad: admin.save_provider(
