@@ -11,6 +11,54 @@ from cabinet.components.icons import icon_if
 from cabinet.state.readings import ReadingRow, ReadingsState
 
 
+def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
+    """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count."""
+    return with_hint(
+        rx.el.label(
+            rx.hstack(
+                rx.checkbox(
+                    checked=row.replaced,
+                    on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
+                    id=f"{field_id}-replaced",
+                ),
+                rx.text(texts.READINGS["replaced"], size="2"),
+                spacing="2",
+                align="center",
+            ),
+            cursor="pointer",
+        ),
+        texts.READINGS["replaced_hint"],
+    )
+
+
+def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
+    """The value as typed, with the dial's format, the preview of use, and what was refused or asked."""
+    return rx.vstack(
+        rx.input(
+            value=row.value,
+            on_change=lambda value: ReadingsState.set_value(row.meter_id, value),
+            id=field_id,
+            input_mode="decimal",
+            placeholder="00000,000",
+            size="3",
+            width=rx.breakpoints(initial="100%", sm="240px"),
+            font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
+            aria_invalid=rx.cond(row.error != "", "true", "false"),
+        ),
+        rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
+        _replaced_checkbox(row, field_id),
+        rx.cond(row.preview != "",
+                rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")),
+        rx.cond(row.error != "",
+                rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert")),
+        rx.cond(row.jump != "",
+                rx.callout(row.jump, icon="triangle-alert", color_scheme="amber", size="1",
+                           id=f"{field_id}-jump", width="100%")),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _meter_field(row: ReadingRow) -> rx.Component:
     field_id = f"reading-{row.meter_id}"
     return rx.box(
@@ -24,49 +72,9 @@ def _meter_field(row: ReadingRow) -> rx.Component:
             ),
             rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),
             rx.cond(row.this_period_text != "",
-                    rx.text(row.this_period_text, size="2", color=rx.color("accent", 11), id=f"{field_id}-this-period")),
-            rx.cond(
-                row.open,
-                rx.vstack(
-                    rx.input(
-                        value=row.value,
-                        on_change=lambda value: ReadingsState.set_value(row.meter_id, value),
-                        id=field_id,
-                        input_mode="decimal",
-                        placeholder="00000,000",
-                        size="3",
-                        width=rx.breakpoints(initial="100%", sm="240px"),
-                        font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
-                        aria_invalid=rx.cond(row.error != "", "true", "false"),
-                    ),
-                    rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
-                    with_hint(
-                        rx.el.label(
-                            rx.hstack(
-                                rx.checkbox(
-                                    checked=row.replaced,
-                                    on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
-                                    id=f"{field_id}-replaced",
-                                ),
-                                rx.text(texts.READINGS["replaced"], size="2"),
-                                spacing="2",
-                                align="center",
-                            ),
-                            cursor="pointer",
-                        ),
-                        texts.READINGS["replaced_hint"],
-                    ),
-                    rx.cond(row.preview != "",
-                            rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")),
-                    rx.cond(row.error != "",
-                            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert")),
-                    rx.cond(row.jump != "",
-                            rx.callout(row.jump, icon="triangle-alert", color_scheme="amber", size="1",
-                                       id=f"{field_id}-jump", width="100%")),
-                    spacing="2",
-                    width="100%",
-                ),
-            ),
+                    rx.text(row.this_period_text, size="2", color=rx.color("accent", 11),
+                            id=f"{field_id}-this-period")),
+            rx.cond(row.open, _value_input(row, field_id)),
             spacing="1",
             width="100%",
         ),
@@ -80,9 +88,9 @@ def readings_fields() -> rx.Component:
     """The window notice and one field per meter; the caller adds the buttons."""
     return rx.vstack(
         rx.callout.root(
-            rx.callout.icon(icon_if(ReadingsState.window_mode == "open", "calendar-check", "calendar-x")),
+            rx.callout.icon(icon_if(ReadingsState.window_open, "calendar-check", "calendar-x")),
             rx.callout.text(ReadingsState.window_text),
-            color=rx.match(ReadingsState.window_mode, ("open", "grass"), ("warn", "amber"), "gray"),
+            color=ReadingsState.window_color,
             id="readings-window",
             data_state=ReadingsState.window_mode,
             width="100%",

@@ -1,4 +1,4 @@
-"""Dates as residents see them: the Moscow zone, billing months, days that fit in a month."""
+"""Dates as residents see them: the Moscow zone, billing months, days that fit in a month, and how they read."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import calendar
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+
+from cabinet import texts
+
 # Providers of this cabinet are in the Moscow zone; stored times stay UTC.
 RESIDENT_ZONE = ZoneInfo("Europe/Moscow")
+_RUSSIAN = Locale("ru")
+# babel's plural categories for Russian → the index into a (один, два, пять) triple of forms.
+_PLURAL_INDEX = {"one": 0, "few": 1, "many": 2, "other": 1}
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -39,3 +46,31 @@ def day_in_month(month: dt.date, day: int) -> dt.date:
     """Day `day` of that month; a 31st in a 30-day month is its last day."""
     last = calendar.monthrange(month.year, month.month)[1]
     return month.replace(day=min(day, last))
+
+
+# --- how dates read ---------------------------------------------------------------------------
+
+
+def date_text(day: dt.date) -> str:
+    """«25.11.2026»."""
+    return day.strftime("%d.%m.%Y")
+
+
+def short_date(day: dt.date) -> str:
+    """«25.11», for a window within the year at hand."""
+    return day.strftime("%d.%m")
+
+
+def month_label(month: dt.date) -> str:
+    """«ноя 26», under a chart's bar."""
+    return f"{texts.MONTHS_SHORT[month.month - 1]} {month.strftime('%y')}"
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    """«25.11.2026 14:05» in the residents' zone."""
+    return moment.astimezone(RESIDENT_ZONE).strftime("%d.%m.%Y %H:%M")
+
+
+def days_text(count: int) -> str:
+    """«1 день», «3 дня», «5 дней», «21 день»."""
+    return f"{count} {texts.DAYS[_PLURAL_INDEX[_RUSSIAN.plural_form(count)]]}"

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cabinet.errors import DomainError
 from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
 from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
-from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
-from cabinet.services.readings import MeterSummary, WindowState, meters_of, summarize_meter, window_state
+from cabinet.services.reading_history import MeterSummary, meters_of, summarize_meter
+from cabinet.services.reading_rules import WindowState, window_state
 
 # Meters whose verification ends this soon are flagged so the resident books it in time.
 VERIFICATION_WARNING_DAYS = 60
@@ -44,7 +45,7 @@ def paid_since_registry(session: Session, account: ProviderAccount) -> int:
     return int(total)
 
 
-# Built once, run on every dashboard opening (see readings._METERS_OF_ACCOUNT).
+# Built once, run on every dashboard opening (see reading_history._METERS_OF_ACCOUNT).
 _PAID_SINCE = select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
     LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
 _LAST_SUCCEEDED_PAYMENT = (

@@ -26,7 +26,7 @@ from cabinet.money import format_rubles, parse_rubles
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.display import Choice, account_subtitle
 from cabinet.state.local_time import format_local_time
-from cabinet.state.readings import ReadingsState, account_id_from_path
+from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
 from cabinet.state.session import current_user_id, login_redirect
 
 _PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
@@ -164,7 +164,7 @@ class PayState(rx.State):
             async with self:
                 self.busy = False
                 readings_state = await self.get_state(ReadingsState)
-                readings_state._show_rejection(rejected)
+                show_readings_rejection(readings_state, rejected)
                 self.form_error = texts.READINGS["jump_question"] if rejected.jumps and not rejected.errors \
                     else texts.error_text("readings_rejected")
             return

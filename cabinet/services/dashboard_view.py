@@ -1,0 +1,171 @@
+"""What the dashboard shows, in words: one view per linked account, and the entry its State calls."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from cabinet import texts
+from cabinet.money import format_rubles
+from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, month_label, short_date
+from cabinet.services.dashboard import AccountCard, dashboard_cards, monthly_payments, verification_state
+from cabinet.services.meter_text import kind_label, kind_unit, thousandths_text
+from cabinet.services.reading_history import MeterSummary
+from cabinet.services.reading_rules import UNIT, WindowState
+from cabinet.services.transactions import transactional
+
+# The colour of a verification badge: expired is red, soon amber, otherwise grey.
+_VERIFICATION_COLORS = {"expired": "red", "soon": "amber"}
+_VERIFICATION_KEYS = {"expired": "verification_expired", "soon": "verification_soon"}
+_KOPECKS_IN_RUBLE = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class MeterView:
+    meter_id: int
+    kind: str
+    unit: str
+    serial: str
+    last_text: str
+    # "expired", "soon", "ok" or "unknown": the badge's data-state.
+    verification: str
+    verification_text: str
+    verification_color: str
+    # An outlined badge for a meter in order, a filled one for a date to act on.
+    verification_outlined: bool
+    chart_title: str
+    chart: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountView:
+    account_id: int
+    provider: str
+    number: str
+    nickname: str
+    address: str
+    to_pay_label: str
+    to_pay_text: str
+    # "owe", "none" or "overpaid": the amount's data-state.
+    to_pay_state: str
+    to_pay_color: str
+    penalty_text: str
+    as_of_text: str
+    last_payment_text: str
+    window_open: bool
+    window_text: str
+    unavailable: str
+    meters: list[MeterView]
+    payments_chart: list[dict[str, Any]]
+    has_payments: bool
+
+
+def account_subtitle(card: AccountCard) -> str:
+    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title."""
+    return f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+
+
+def window_text(window: WindowState, *, blocks: bool) -> str:
+    """The window badge of an account card: until when readings are taken, or from when."""
+    if window.is_open:
+        return texts.DASHBOARD["window_open"].format(closes=short_date(window.window.closes),
+                                                     days=days_text(window.days_left))
+    if blocks:
+        return texts.DASHBOARD["window_closed"].format(opens=short_date(window.window.opens))
+    return texts.DASHBOARD["window_closed_warn"].format(
+        opens=short_date(window.window.opens), closes=short_date(window.window.closes))
+
+
+def chart_points(series: list[tuple[dt.date, int]], scale: int) -> list[dict[str, Any]]:
+    """Recharts wants plain objects: {"month": "ноя 26", "value": 12.5}."""
+    return [{"month": month_label(month), "value": amount / scale} for month, amount in series]
+
+
+def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
+    unit = kind_unit(meter.kind)
+    if meter.last_value is not None and meter.last_day is not None:
+        last = texts.DASHBOARD["last_reading"].format(
+            value=thousandths_text(meter.last_value, meter.digits_fraction), unit=unit,
+            date=date_text(meter.last_day), source=texts.READING_SOURCES.get(meter.last_source, ""))
+    else:
+        last = texts.DASHBOARD["no_reading"]
+    state = verification_state(meter.verified_until, today)
+    verification = ""
+    if meter.verified_until is not None:
+        verification = texts.DASHBOARD[_VERIFICATION_KEYS.get(state, "verified_until")].format(
+            date=date_text(meter.verified_until))
+    return MeterView(
+        meter_id=meter.meter_id,
+        kind=kind_label(meter.kind),
+        unit=unit,
+        serial=texts.DASHBOARD["serial"].format(serial=meter.serial) if meter.serial else "",
+        last_text=last,
+        verification=state,
+        verification_text=verification,
+        verification_color=_VERIFICATION_COLORS.get(state, "gray"),
+        verification_outlined=state == "ok",
+        chart_title=f"{kind_label(meter.kind)}, {unit}",
+        chart=chart_points(meter.monthly_use, UNIT),
+    )
+
+
+def _amount_to_pay(to_pay_kopecks: int) -> tuple[str, str, str]:
+    """The label, the amount and its state: what is owed, what was overpaid, or nothing."""
+    if to_pay_kopecks > 0:
+        return texts.DASHBOARD["to_pay"], format_rubles(to_pay_kopecks), "owe"
+    if to_pay_kopecks < 0:
+        return texts.DASHBOARD["overpaid"], format_rubles(-to_pay_kopecks), "overpaid"
+    return texts.DASHBOARD["to_pay"], texts.DASHBOARD["nothing_to_pay"], "none"
+
+
+def _as_of_text(card: AccountCard) -> str:
+    as_of = texts.DASHBOARD["as_of"].format(date=date_text(card.balance.as_of))
+    if card.balance.paid_since_kopecks:
+        as_of += "; " + texts.DASHBOARD["paid_since"].format(amount=format_rubles(card.balance.paid_since_kopecks))
+    return as_of
+
+
+def _last_payment_text(card: AccountCard) -> str:
+    if card.last_payment is None:
+        return texts.DASHBOARD["no_payments"]
+    return texts.DASHBOARD["last_payment"].format(amount=format_rubles(card.last_payment.amount_kopecks),
+                                                  date=local_time_text(card.last_payment.paid_at))
+
+
+def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.date, int]]) -> AccountView:
+    label, amount, state = _amount_to_pay(card.balance.to_pay_kopecks)
+    penalty = card.balance.penalty_kopecks
+    return AccountView(
+        account_id=card.account_id,
+        provider=card.provider_name,
+        number=card.number,
+        nickname=card.nickname,
+        address=card.address,
+        to_pay_label=label,
+        to_pay_text=amount,
+        to_pay_state=state,
+        # A debt is read in neutral grey; nothing owed or money ahead in green.
+        to_pay_color="gray" if state == "owe" else "grass",
+        penalty_text=f"{texts.DASHBOARD['penalty']} {format_rubles(penalty)}" if penalty > 0 else "",
+        as_of_text=_as_of_text(card),
+        last_payment_text=_last_payment_text(card),
+        window_open=card.window.is_open,
+        window_text=window_text(card.window, blocks=card.window_blocks) if card.meters else "",
+        unavailable=card.unavailable_message,
+        meters=[meter_view(meter, today) for meter in card.meters],
+        payments_chart=chart_points(payments, _KOPECKS_IN_RUBLE),
+        has_payments=any(amount for _month, amount in payments),
+    )
+
+
+@transactional()
+def dashboard_of(*, session: Session, user_id: int, now: dt.datetime) -> list[AccountView]:
+    """The dashboard's entry: a view of every account the resident has linked, in the residents' today."""
+    today = local_date(now)
+    return [
+        account_view(card, today, payments=monthly_payments(session, card.account_id, today))
+        for card in dashboard_cards(session, user_id=user_id, today=today)
+    ]
