@@ -1,7 +1,4 @@
-"""The rules a meter reading must pass, free of the database: the provider's window, the dial, use and charge.
-
-Values are integer thousandths of a unit (m³, kWh, Gcal), like money is kopecks.
-"""
+"""The rules a meter reading must pass, free of the database: the provider's window, the dial, use and charge."""
 
 from __future__ import annotations
 
@@ -14,6 +11,7 @@ from cabinet.errors import DomainError
 from cabinet.models import Provider
 from cabinet.services.calendar import add_months, day_in_month, month_start
 
+# Values are integer thousandths of a unit (m³, kWh, Gcal), as money is kopecks: no float ever rounds a reading.
 UNIT = 1000
 # A month's use this many times the usual one is more often a typo than a leak: ask first.
 JUMP_FACTOR = 3
