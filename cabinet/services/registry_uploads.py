@@ -1,4 +1,4 @@
-"""Registry files kept between «Проверить» and «Импортировать»; removed once refused, replaced, imported or a day old."""
+"""Registry files kept between «Проверить» and «Импортировать»; gone once refused, replaced, imported or a day old."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlmodel import Session
+
 from cabinet.config import DATA_DIR
-from cabinet.db import session_scope
+from cabinet.errors import DomainError
 from cabinet.services import admin, registry
 from cabinet.services.access import require_operator
-from cabinet.errors import DomainError
+from cabinet.services.transactions import transactional
 
 logger = logging.getLogger(__name__)
 
@@ -76,19 +78,19 @@ def discard_registry_upload(name: str, *, folder: Path | None = None) -> None:
         (_folder(folder) / name).unlink(missing_ok=True)
 
 
-def check_registry_upload(*, actor_id: int, provider_id: int, upload: BinaryIO, replacing: str,
+@transactional()
+def check_registry_upload(*, session: Session, actor_id: int, provider_id: int, upload: BinaryIO, replacing: str,
                           folder: Path | None = None) -> CheckedUpload:
     """«Проверить»: keeps the file only while the preview finds it importable; the file it replaces goes."""
-    with session_scope() as session:
-        require_operator(session, actor_id)  # a stranger's bytes never reach the disk
-        discard_registry_upload(replacing, folder=folder)
-        name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
-        try:
-            preview = admin.preview_registry(session, actor_id=actor_id, provider_id=provider_id,
-                                             source=_folder(folder) / name)
-        except BaseException:
-            discard_registry_upload(name, folder=folder)
-            raise
+    require_operator(session, actor_id)  # a stranger's bytes never reach the disk
+    discard_registry_upload(replacing, folder=folder)
+    name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
+    try:
+        preview = admin.preview_registry(session, actor_id=actor_id, provider_id=provider_id,
+                                         source=_folder(folder) / name)
+    except BaseException:
+        discard_registry_upload(name, folder=folder)
+        raise
     if preview.error_count:
         discard_registry_upload(name, folder=folder)
         name = ""
@@ -101,13 +103,19 @@ def import_registry_upload(*, actor_id: int, provider_id: int, name: str, now: d
     """«Импортировать»: applies a checked upload in one transaction, then removes the file.
 
     Removed only after the commit: had the commit failed, the operator could try again with the same file.
+    So this is no transaction's entry itself (it takes no `session`): the import below is, and commits on return.
     """
     path = _path(name, folder)
-    with session_scope() as session:
-        result = admin.import_registry(session, actor_id=actor_id, provider_id=provider_id, source=path, now=now,
-                                       progress=progress)
+    result = _import_upload(actor_id=actor_id, provider_id=provider_id, path=path, now=now, progress=progress)
     discard_registry_upload(name, folder=folder)
     return result
+
+
+@transactional()
+def _import_upload(*, session: Session, actor_id: int, provider_id: int, path: Path, now: dt.datetime,
+                   progress: registry.Progress | None) -> registry.RegistryPreview:
+    return admin.import_registry(session, actor_id=actor_id, provider_id=provider_id, source=path, now=now,
+                                 progress=progress)
 
 
 def sweep_registry_uploads(*, now: dt.datetime, folder: Path | None = None) -> int:

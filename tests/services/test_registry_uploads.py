@@ -9,13 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from cabinet import background
 from cabinet.config import get_settings
-from cabinet.models import ProviderAccount, UserRole
-from cabinet.services import registry_uploads as uploads
 from cabinet.errors import DomainError
+from cabinet.models import AuditEvent, ProviderAccount, UserRole
+from cabinet.services import registry_uploads as uploads
 from tests.factories import NOW, make_provider, make_user
 
 GOOD = "account;address;debt;as_of\r\n3700999001;г. Тестов, ул. Мира, д. 2;1200,50;2026-11-01\r\n".encode()
@@ -104,6 +104,25 @@ def test_a_failed_import_keeps_the_file_for_another_try(desk):
         uploads.import_registry_upload(actor_id=desk["resident"], provider_id=desk["provider"], name=name, now=NOW,
                                        folder=desk["folder"])
     assert _kept(desk) == [name]
+
+
+def test_the_check_joins_a_callers_transaction(session, tmp_path):
+    """Called with `session=` it works in the caller's transaction: an operator not yet committed is one."""
+    operator, provider = make_user(session, role=UserRole.admin), make_provider(session)
+    checked = uploads.check_registry_upload(session=session, actor_id=operator.id, provider_id=provider.id,
+                                            upload=io.BytesIO(GOOD), replacing="", folder=tmp_path / "uploads")
+    assert checked.preview.accounts_new == 1
+    assert [path.name for path in (tmp_path / "uploads").iterdir()] == [checked.name]
+
+
+def test_the_check_and_the_import_commit_on_their_own(desk, engine):
+    """Called as a State calls them, without a session: each opens and commits its own transaction."""
+    name = _check(desk, GOOD).name
+    uploads.import_registry_upload(actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW,
+                                   folder=desk["folder"])
+    with Session(engine) as other:
+        assert other.exec(select(AuditEvent.action).where(AuditEvent.action == "registry_imported")).all() == [
+            "registry_imported"]
 
 
 @pytest.mark.parametrize("name", ["../secret_key", "/etc/passwd", "x.csv", "0" * 32 + ".csv/..", ""])
