@@ -12,8 +12,9 @@ from typing import BinaryIO
 
 from cabinet.config import DATA_DIR
 from cabinet.db import session_scope
-from cabinet.services import admin, registry
+from cabinet.services import registry
 from cabinet.services.access import require_operator
+from cabinet.services.admin import registry_import
 from cabinet.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,8 @@ def check_registry_upload(*, actor_id: int, provider_id: int, upload: BinaryIO, 
         discard_registry_upload(replacing, folder=folder)
         name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
         try:
-            preview = admin.preview_registry(session, actor_id=actor_id, provider_id=provider_id,
-                                             source=_folder(folder) / name)
+            preview = registry_import.preview_registry(session=session, actor_id=actor_id, provider_id=provider_id,
+                                                       source=_folder(folder) / name)
         except BaseException:
             discard_registry_upload(name, folder=folder)
             raise
@@ -104,8 +105,8 @@ def import_registry_upload(*, actor_id: int, provider_id: int, name: str, now: d
     """
     path = _path(name, folder)
     with session_scope() as session:
-        result = admin.import_registry(session, actor_id=actor_id, provider_id=provider_id, source=path, now=now,
-                                       progress=progress)
+        result = registry_import.import_registry(session=session, actor_id=actor_id, provider_id=provider_id,
+                                                 source=path, now=now, progress=progress)
     discard_registry_upload(name, folder=folder)
     return result
 
