@@ -43,16 +43,13 @@ def _create_admin(args: argparse.Namespace) -> int:
     import os
 
     from cabinet import texts
-    from cabinet.db import session_scope
     from cabinet.clock import utc_now
-    from cabinet.services.admin import create_admin
+    from cabinet.services.admin.operators import create_admin
     from cabinet.errors import DomainError
 
     password = os.environ.get("CABINET_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
-        with session_scope() as session:
-            user = create_admin(session, email=args.email, password=password, now=utc_now())
-            email = user.email
+        email = create_admin(email=args.email, password=password, now=utc_now()).email
     except DomainError as error:
         print(texts.error_text(error.code, **error.params), file=sys.stderr)
         return 1

@@ -10,15 +10,13 @@ from cabinet.background import outbox_loop, reconcile_loop, registry_uploads_loo
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
 from cabinet.serving import keep_tabs_of_dead_workers
-from cabinet.pages.admin import (
-    admin_audit_page,
-    admin_overview_page,
-    admin_payments_page,
-    admin_providers_page,
-    admin_readings_page,
-    admin_registry_page,
-    admin_residents_page,
-)
+from cabinet.pages.admin.audit import admin_audit_page
+from cabinet.pages.admin.overview import admin_overview_page
+from cabinet.pages.admin.payments import admin_payments_page
+from cabinet.pages.admin.providers import admin_providers_page
+from cabinet.pages.admin.readings import admin_readings_page
+from cabinet.pages.admin.registry import admin_registry_page
+from cabinet.pages.admin.residents import admin_residents_page
 from cabinet.pages.connect import connect_page
 from cabinet.pages.forgot import forgot_page
 from cabinet.pages.links import confirm_page, email_change_page, reset_page
@@ -31,15 +29,13 @@ from cabinet.pages.support import support_page
 from cabinet.pages.dashboard import home_page
 from cabinet.pages.payments import history_page, pay_page, payment_status_page, receipt_page
 from cabinet.pages.readings import readings_page
-from cabinet.state.admin import (
-    AdminAuditState,
-    AdminOverviewState,
-    AdminPaymentsState,
-    AdminProvidersState,
-    AdminReadingsState,
-    AdminRegistryState,
-    AdminResidentsState,
-)
+from cabinet.state.admin.audit import AdminAuditState
+from cabinet.state.admin.overview import AdminOverviewState
+from cabinet.state.admin.payments import AdminPaymentsState
+from cabinet.state.admin.providers import AdminProvidersState
+from cabinet.state.admin.readings import AdminReadingsState
+from cabinet.state.admin.registry import AdminRegistryState
+from cabinet.state.admin.residents import AdminResidentsState
 from cabinet.state.connect import ConnectState
 from cabinet.state.dashboard import DashboardState
 from cabinet.state.forgot import ForgotState

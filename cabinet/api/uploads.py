@@ -16,20 +16,19 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cabinet.config import Settings
-from cabinet.db import session_scope
 from cabinet.clock import utc_now
-from cabinet.services.admin import MAX_IMAGE_BYTES
-from cabinet.services.sessions import is_operator_session
+from cabinet.config import Settings
+from cabinet.services.access import is_operator_token
+from cabinet.services.images import MAX_IMAGE_BYTES
 
 logger = logging.getLogger(__name__)
 
 # Reflex names a handler "<state's full name>.<method>", the full name being the snake-cased module and
 # class of the state and of its parents. Spelled out here because api/ never imports state/;
 # tests/api/test_uploads.py checks them against the states themselves.
-_ADMIN_STATES = "reflex___state____state.cabinet___state___admin____"
-RECEIPT_HANDLER = _ADMIN_STATES + "admin_providers_state.upload_receipt"
-REGISTRY_HANDLER = _ADMIN_STATES + "admin_registry_state.upload_registry"
+_ADMIN_STATES = "reflex___state____state.cabinet___state___admin___"
+RECEIPT_HANDLER = _ADMIN_STATES + "providers____admin_providers_state.upload_receipt"
+REGISTRY_HANDLER = _ADMIN_STATES + "registry____admin_registry_state.upload_registry"
 SESSION_STATE = "reflex___state____state.cabinet___state___session____session_state"
 # Room for what a browser sends besides the file: boundaries, part headers, the file name.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -61,16 +60,11 @@ async def session_token_of_tab(client_token: str) -> str:
     return str(root.get_substate(SESSION_STATE.split(".")).session_token or "")
 
 
-def _operator_signed_in(session_token: str) -> bool:
-    with session_scope() as session:
-        return is_operator_session(session=session, raw_token=session_token, now=utc_now())
-
-
 async def operator_signed_in(session_token: str) -> bool:
     if not session_token:
         return False
     # The database is read on a worker thread: the event loop serves every other tab meanwhile.
-    return await run_in_threadpool(_operator_signed_in, session_token)
+    return await run_in_threadpool(is_operator_token, raw_token=session_token, now=utc_now())
 
 
 def upload_path() -> str:

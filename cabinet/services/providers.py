@@ -1,10 +1,132 @@
-"""Reading providers and their account-number rules."""
+"""Providers: saving and listing them for operators (the form's rules are in provider_form.py), and reading them."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+import dataclasses
+import datetime as dt
 
-from cabinet.models import Provider
+from sqlmodel import Session, col, func, select
+
+from cabinet.config import get_settings
+from cabinet.errors import DomainError
+from cabinet.models import Provider, ProviderAccount
+from cabinet.services.access import require_operator
+from cabinet.services.audit import record_event
+from cabinet.services.ids import get_by_id
+from cabinet.services.images import image_exists
+from cabinet.services.provider_form import ProviderForm, ProviderInvalid, provider_form, validate_provider
+from cabinet.services.receipt_images import check_receipt_image, uploaded_image_id
+from cabinet.services.transactions import transactional
+
+
+def _receipt_image_error(session: Session, value: str) -> DomainError | None:
+    try:
+        check_receipt_image(value, allowed_hosts=get_settings().receipt_image_hosts)
+    except DomainError as error:
+        return error
+    image_id = uploaded_image_id(value)
+    if image_id is not None and not image_exists(session=session, image_id=image_id):
+        return DomainError("provider_image_missing")
+    return None
+
+
+def _provider_values(session: Session, form: ProviderForm) -> dict:
+    """validate_provider's values, the receipt picture's address checked too (an uploaded one must exist)."""
+    errors: dict[str, DomainError] = {}
+    try:
+        values = validate_provider(form)
+    except ProviderInvalid as invalid:
+        errors, values = invalid.errors, {}
+    if picture_error := _receipt_image_error(session, form.receipt_image.strip()):
+        errors["receipt_image"] = picture_error
+    if errors:
+        raise ProviderInvalid(errors)
+    return values
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedProvider:
+    id: int
+    name: str
+
+
+@transactional()
+def save_provider(*, session: Session, actor_id: int, provider_id: int | None, form: ProviderForm,
+                  now: dt.datetime) -> SavedProvider:
+    """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
+    require_operator(session, actor_id)
+    values = _provider_values(session, form)
+    if provider_id is None:
+        provider = Provider(**values, created_at=now, updated_at=now)
+        before: dict = {}
+    else:
+        provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
+        before = {key: _plain(getattr(provider, key)) for key in values}
+        for key, value in values.items():
+            setattr(provider, key, value)
+        provider.updated_at = now
+    session.add(provider)
+    session.flush()
+    after = {key: _plain(value) for key, value in values.items()}
+    changed = {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+    record_event(session=session, action="provider_created" if provider_id is None else "provider_updated",
+                 now=now, actor_user_id=actor_id, target_type="provider", target_id=provider.id,
+                 details={"changed": changed})
+    return SavedProvider(provider.id or 0, provider.name)
+
+
+def _plain(value: object) -> object:
+    return value.value if hasattr(value, "value") else value
+
+
+@transactional()
+def set_provider_active(*, session: Session, actor_id: int, provider_id: int, active: bool,
+                        now: dt.datetime) -> None:
+    """Deactivated: no new links; existing links, payments and readings stay."""
+    provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
+    provider.is_active = active
+    provider.updated_at = now
+    session.add(provider)
+    record_event(session=session, action="provider_activated" if active else "provider_deactivated", now=now,
+                 actor_user_id=actor_id, target_type="provider", target_id=provider.id)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProviderRow:
+    """A provider as the operators' lists show it."""
+
+    id: int
+    name: str
+    inn: str
+    format: str
+    accounts: int
+    active: bool
+
+
+@transactional()
+def list_providers(*, session: Session, actor_id: int) -> list[ProviderRow]:
+    """Every provider by name, with how many registry accounts it has."""
+    require_operator(session, actor_id)
+    counts = dict(session.exec(
+        select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))
+    ).all())
+    return [ProviderRow(provider.id or 0, provider.name, provider.inn, provider.account_format_description,
+                        int(counts.get(provider.id, 0)), provider.is_active)
+            for provider in session.exec(select(Provider).order_by(col(Provider.name)))]
+
+
+def get_provider_for_admin(*, session: Session, actor_id: int, provider_id: object) -> Provider:
+    require_operator(session, actor_id)
+    provider = get_by_id(session, Provider, provider_id)
+    if provider is None:
+        raise DomainError("not_found")
+    return provider
+
+
+@transactional()
+def edit_provider_form(*, session: Session, actor_id: int, provider_id: object) -> ProviderForm:
+    """A provider's form filled in for editing."""
+    return provider_form(get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id))
 
 
 def list_active_providers(*, session: Session) -> list[Provider]:

@@ -14,8 +14,9 @@ from sqlmodel import Session
 
 from cabinet.config import DATA_DIR
 from cabinet.errors import DomainError
-from cabinet.services import admin, registry
+from cabinet.services import registry
 from cabinet.services.access import require_operator
+from cabinet.services.admin import registry_import
 from cabinet.services.transactions import transactional
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,8 @@ def check_registry_upload(*, session: Session, actor_id: int, provider_id: int, 
     discard_registry_upload(replacing, folder=folder)
     name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
     try:
-        preview = admin.preview_registry(session, actor_id=actor_id, provider_id=provider_id,
-                                         source=_folder(folder) / name)
+        preview = registry_import.preview_registry(session=session, actor_id=actor_id, provider_id=provider_id,
+                                                   source=_folder(folder) / name)
     except BaseException:
         discard_registry_upload(name, folder=folder)
         raise
@@ -114,8 +115,8 @@ def import_registry_upload(*, actor_id: int, provider_id: int, name: str, now: d
 @transactional()
 def _import_upload(*, session: Session, actor_id: int, provider_id: int, path: Path, now: dt.datetime,
                    progress: registry.Progress | None) -> registry.RegistryPreview:
-    return admin.import_registry(session, actor_id=actor_id, provider_id=provider_id, source=path, now=now,
-                                 progress=progress)
+    return registry_import.import_registry(session=session, actor_id=actor_id, provider_id=provider_id, source=path,
+                                           now=now, progress=progress)
 
 
 def sweep_registry_uploads(*, now: dt.datetime, folder: Path | None = None) -> int:

@@ -15,7 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 from cabinet.api.headers import inline_script_hashes, security_headers
 from cabinet.config import get_settings, load_settings
 from cabinet.models import UserRole
-from cabinet.services import admin
+from cabinet.services import images
 from tests.api.asgi_chain import chain
 from tests.api.test_images import PNG
 from tests.factories import NOW, make_user
@@ -107,7 +107,7 @@ def test_a_stored_picture_keeps_its_own_nosniff_once_and_gets_the_rest(engine, m
     get_settings.cache_clear()
     with Session(engine) as session:
         operator = make_user(session, role=UserRole.admin)
-        url = admin.store_image(session, actor_id=operator.id, data=PNG, now=NOW)
+        url = images.store_image(session=session, actor_id=operator.id, data=PNG, now=NOW)
         session.commit()
     try:
         response = _client().get(url)

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from cabinet.api import build_api
 from cabinet.config import get_settings, load_settings
 from cabinet.models import UserRole
-from cabinet.services import admin
+from cabinet.services import images
 from tests.factories import NOW, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -26,7 +26,7 @@ def client(engine, monkeypatch):
 def test_a_stored_picture_is_served_and_cached_by_its_digest(engine, client):
     with Session(engine) as session:
         operator = make_user(session, role=UserRole.admin)
-        url = admin.store_image(session, actor_id=operator.id, data=PNG, now=NOW)
+        url = images.store_image(session=session, actor_id=operator.id, data=PNG, now=NOW)
         session.commit()
     response = client.get(url)
     assert (response.status_code, response.headers["content-type"], response.content) == (200, "image/png", PNG)

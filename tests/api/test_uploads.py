@@ -20,9 +20,10 @@ from cabinet.api import uploads
 from cabinet.config import get_settings, load_settings
 from cabinet.models import UserRole
 from cabinet.clock import utc_now
-from cabinet.services.admin import MAX_IMAGE_BYTES
+from cabinet.services.images import MAX_IMAGE_BYTES
 from cabinet.services.sessions import end_session, start_session
-from cabinet.state.admin import AdminProvidersState, AdminRegistryState
+from cabinet.state.admin.providers import AdminProvidersState
+from cabinet.state.admin.registry import AdminRegistryState
 from cabinet.state.session import SessionState
 from tests.factories import make_user
 

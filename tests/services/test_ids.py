@@ -11,9 +11,12 @@ from sqlmodel import Session
 from cabinet.config import get_settings
 from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
 from cabinet.services.access import require_operator
-from cabinet.services import accounts, admin, dashboard, payments, questions, readings
+from cabinet.services import accounts, dashboard, images, payments, providers, questions, readings
+from cabinet.services.admin import payments as admin_payments
+from cabinet.services.admin import readings_export, registry_import, residents
 from cabinet.errors import DomainError
 from cabinet.services.ids import MAX_ID, get_by_id, parse_id
+from cabinet.services.provider_form import provider_form
 from cabinet.services.readings import ReadingEntry
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user
 
@@ -49,7 +52,7 @@ def world(engine, monkeypatch):
             user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt), now=NOW)
         session.commit()
         ids = dict(provider=provider.id, account=account.id, meter=meter.id, resident=resident.id,
-                   admin=operator.id, payment=payment.id, form=admin.provider_form(provider))
+                   admin=operator.id, payment=payment.id, form=provider_form(provider))
     with Session(engine, expire_on_commit=False) as session:
         yield session, ids
     get_settings.cache_clear()
@@ -87,29 +90,33 @@ LOOKUPS = {
         s, user_id=w["resident"], contact_email="", topic="payment", message="Вопрос о счёте, пожалуйста",
         account_id=bad, now=NOW),
     "access.require_operator": lambda s, w, bad: require_operator(s, bad),
-    "admin.get_provider_for_admin": lambda s, w, bad: admin.get_provider_for_admin(
-        s, actor_id=w["admin"], provider_id=bad),
-    "admin.save_provider": lambda s, w, bad: admin.save_provider(
-        s, actor_id=w["admin"], provider_id=bad, form=w["form"], now=NOW),
-    "admin.set_provider_active": lambda s, w, bad: admin.set_provider_active(
-        s, actor_id=w["admin"], provider_id=bad, active=False, now=NOW),
-    "admin.load_image": lambda s, w, bad: admin.load_image(s, bad),
-    "admin.resident_detail": lambda s, w, bad: admin.resident_detail(s, actor_id=w["admin"], user_id=bad, now=NOW),
-    "admin.set_blocked": lambda s, w, bad: admin.set_blocked(
-        s, actor_id=w["admin"], user_id=bad, blocked=True, now=NOW),
-    "admin.resend_confirmation_for": lambda s, w, bad: admin.resend_confirmation_for(
-        s, actor_id=w["admin"], user_id=bad, now=NOW),
-    "admin.payment_detail": lambda s, w, bad: admin.payment_detail(s, actor_id=w["admin"], payment_id=bad),
-    "admin.check_at_gateway": lambda s, w, bad: admin.check_at_gateway(
-        s, actor_id=w["admin"], payment_id=bad, now=NOW),
-    "admin.list_payments": lambda s, w, bad: admin.list_payments(
-        s, actor_id=w["admin"], filters=admin.PaymentFilter(provider_id=bad)),
-    "admin.export_readings": lambda s, w, bad: admin.export_readings(
-        s, actor_id=w["admin"], provider_id=bad, period=dt.date(2026, 11, 1), mark_sent=False, now=NOW),
-    "admin.preview_registry": lambda s, w, bad: admin.preview_registry(
-        s, actor_id=w["admin"], provider_id=bad, source=_registry_file()),
-    "admin.import_registry": lambda s, w, bad: admin.import_registry(
-        s, actor_id=w["admin"], provider_id=bad, source=_registry_file(), now=NOW),
+    "providers.get_provider_for_admin": lambda s, w, bad: providers.get_provider_for_admin(
+        session=s, actor_id=w["admin"], provider_id=bad),
+    "providers.edit_provider_form": lambda s, w, bad: providers.edit_provider_form(
+        session=s, actor_id=w["admin"], provider_id=bad),
+    "providers.save_provider": lambda s, w, bad: providers.save_provider(
+        session=s, actor_id=w["admin"], provider_id=bad, form=w["form"], now=NOW),
+    "providers.set_provider_active": lambda s, w, bad: providers.set_provider_active(
+        session=s, actor_id=w["admin"], provider_id=bad, active=False, now=NOW),
+    "images.load_image": lambda s, w, bad: images.load_image(session=s, image_id=bad),
+    "residents.resident_detail": lambda s, w, bad: residents.resident_detail(
+        session=s, actor_id=w["admin"], user_id=bad, now=NOW),
+    "residents.set_blocked": lambda s, w, bad: residents.set_blocked(
+        session=s, actor_id=w["admin"], user_id=bad, blocked=True, now=NOW),
+    "residents.resend_confirmation_for": lambda s, w, bad: residents.resend_confirmation_for(
+        session=s, actor_id=w["admin"], user_id=bad, now=NOW),
+    "admin_payments.payment_detail": lambda s, w, bad: admin_payments.payment_detail(
+        session=s, actor_id=w["admin"], payment_id=bad),
+    "admin_payments.check_at_gateway": lambda s, w, bad: admin_payments.check_at_gateway(
+        session=s, actor_id=w["admin"], payment_id=bad, now=NOW),
+    "admin_payments.list_payments": lambda s, w, bad: admin_payments.list_payments(
+        session=s, actor_id=w["admin"], filters=admin_payments.PaymentFilter(provider_id=bad)),
+    "readings_export.export_readings": lambda s, w, bad: readings_export.export_readings(
+        session=s, actor_id=w["admin"], provider_id=bad, period=dt.date(2026, 11, 1), mark_sent=False, now=NOW),
+    "registry_import.preview_registry": lambda s, w, bad: registry_import.preview_registry(
+        session=s, actor_id=w["admin"], provider_id=bad, source=_registry_file()),
+    "registry_import.import_registry": lambda s, w, bad: registry_import.import_registry(
+        session=s, actor_id=w["admin"], provider_id=bad, source=_registry_file(), now=NOW),
     "ids.get_by_id": lambda s, w, bad: get_by_id(s, Provider, bad),
 }
 

@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from cabinet.config import ConfigError, get_settings, load_settings
 from cabinet.models import Provider, UserRole
-from cabinet.services import admin
+from cabinet.services import images, providers
+from cabinet.services.provider_form import ProviderForm, ProviderInvalid, provider_form
 from cabinet.services.receipt_images import shown_receipt_image
 from tests.factories import NOW, make_provider, make_user
 
@@ -31,14 +32,14 @@ def image_hosts(monkeypatch):
 
 
 def _save(session, operator: int, picture: str) -> Provider:
-    form = admin.ProviderForm(name="ООО «Теплосеть»", inn="7707083893", account_pattern=r"\d{9}",
-                              account_format_description="9 цифр", account_example="123456789",
-                              receipt_image=picture)
-    return admin.save_provider(session, actor_id=operator, provider_id=None, form=form, now=NOW)
+    form = ProviderForm(name="ООО «Теплосеть»", inn="7707083893", account_pattern=r"\d{9}",
+                        account_format_description="9 цифр", account_example="123456789", receipt_image=picture)
+    saved = providers.save_provider(session=session, actor_id=operator, provider_id=None, form=form, now=NOW)
+    return session.get(Provider, saved.id)
 
 
 def _refusal(session, operator: int, picture: str) -> str:
-    with pytest.raises(admin.ProviderInvalid) as raised:
+    with pytest.raises(ProviderInvalid) as raised:
         _save(session, operator, picture)
     assert set(raised.value.errors) == {"receipt_image"}  # the message goes next to the picture
     return raised.value.errors["receipt_image"].code
@@ -61,7 +62,7 @@ def test_anything_but_our_own_pictures_is_refused_by_default(session, operator, 
 
 
 def test_an_uploaded_picture_is_taken_and_a_missing_one_is_not(session, operator):
-    url = admin.store_image(session, actor_id=operator, data=PNG, now=NOW)
+    url = images.store_image(session=session, actor_id=operator, data=PNG, now=NOW)
     assert _save(session, operator, url).receipt_image == url
     missing = f"/api/images/{int(url.rsplit('/', 1)[1]) + 1000}"
     assert _refusal(session, operator, missing) == "provider_image_missing"
@@ -84,10 +85,10 @@ def test_https_pictures_only_from_the_hosts_the_setting_names(session, operator,
 
 def test_a_picture_stored_before_the_rules_is_neither_shown_nor_kept(session, operator):
     provider = make_provider(session, receipt_image="javascript:alert(1)")
-    assert admin.provider_form(provider).receipt_image == ""
-    saved = admin.save_provider(session, actor_id=operator, provider_id=provider.id,
-                                form=admin.provider_form(provider), now=NOW)
-    assert saved.receipt_image == ""
+    assert provider_form(provider).receipt_image == ""
+    saved = providers.save_provider(session=session, actor_id=operator, provider_id=provider.id,
+                                    form=provider_form(provider), now=NOW)
+    assert session.get(Provider, saved.id).receipt_image == ""
     assert shown_receipt_image("http://tracker.example.net/p.png", allowed_hosts=()) == ""
     assert shown_receipt_image("/receipts/vodokanal.svg", allowed_hosts=()) == "/receipts/vodokanal.svg"
 

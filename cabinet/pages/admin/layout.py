@@ -1,0 +1,66 @@
+"""What every admin page shares: the section tabs above it, and the list lines several of them show."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.layout import page_shell
+from cabinet.state.admin.lines import Line
+
+
+def admin_shell(section: str, *children: rx.Component) -> rx.Component:
+    """The admin sections as tabs above the section's content."""
+    sections = texts.ADMIN["sections"]
+    tabs = rx.flex(
+        *[
+            rx.link(
+                rx.button(label, variant="solid" if key == section else "soft", size="2",
+                          color_scheme="grass" if key == section else "gray"),
+                href=href,
+                id=f"admin-nav-{key}",
+            )
+            for key, (label, href) in sections.items()
+        ],
+        spacing="2",
+        wrap="wrap",
+        width="100%",
+    )
+    return page_shell(
+        rx.vstack(
+            rx.heading(texts.ADMIN["title"], size="3", color=rx.color("gray", 11), as_="p"),
+            tabs,
+            rx.heading(sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
+                       size=rx.breakpoints(initial="6", sm="7"), as_="h1", id="admin-title"),
+            *children,
+            spacing="4",
+            width="100%",
+        )
+    )
+
+
+def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
+    """A detail's list of two-text lines, or a quiet «nothing» when it is empty."""
+
+    def line(item: Line) -> rx.Component:
+        return rx.vstack(rx.text(item.primary, size="2"), rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
+                         spacing="0", padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 4)}", width="100%")
+
+    return rx.cond(items.length() > 0, rx.vstack(rx.foreach(items, line), spacing="0", width="100%"),
+                   rx.text(empty, size="2", color=rx.color("gray", 10)))
+
+
+def clickable_row(*children: rx.Component, on_click, id) -> rx.Component:
+    """A list line that opens its detail above the list."""
+    return rx.flex(
+        *children,
+        on_click=on_click,
+        cursor="pointer",
+        spacing="2",
+        align="center",
+        padding="10px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        id=id,
+        _hover={"background_color": rx.color("gray", 3)},
+    )

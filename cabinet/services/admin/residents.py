@@ -1,0 +1,165 @@
+"""Residents for operators: search, one resident's detail, blocking, a new confirmation letter."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlmodel import Session, col, func, or_, select
+
+from cabinet.errors import DomainError
+from cabinet.models import AccountLink, AuditEvent, LoginSession, Payment, ProviderAccount, User, UserRole
+from cabinet.services import sessions
+from cabinet.services.access import require_operator
+from cabinet.services.accounts import links_of, normalize_account_number
+from cabinet.services.audit import record_event
+from cabinet.services.auth import resend_confirmation
+from cabinet.services.ids import get_by_id
+from cabinet.services.transactions import transactional
+
+SIGN_IN_ACTIONS = ("sign_in", "sign_in_failed")
+
+
+def user_state(user: User) -> str:
+    """One word for a user's standing, the first that applies: blocked, unconfirmed, admin or active."""
+    if user.is_blocked:
+        return "blocked"
+    if user.confirmed_at is None:
+        return "unconfirmed"
+    return "admin" if user.role == UserRole.admin else "active"
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidentRow:
+    id: int
+    email: str
+    full_name: str
+    state: str
+    created_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkedAccount:
+    provider: str
+    number: str
+    address: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidentPayment:
+    id: int
+    amount_kopecks: int
+    status: str
+    created_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class SignIn:
+    action: str
+    created_at: dt.datetime
+    client_address: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidentDetail:
+    id: int
+    email: str
+    full_name: str
+    state: str
+    blocked: bool
+    confirmed: bool
+    sessions_active: int
+    links: list[LinkedAccount]
+    payments: list[ResidentPayment]
+    sign_ins: list[SignIn]
+
+
+def _row(user: User) -> ResidentRow:
+    return ResidentRow(user.id or 0, user.email, user.full_name, user_state(user), user.created_at)
+
+
+@transactional()
+def search_residents(*, session: Session, actor_id: int, query: str, limit: int = 50) -> list[ResidentRow]:
+    """By e-mail, name or a linked account's number; the newest first."""
+    require_operator(session, actor_id)
+    text = query.strip()
+    statement = select(User).order_by(col(User.created_at).desc()).limit(limit)
+    if text:
+        pattern = f"%{text.lower()}%"
+        number = normalize_account_number(text)
+        by_account = (
+            select(AccountLink.user_id)
+            .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
+            .where(col(ProviderAccount.number).contains(number) if number else False)
+        )
+        statement = statement.where(or_(
+            col(User.email_canonical).like(pattern),
+            func.lower(User.full_name).like(pattern),
+            col(User.id).in_(by_account),
+        ))
+    return [_row(user) for user in session.exec(statement)]
+
+
+def _user(session: Session, user_id: object) -> User:
+    user = get_by_id(session, User, user_id)
+    if user is None:
+        raise DomainError("not_found")
+    return user
+
+
+def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
+    payments = session.exec(
+        select(Payment).where(Payment.user_id == user.id).order_by(col(Payment.created_at).desc()).limit(50))
+    sign_ins = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.actor_user_id == user.id, col(AuditEvent.action).in_(SIGN_IN_ACTIONS))
+        .order_by(col(AuditEvent.created_at).desc())
+        .limit(30)
+    )
+    active = session.exec(
+        select(func.count()).select_from(LoginSession)
+        .where(LoginSession.user_id == user.id, col(LoginSession.revoked_at).is_(None), LoginSession.expires_at > now)
+    ).one()
+    return ResidentDetail(
+        id=user.id or 0, email=user.email, full_name=user.full_name, state=user_state(user),
+        blocked=user.is_blocked, confirmed=user.confirmed_at is not None, sessions_active=int(active),
+        links=[LinkedAccount(provider.name, account.number, account.address)
+               for _link, account, provider in links_of(session=session, user_id=user.id or 0)],
+        payments=[ResidentPayment(p.id or 0, p.amount_kopecks, p.status.value, p.created_at) for p in payments],
+        sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
+    )
+
+
+@transactional()
+def resident_detail(*, session: Session, actor_id: int, user_id: object, now: dt.datetime) -> ResidentDetail:
+    require_operator(session, actor_id)
+    return _detail(session, _user(session, user_id), now)
+
+
+@transactional()
+def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bool,
+                now: dt.datetime) -> ResidentDetail:
+    """Blocking also ends every session of the resident at once; returns the resident as they are now."""
+    admin = require_operator(session, actor_id)
+    user = _user(session, user_id)
+    if user.id == admin.id:
+        raise DomainError("admin_cannot_block_self")
+    user.is_blocked = blocked
+    user.updated_at = now
+    session.add(user)
+    ended = sessions.end_sessions_of(session=session, user_id=user.id or 0, now=now) if blocked else 0
+    record_event(session=session, action="user_blocked" if blocked else "user_unblocked", now=now,
+                 actor_user_id=actor_id, target_type="user", target_id=user.id, details={"sessions_ended": ended})
+    session.flush()
+    return _detail(session, user, now)
+
+
+@transactional()
+def resend_confirmation_for(*, session: Session, actor_id: int, user_id: object, now: dt.datetime) -> None:
+    require_operator(session, actor_id)
+    user = _user(session, user_id)
+    if user.confirmed_at is not None:
+        raise DomainError("admin_already_confirmed")
+    resend_confirmation(session=session, email=user.email, now=now)
+    record_event(session=session, action="confirmation_resent", now=now, actor_user_id=actor_id,
+                 target_type="user", target_id=user.id)

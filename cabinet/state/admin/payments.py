@@ -1,0 +1,169 @@
+"""State of /admin/payments: the filtered list and its total, one payment's detail, a check at YooKassa, the CSV."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.clock import utc_now
+from cabinet.money import format_rubles
+from cabinet.services.admin import payments
+from cabinet.services.calendar import local_date
+from cabinet.services.ids import parse_id
+from cabinet.state.admin.lines import Line
+from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.calls import call
+from cabinet.state.display import Choice, notification_outcome
+from cabinet.state.local_time import format_local_time
+
+
+@dataclasses.dataclass(frozen=True)
+class AdminPaymentRow:
+    id: int
+    created: str
+    provider: str
+    account: str
+    payer: str
+    amount: str
+    status: str
+    status_label: str
+
+
+def _status_label(status: str) -> str:
+    return texts.PAYMENTS["statuses"][status]
+
+
+def _row(row: payments.PaymentRow) -> AdminPaymentRow:
+    return AdminPaymentRow(row.id, format_local_time(row.created_at), row.provider, row.account, row.payer,
+                           format_rubles(row.amount_kopecks), row.status, _status_label(row.status))
+
+
+def _detail_lines(detail: payments.PaymentDetail) -> list[Line]:
+    labels = texts.ADMIN["payment_detail"]
+    return [
+        Line(labels["amount"], format_rubles(detail.amount_kopecks)),
+        Line(labels["status"], _status_label(detail.status)),
+        Line(labels["account"], f"{detail.provider} · {detail.account}"),
+        Line(labels["payer"], detail.payer),
+        Line(labels["created"], format_local_time(detail.created_at)),
+        Line(labels["paid"], format_local_time(detail.paid_at) if detail.paid_at else "—"),
+        Line(labels["gateway_id"], detail.gateway_payment_id or "—"),
+        Line(labels["key"], detail.idempotency_key),
+        Line(labels["reason"], detail.reason or "—"),
+    ]
+
+
+class AdminPaymentsState(rx.State):
+    rows: list[AdminPaymentRow] = []
+    providers: list[Choice] = []
+    provider_filter: str = "all"
+    status_filter: str = "all"
+    period_filter: str = "month"
+    total_text: str = ""
+    selected: int = 0
+    detail: list[Line] = []
+    notifications: list[Line] = []
+    notice: str = ""
+    error: str = ""
+
+    @rx.var
+    def statuses(self) -> list[Choice]:
+        return [Choice("all", texts.PAYMENTS["history_filter_all_statuses"])] + [
+            Choice(key, label) for key, label in texts.PAYMENTS["statuses"].items()]
+
+    @rx.var
+    def periods(self) -> list[Choice]:
+        return [Choice(key, label) for key, label in texts.ADMIN["periods"].items()]
+
+    def _filters(self) -> payments.PaymentFilter:
+        return payments.chosen_filter(provider=self.provider_filter, status=self.status_filter,
+                                      period=self.period_filter, today=local_date(utc_now()))
+
+    @rx.event(background=True)
+    async def load(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            filters = self._filters()
+        if not actor:
+            return not_found()
+        outcome = await call(payments.payments_page, actor_id=actor, filters=filters)
+        if not outcome.ok:
+            return
+        found, providers = outcome.value.payments, outcome.value.providers
+        async with self:
+            self.rows = [_row(row) for row in found.rows]
+            self.providers = [Choice("all", texts.ADMIN["all_providers"])] + [
+                Choice(str(provider.id), provider.name) for provider in providers]
+            self.total_text = texts.ADMIN["payments_total"].format(count=found.count,
+                                                                    amount=format_rubles(found.total_kopecks))
+
+    @rx.event
+    def set_provider_filter(self, value: str):
+        self.provider_filter = value
+        return AdminPaymentsState.load
+
+    @rx.event
+    def set_status_filter(self, value: str):
+        self.status_filter = value
+        return AdminPaymentsState.load
+
+    @rx.event
+    def set_period_filter(self, value: str):
+        self.period_filter = value if value in texts.ADMIN["periods"] else "month"
+        return AdminPaymentsState.load
+
+    @rx.event(background=True)
+    async def export_csv(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            filters = self._filters()
+        if not actor:
+            return not_found()
+        outcome = await call(payments.export_payments, actor_id=actor, filters=filters, now=utc_now())
+        if not outcome.ok:
+            async with self:
+                self.error = outcome.message
+            return
+        return rx.download(data=outcome.value, filename=f"payments-{local_date(utc_now()).isoformat()}.csv")
+
+    @rx.event(background=True)
+    async def open_payment(self, payment_id: int):
+        async with self:
+            actor = await acting_operator_id(self)
+        if not actor:
+            return not_found()
+        outcome = await call(payments.payment_detail, actor_id=actor, payment_id=parse_id(payment_id) or 0)
+        async with self:
+            if outcome.ok:
+                self._show(outcome.value)
+            else:
+                self.notice, self.error = "", outcome.message
+
+    def _show(self, detail: payments.PaymentDetail) -> None:
+        self.selected, self.detail = detail.id, _detail_lines(detail)
+        self.notifications = [
+            Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}",
+                 notification_outcome(n.outcome)) for n in detail.notifications]
+        self.notice = self.error = ""
+
+    @rx.event
+    def close_payment(self) -> None:
+        self.selected = 0
+
+    @rx.event(background=True)
+    async def check_at_gateway(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            payment_id = self.selected
+        if not actor:
+            return not_found()
+        outcome = await call(payments.check_at_gateway, actor_id=actor, payment_id=payment_id, now=utc_now())
+        async with self:
+            if not outcome.ok:  # the gateway down, most likely: say so, keep the page
+                self.error = texts.ADMIN["gateway_check_failed"]
+                return
+            self._show(outcome.value.detail)
+            self.notice = texts.ADMIN["gateway_checked"].format(status=_status_label(outcome.value.status))
+        return AdminPaymentsState.load

@@ -1,0 +1,77 @@
+"""State of /admin/readings: a month's readings of one provider as a CSV for its billing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.clock import utc_now
+from cabinet.services import providers
+from cabinet.services.admin import readings_export
+from cabinet.services.calendar import local_date
+from cabinet.services.ids import parse_id
+from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.calls import call
+from cabinet.state.display import Choice
+
+
+class AdminReadingsState(rx.State):
+    providers: list[Choice] = []
+    provider: str = ""
+    month: str = ""
+    mark_sent: bool = True
+    error: str = ""
+    notice: str = ""
+
+    @rx.event(background=True)
+    async def load(self):
+        async with self:
+            actor = await acting_operator_id(self)
+        if not actor:
+            return not_found()
+        outcome = await call(providers.list_providers, actor_id=actor)
+        if not outcome.ok:
+            return
+        choices = [Choice(str(row.id), row.name) for row in outcome.value]
+        async with self:
+            self.providers = choices
+            if not self.provider and choices:
+                self.provider = choices[0].value
+            self.month = self.month or local_date(utc_now()).strftime("%Y-%m")
+
+    @rx.event
+    def set_provider(self, value: str) -> None:
+        self.provider = value
+
+    @rx.event
+    def set_month(self, value: str) -> None:
+        self.month = value[:7]
+        self.error = ""
+
+    @rx.event
+    def set_mark_sent(self, value: bool) -> None:
+        self.mark_sent = bool(value)
+
+    @rx.event(background=True)
+    async def export_csv(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            provider, month, mark_sent = self.provider, self.month, self.mark_sent
+        if not actor:
+            return not_found()
+        try:
+            period = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            async with self:
+                self.error = texts.ADMIN["month_invalid"]
+            return
+        outcome = await call(readings_export.export_readings, actor_id=actor, provider_id=parse_id(provider) or 0,
+                             period=period, mark_sent=mark_sent, now=utc_now())
+        async with self:
+            if not outcome.ok:  # the provider was removed, or none was chosen
+                self.error = outcome.message
+                return
+            self.error, self.notice = "", texts.ADMIN["readings_exported"]
+        return rx.download(data=outcome.value, filename=f"readings-{provider}-{month}.csv")

@@ -1,0 +1,130 @@
+"""State of /admin/residents: the search, one resident's detail, blocking and a new confirmation letter."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.clock import utc_now
+from cabinet.money import format_rubles
+from cabinet.services.admin import residents
+from cabinet.services.ids import parse_id
+from cabinet.state.admin.lines import Line
+from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.calls import call
+from cabinet.state.local_time import format_local_time
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidentRow:
+    id: int
+    email: str
+    name: str
+    state: str
+    created: str
+
+
+def _state_label(state: str) -> str:
+    return texts.ADMIN["user_states"][state]
+
+
+def _row(found: residents.ResidentRow) -> ResidentRow:
+    return ResidentRow(found.id, found.email, found.full_name, _state_label(found.state),
+                       format_local_time(found.created_at))
+
+
+class AdminResidentsState(rx.State):
+    query: str = ""
+    rows: list[ResidentRow] = []
+    selected: int = 0
+    detail_title: str = ""
+    detail_state: str = ""
+    detail_blocked: bool = False
+    detail_confirmed: bool = True
+    detail_sessions: str = ""
+    detail_links: list[Line] = []
+    detail_payments: list[Line] = []
+    detail_sign_ins: list[Line] = []
+    notice: str = ""
+    error: str = ""
+
+    @rx.event
+    def set_query(self, value: str) -> None:
+        self.query = value[:100]
+
+    @rx.event(background=True)
+    async def search(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            query = self.query
+        if not actor:
+            return not_found()
+        outcome = await call(residents.search_residents, actor_id=actor, query=query)
+        if outcome.ok:
+            async with self:
+                self.rows = [_row(found) for found in outcome.value]
+
+    @rx.event(background=True)
+    async def open_resident(self, user_id: int):
+        async with self:
+            actor = await acting_operator_id(self)
+        if not actor:
+            return not_found()
+        outcome = await call(residents.resident_detail, actor_id=actor, user_id=parse_id(user_id) or 0, now=utc_now())
+        async with self:
+            if outcome.ok:
+                self._show(outcome.value)
+            else:
+                self.notice, self.error = "", outcome.message
+
+    def _show(self, detail: residents.ResidentDetail) -> None:
+        statuses = texts.PAYMENTS["statuses"]
+        self.selected = detail.id
+        self.detail_title = detail.email + (f" · {detail.full_name}" if detail.full_name else "")
+        self.detail_state = _state_label(detail.state)
+        self.detail_blocked, self.detail_confirmed = detail.blocked, detail.confirmed
+        self.detail_sessions = texts.ADMIN["sessions_active"].format(count=detail.sessions_active)
+        self.detail_links = [Line(f"{link.provider} · {link.number}", link.address) for link in detail.links]
+        self.detail_payments = [Line(f"{format_rubles(p.amount_kopecks)} · {statuses[p.status]}",
+                                     format_local_time(p.created_at)) for p in detail.payments]
+        self.detail_sign_ins = [Line(texts.ADMIN["sign_in_actions"].get(e.action, e.action),
+                                     f"{format_local_time(e.created_at)} · {e.client_address}")
+                                for e in detail.sign_ins]
+        self.notice = self.error = ""
+
+    @rx.event
+    def close_resident(self) -> None:
+        self.selected = 0
+
+    @rx.event(background=True)
+    async def set_blocked(self, blocked: bool):
+        async with self:
+            actor = await acting_operator_id(self)
+            user_id = self.selected
+        if not actor:
+            return not_found()
+        outcome = await call(residents.set_blocked, actor_id=actor, user_id=user_id, blocked=bool(blocked),
+                             now=utc_now())
+        async with self:
+            if not outcome.ok:
+                self.error = outcome.message
+                return
+            self._show(outcome.value)
+            self.notice = texts.ADMIN["blocked" if blocked else "unblocked"]
+        return AdminResidentsState.search
+
+    @rx.event(background=True)
+    async def resend_confirmation(self):
+        async with self:
+            actor = await acting_operator_id(self)
+            user_id = self.selected
+        if not actor:
+            return not_found()
+        outcome = await call(residents.resend_confirmation_for, actor_id=actor, user_id=user_id, now=utc_now())
+        async with self:
+            if outcome.ok:
+                self.notice = texts.ADMIN["confirmation_resent"]
+            else:
+                self.error = outcome.message

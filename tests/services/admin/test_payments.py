@@ -1,0 +1,142 @@
+"""Payments for operators: filters and the total, a payment's detail with its notifications, a check at YooKassa."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import httpx
+import pytest
+from sqlmodel import func, select
+
+import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
+from cabinet.models import (
+    AccountLink,
+    AuditEvent,
+    LedgerEntry,
+    Payment,
+    PaymentNotification,
+    PaymentPurpose,
+    PaymentStatus,
+    Provider,
+    ProviderAccount,
+    UserRole,
+)
+from cabinet.services import payments
+from cabinet.services.admin import payments as admin_payments
+from cabinet.services.periods import period_bounds
+from tests.factories import NOW, make_account, make_provider, make_user
+from tests.stand_ins import serve_stand_ins
+
+
+def test_payments_filter_and_total(session, people, ids):
+    payment = session.get(Payment, ids["payment"])
+    payment.status, payment.paid_at = PaymentStatus.succeeded, NOW
+    other = make_provider(session)
+    session.add(Payment(user_id=people["resident"].id, account_id=make_account(session, other).id, amount_kopecks=500,
+                        purpose=PaymentPurpose.debt, idempotency_key="k2", created_at=NOW - dt.timedelta(days=60),
+                        updated_at=NOW))
+    session.flush()
+    actor = people["admin"].id
+
+    def listed(**filters) -> admin_payments.PaymentList:
+        return admin_payments.list_payments(session=session, actor_id=actor,
+                                            filters=admin_payments.PaymentFilter(**filters))
+
+    rows, count, total = listed()
+    assert (len(rows), count, total) == (2, 1, 1000)
+    rows, count, total = listed(provider_id=other.id)
+    assert (len(rows), count, total) == (1, 0, 0)
+    since, until = period_bounds("month", NOW.date())
+    rows, _count, _total = listed(since=since, until=until)
+    assert [row.id for row in rows] == [ids["payment"]]
+    assert (rows[0].amount_kopecks, rows[0].status, rows[0].payer) == (1000, "succeeded", "olga.petrova@example.com")
+
+
+@pytest.mark.parametrize(("provider", "status", "period", "expected"), [
+    ("all", "all", "all", admin_payments.PaymentFilter()),
+    ("7", "succeeded", "all", admin_payments.PaymentFilter(provider_id=7, status=PaymentStatus.succeeded)),
+    ("abc", "refunded", "nonsense", admin_payments.PaymentFilter()),
+])
+def test_the_pages_selects_become_a_filter(provider, status, period, expected):
+    assert admin_payments.chosen_filter(provider=provider, status=status, period=period, today=NOW.date()) == expected
+
+
+def test_the_pages_period_is_counted_back_from_today():
+    chosen = admin_payments.chosen_filter(provider="all", status="all", period="prev_month", today=NOW.date())
+    assert (chosen.since, chosen.until) == period_bounds("prev_month", NOW.date())
+
+
+def test_the_page_lists_payments_and_every_provider_to_filter_by(session, people, ids):
+    other = make_provider(session)
+    page = admin_payments.payments_page(session=session, actor_id=people["admin"].id,
+                                        filters=admin_payments.PaymentFilter(provider_id=other.id))
+    assert page.payments == ([], 0, 0)
+    assert sorted(provider.id for provider in page.providers) == sorted([ids["provider"], other.id])
+
+
+def test_payment_detail_shows_gateway_id_and_notification_log(session, people, ids):
+    payment = session.get(Payment, ids["payment"])
+    payment.gateway_payment_id = "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
+    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, "ignored"),
+           (10, "payment.succeeded", payment.gateway_payment_id, "applied"),
+           (20, "payment.succeeded", "another-payment", "unknown payment"))
+    for minutes, event, gateway_id, outcome in log:
+        session.add(PaymentNotification(received_at=NOW - dt.timedelta(minutes=minutes), source_address="185.71.76.3",
+                                        event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome))
+    session.flush()
+
+    shown = admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id)
+
+    assert shown.gateway_payment_id == "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
+    provider, account = session.get(Provider, ids["provider"]), session.get(ProviderAccount, payment.account_id)
+    assert (shown.provider, shown.payer, shown.account) == (provider.name, people["resident"].email, account.number)
+    assert [(n.event, n.outcome, n.source_address) for n in shown.notifications] == [
+        ("payment.succeeded", "applied", "185.71.76.3"), ("payment.waiting_for_capture", "ignored", "185.71.76.3")]
+    payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
+    session.flush()
+    assert admin_payments.payment_detail(session=session, actor_id=people["admin"].id,
+                                         payment_id=payment.id).notifications == []
+
+
+def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, session):
+    """«Проверить в YooKassa»: the status comes from the API through the real SDK, and is applied once."""
+    with serve_stand_ins(engine, with_webhook=True) as stand_in:
+        provider = make_provider(session, reading_window_start_day=1, reading_window_end_day=31)
+        account = make_account(session, provider, debt_kopecks=180_000)
+        resident = make_user(session)
+        operator = make_user(session, role=UserRole.admin)
+        session.add(AccountLink(user_id=resident.id, account_id=account.id))
+        session.commit()
+        httpx.post(f"{stand_in}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True, "count": 0},
+                   timeout=5).raise_for_status()
+        payment = payments.pay(payments.PaymentRequest(user_id=resident.id, account_id=account.id,
+                                                       purpose=PaymentPurpose.debt))
+        httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
+        assert session.get(Payment, payment.id).status == PaymentStatus.pending  # no notification came
+
+        applied = admin_payments.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        session.commit()
+
+        assert (applied.changed, applied.status) == (True, PaymentStatus.succeeded)
+        assert (applied.detail.status, applied.detail.paid_at is not None) == ("succeeded", True)
+        session.expire_all()
+        stored = session.get(Payment, payment.id)
+        assert (stored.status, stored.paid_at is not None) == (PaymentStatus.succeeded, True)
+        assert session.exec(select(LedgerEntry.amount_kopecks)).all() == [180_000]
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "payment_checked_at_gateway")).one()
+        assert (event.actor_user_id, event.target_id, json.loads(event.details)) == (
+            operator.id, str(payment.id), {"status": "succeeded"})
+        # A second check finds it settled and credits nothing twice.
+        again = admin_payments.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        session.commit()
+        assert (again.changed, again.status) == (False, PaymentStatus.succeeded)
+        assert session.exec(select(func.count()).select_from(LedgerEntry)).one() == 1
+
+
+def test_the_payments_csv_names_the_admin(session, people, ids):
+    actor = people["admin"].id
+    assert admin_payments.export_payments(session=session, actor_id=actor, filters=admin_payments.PaymentFilter(),
+                                          now=NOW).decode("utf-8-sig").count("\r\n") == 2  # the header and the payment
+    actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
+    assert actors == {"payments_exported": actor}
