@@ -44,7 +44,7 @@ from cabinet.state.login import LoginState
 from cabinet.state.payments import HistoryState, PaymentStatusState, PayState, ReceiptState
 from cabinet.state.readings import ReadingsState
 from cabinet.state.session import SessionState
-from cabinet.state.settings import SettingsState
+from cabinet.state.settings import ON_LOAD as SETTINGS_ON_LOAD
 from cabinet.state.start import StartState
 
 
@@ -83,7 +83,7 @@ def create_app() -> rx.App:
     app.add_page(require_login(connect_page), route="/accounts/connect", title=_title(texts.CONNECT["title"]),
                  on_load=[*private, ConnectState.load])
     app.add_page(require_login(settings_page), route="/settings", title=_title(texts.SETTINGS["title"]),
-                 on_load=[*private, SettingsState.load])
+                 on_load=[*private, *SETTINGS_ON_LOAD])
     app.add_page(require_login(readings_page), route="/accounts/[account_id]/readings",
                  title=_title(texts.READINGS["title"]), on_load=[*private, ReadingsState.load])
     app.add_page(require_login(pay_page), route="/accounts/[account_id]/pay", title=_title(texts.PAYMENTS["pay_title"]),

@@ -5,18 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.icons import icon_if
 from cabinet.components.forms import form_alert, form_field
 from cabinet.components.hint import with_hint
+from cabinet.components.icons import icon_if
 from cabinet.components.layout import page_shell
-from cabinet.state.connect import ConnectState, ProviderChoice
+from cabinet.state.connect import OWNERSHIP_QUESTIONS, ConnectState, ProviderCard
 
 
-def _provider_option(provider: ProviderChoice) -> rx.Component:
+def _provider_option(provider: ProviderCard) -> rx.Component:
     chosen = ConnectState.provider_id == provider.id
     return rx.box(
         rx.hstack(
-            icon_if(chosen, "circle-dot", "circle", size=18, color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
+            icon_if(chosen, "circle-dot", "circle", size=18,
+                    color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
             rx.vstack(
                 rx.text(provider.name, weight="medium", size="2"),
                 rx.text(provider.service, size="1", color=rx.color("gray", 11)),
@@ -116,88 +117,96 @@ def _ownership_field() -> rx.Component:
             help_text=texts.CONNECT[f"ownership_{kind}_help"],
         )
 
-    return rx.match(
-        ConnectState.ownership_kind,
-        ("last_bill", field("last_bill")),
-        ("meter_serial", field("meter_serial")),
-        ("pin", field("pin")),
-        rx.fragment(),
+    return rx.match(ConnectState.ownership_kind, *[(kind, field(kind)) for kind in OWNERSHIP_QUESTIONS], rx.fragment())
+
+
+def _providers() -> rx.Component:
+    return rx.vstack(
+        rx.text(texts.CONNECT["provider"], size="2", weight="medium"),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            value=ConnectState.search,
+            on_change=ConnectState.set_search,
+            placeholder=texts.CONNECT["provider_search_placeholder"],
+            aria_label=texts.CONNECT["provider_search"],
+            id="connect-provider-search",
+            size="3",
+            width="100%",
+        ),
+        rx.cond(
+            ConnectState.visible_providers.length() > 0,
+            rx.grid(
+                rx.foreach(ConnectState.visible_providers, _provider_option),
+                columns={"initial": "1", "sm": "2"},
+                spacing="2",
+                width="100%",
+                role="radiogroup",
+                id="connect-providers",
+            ),
+            rx.text(texts.CONNECT["provider_none_found"], size="2", color=rx.color("gray", 11),
+                    id="connect-providers-empty"),
+        ),
+        rx.cond(
+            ConnectState.provider_error != "",
+            rx.text(ConnectState.provider_error, color=rx.color("red", 11), size="2", id="connect-provider-error"),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _number_field() -> rx.Component:
+    return form_field(
+        texts.CONNECT["number"],
+        rx.hstack(
+            rx.input(
+                value=ConnectState.number,
+                on_change=ConnectState.set_number,
+                id="connect-number",
+                size="3",
+                width="100%",
+                auto_complete="off",
+                placeholder=rx.cond(ConnectState.selected, ConnectState.selected.example, ""),
+            ),
+            _hint_dialog(),
+            width="100%",
+            spacing="2",
+        ),
+        field_id="connect-number",
+        error=ConnectState.number_error,
+        help_text=texts.CONNECT["number_help"],
+    )
+
+
+def _nickname_field() -> rx.Component:
+    return form_field(
+        texts.CONNECT["nickname"],
+        rx.input(
+            value=ConnectState.nickname,
+            on_change=ConnectState.set_nickname,
+            id="connect-nickname",
+            size="3",
+            width="100%",
+            max_length=40,
+        ),
+        field_id="connect-nickname",
+        error=ConnectState.nickname_error,
+        help_text=texts.CONNECT["nickname_help"],
     )
 
 
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.vstack(
-                rx.text(texts.CONNECT["provider"], size="2", weight="medium"),
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=16)),
-                    value=ConnectState.search,
-                    on_change=ConnectState.set_search,
-                    placeholder=texts.CONNECT["provider_search_placeholder"],
-                    aria_label=texts.CONNECT["provider_search"],
-                    id="connect-provider-search",
-                    size="3",
-                    width="100%",
-                ),
-                rx.cond(
-                    ConnectState.visible_providers.length() > 0,
-                    rx.grid(
-                        rx.foreach(ConnectState.visible_providers, _provider_option),
-                        columns={"initial": "1", "sm": "2"},
-                        spacing="2",
-                        width="100%",
-                        role="radiogroup",
-                        id="connect-providers",
-                    ),
-                    rx.text(texts.CONNECT["provider_none_found"], size="2", color=rx.color("gray", 11), id="connect-providers-empty"),
-                ),
-                rx.cond(
-                    ConnectState.provider_error != "",
-                    rx.text(ConnectState.provider_error, color=rx.color("red", 11), size="2", id="connect-provider-error"),
-                ),
-                spacing="2",
-                width="100%",
-            ),
+            _providers(),
             rx.cond(
                 ConnectState.selected & (ConnectState.selected.unavailable_message != ""),
-                rx.callout(ConnectState.selected.unavailable_message, icon="construction", color_scheme="amber", width="100%"),
+                rx.callout(ConnectState.selected.unavailable_message, icon="construction", color_scheme="amber",
+                           width="100%"),
             ),
-            form_field(
-                texts.CONNECT["number"],
-                rx.hstack(
-                    rx.input(
-                        value=ConnectState.number,
-                        on_change=ConnectState.set_number,
-                        id="connect-number",
-                        size="3",
-                        width="100%",
-                        auto_complete="off",
-                        placeholder=rx.cond(ConnectState.selected, ConnectState.selected.example, ""),
-                    ),
-                    _hint_dialog(),
-                    width="100%",
-                    spacing="2",
-                ),
-                field_id="connect-number",
-                error=ConnectState.number_error,
-                help_text=texts.CONNECT["number_help"],
-            ),
+            _number_field(),
             _ownership_field(),
-            form_field(
-                texts.CONNECT["nickname"],
-                rx.input(
-                    value=ConnectState.nickname,
-                    on_change=ConnectState.set_nickname,
-                    id="connect-nickname",
-                    size="3",
-                    width="100%",
-                    max_length=40,
-                ),
-                field_id="connect-nickname",
-                error=ConnectState.nickname_error,
-                help_text=texts.CONNECT["nickname_help"],
-            ),
+            _nickname_field(),
             form_alert(ConnectState.form_error, id="connect-error"),
             rx.button(texts.CONNECT["submit"], type="submit", size="3", loading=ConnectState.busy, id="connect-submit",
                       width=rx.breakpoints(initial="100%", sm="auto")),
@@ -226,11 +235,13 @@ def _linked() -> rx.Component:
                 id="connect-congratulations",
                 width="100%",
             ),
-            rx.callout(ConnectState.linked_message, icon="check", color_scheme="grass", id="connect-linked", width="100%"),
+            rx.callout(ConnectState.linked_message, icon="check", color_scheme="grass", id="connect-linked",
+                       width="100%"),
         ),
         rx.flex(
             rx.link(rx.button(texts.CONNECT["to_dashboard"], size="3"), href="/", id="connect-to-dashboard"),
-            rx.button(texts.CONNECT["connect_more"], variant="soft", size="3", on_click=ConnectState.connect_another, id="connect-more"),
+            rx.button(texts.CONNECT["connect_more"], variant="soft", size="3", on_click=ConnectState.connect_another,
+                      id="connect-more"),
             spacing="3",
             wrap="wrap",
         ),
@@ -244,7 +255,8 @@ def connect_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 with_hint(
-                    rx.heading(texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0, width="fit-content"),
+                    rx.heading(texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0,
+                               width="fit-content"),
                     texts.CONNECT["lead"],
                 ),
                 rx.cond(

@@ -10,8 +10,41 @@ from cabinet.components.layout import page_shell
 from cabinet.state.login import LoginState
 
 
-def login_page() -> rx.Component:
-    form = rx.form(
+def _remember_and_forgot() -> rx.Component:
+    return rx.hstack(
+        rx.el.label(
+            rx.hstack(
+                rx.checkbox(checked=LoginState.remember, on_change=LoginState.set_remember, id="login-remember"),
+                rx.text(texts.FIELDS["remember"], size="2"),
+                spacing="2",
+                align="center",
+            ),
+            title=texts.FIELDS["remember_help"],
+        ),
+        rx.spacer(),
+        rx.link(texts.LOGIN["forgot"], href="/forgot", size="2", id="login-forgot-link"),
+        width="100%",
+        align="center",
+    )
+
+
+def _resend_confirmation() -> rx.Component:
+    """Shown after «not confirmed»: a new letter to the address that tried."""
+    return rx.cond(
+        LoginState.unconfirmed_email != "",
+        rx.button(
+            texts.LOGIN["resend_confirmation"],
+            on_click=LoginState.resend_confirmation,
+            type="button",
+            variant="soft",
+            width="100%",
+            id="login-resend-confirmation",
+        ),
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
         rx.vstack(
             form_alert(LoginState.notice, id="login-notice", color="grass", icon="mail-check"),
             form_field(
@@ -30,37 +63,15 @@ def login_page() -> rx.Component:
             ),
             form_field(
                 texts.FIELDS["password"],
-                password_input(LoginState.password, LoginState.set_password, id="login-password", autocomplete="current-password"),
+                password_input(LoginState.password, LoginState.set_password, id="login-password",
+                               autocomplete="current-password"),
                 field_id="login-password",
             ),
-            rx.hstack(
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(checked=LoginState.remember, on_change=LoginState.set_remember, id="login-remember"),
-                        rx.text(texts.FIELDS["remember"], size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
-                    title=texts.FIELDS["remember_help"],
-                ),
-                rx.spacer(),
-                rx.link(texts.LOGIN["forgot"], href="/forgot", size="2", id="login-forgot-link"),
-                width="100%",
-                align="center",
-            ),
+            _remember_and_forgot(),
             form_alert(LoginState.error, id="login-error"),
-            rx.cond(
-                LoginState.unconfirmed_email != "",
-                rx.button(
-                    texts.LOGIN["resend_confirmation"],
-                    on_click=LoginState.resend_confirmation,
-                    type="button",
-                    variant="soft",
-                    width="100%",
-                    id="login-resend-confirmation",
-                ),
-            ),
-            rx.button(texts.LOGIN["submit"], type="submit", size="3", width="100%", loading=LoginState.busy, id="login-submit"),
+            _resend_confirmation(),
+            rx.button(texts.LOGIN["submit"], type="submit", size="3", width="100%", loading=LoginState.busy,
+                      id="login-submit"),
             rx.text(
                 texts.LOGIN["no_account"], " ",
                 rx.link(texts.NAV["register"], href="/register", id="login-register-link"),
@@ -73,4 +84,7 @@ def login_page() -> rx.Component:
         reset_on_submit=False,
         width="100%",
     )
-    return page_shell(auth_card(texts.LOGIN["title"], texts.LOGIN["lead"], form, id="login"))
+
+
+def login_page() -> rx.Component:
+    return page_shell(auth_card(texts.LOGIN["title"], texts.LOGIN["lead"], _form(), id="login"))

@@ -17,66 +17,81 @@ from cabinet.components.layout import page_shell
 from cabinet.state.register import RegisterState
 
 
+def _email_field() -> rx.Component:
+    return form_field(
+        texts.FIELDS["email"],
+        rx.input(
+            value=RegisterState.email,
+            on_change=RegisterState.set_email,
+            on_blur=RegisterState.check_email,
+            type="email",
+            id="register-email",
+            auto_complete="email",
+            placeholder=texts.FIELDS["email_placeholder"],
+            size="3",
+            width="100%",
+        ),
+        field_id="register-email",
+        error=RegisterState.email_error,
+        help_text=texts.FIELDS["email_help"],
+    )
+
+
+def _password_fields() -> list[rx.Component]:
+    return [
+        form_field(
+            texts.FIELDS["password"],
+            password_input(
+                RegisterState.password, RegisterState.set_password,
+                id="register-password", autocomplete="new-password",
+            ),
+            field_id="register-password",
+            error=RegisterState.password_error,
+        ),
+        password_rules(RegisterState.password_marks, id="register-password-rules"),
+        form_field(
+            texts.FIELDS["password_repeat"],
+            password_input(
+                RegisterState.password_repeat, RegisterState.set_password_repeat,
+                id="register-password-repeat", autocomplete="new-password",
+            ),
+            field_id="register-password-repeat",
+            error=RegisterState.password_repeat_error,
+        ),
+    ]
+
+
+def _consent() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.hstack(
+                rx.checkbox(
+                    checked=RegisterState.consent,
+                    on_change=RegisterState.set_consent,
+                    id="register-consent",
+                ),
+                rx.text(
+                    texts.REGISTER["consent_before"],
+                    rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank",
+                            id="register-policy-link"),
+                    texts.REGISTER["consent_after"],
+                    size="2",
+                ),
+                align="start",
+                spacing="2",
+            ),
+        ),
+        field_error(RegisterState.consent_error, id="register-consent-error"),
+        spacing="1",
+    )
+
+
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            form_field(
-                texts.FIELDS["email"],
-                rx.input(
-                    value=RegisterState.email,
-                    on_change=RegisterState.set_email,
-                    on_blur=RegisterState.check_email,
-                    type="email",
-                    id="register-email",
-                    auto_complete="email",
-                    placeholder=texts.FIELDS["email_placeholder"],
-                    size="3",
-                    width="100%",
-                ),
-                field_id="register-email",
-                error=RegisterState.email_error,
-                help_text=texts.FIELDS["email_help"],
-            ),
-            form_field(
-                texts.FIELDS["password"],
-                password_input(
-                    RegisterState.password, RegisterState.set_password,
-                    id="register-password", autocomplete="new-password",
-                ),
-                field_id="register-password",
-                error=RegisterState.password_error,
-            ),
-            password_rules(RegisterState.password_marks, id="register-password-rules"),
-            form_field(
-                texts.FIELDS["password_repeat"],
-                password_input(
-                    RegisterState.password_repeat, RegisterState.set_password_repeat,
-                    id="register-password-repeat", autocomplete="new-password",
-                ),
-                field_id="register-password-repeat",
-                error=RegisterState.password_repeat_error,
-            ),
-            rx.vstack(
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(
-                            checked=RegisterState.consent,
-                            on_change=RegisterState.set_consent,
-                            id="register-consent",
-                        ),
-                        rx.text(
-                            texts.REGISTER["consent_before"],
-                            rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank", id="register-policy-link"),
-                            texts.REGISTER["consent_after"],
-                            size="2",
-                        ),
-                        align="start",
-                        spacing="2",
-                    ),
-                ),
-                field_error(RegisterState.consent_error, id="register-consent-error"),
-                spacing="1",
-            ),
+            _email_field(),
+            *_password_fields(),
+            _consent(),
             form_alert(RegisterState.form_error, id="register-error"),
             rx.button(
                 texts.REGISTER["submit"],
@@ -111,6 +126,7 @@ def _sent() -> rx.Component:
         ),
         rx.text(texts.REGISTER["sent_hint"], size="2", color=rx.color("gray", 11)),
         form_alert(RegisterState.resend_notice, id="register-resent", color="grass", icon="check"),
+        form_alert(RegisterState.form_error, id="register-resend-error"),
         rx.button(
             RegisterState.resend_label,
             on_click=RegisterState.resend,

@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cabinet.errors import DomainError
 from cabinet.models import (
     AccountChecksum,
     AccountLink,
@@ -17,10 +18,9 @@ from cabinet.models import (
     Provider,
     ProviderAccount,
 )
-from cabinet.services.audit import record_event
-from cabinet.errors import DomainError
-from cabinet.services.ids import get_by_id, parse_id
 from cabinet.money import parse_rubles
+from cabinet.services.audit import record_event
+from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.pins import pin_matches
 
 # Wrong second fields a resident may enter in a day before linking stops: enough for
@@ -60,6 +60,7 @@ def check_account_format(provider: Provider, number: str) -> None:
     if not fits:
         raise DomainError(
             "account_format",
+            field="number",
             format=provider.account_format_description,
             example=provider.account_example,
         )
@@ -92,7 +93,7 @@ def ownership_matches(*, provider: Provider, account: ProviderAccount, meters: l
 def get_active_provider(*, session: Session, provider_id: int) -> Provider:
     provider = get_by_id(session, Provider, provider_id)
     if provider is None or not provider.is_active:
-        raise DomainError("provider_not_found")
+        raise DomainError("provider_not_found", field="provider")
     return provider
 
 
@@ -146,7 +147,7 @@ def find_account(*, session: Session, provider: Provider, number_text: str) -> P
         )
     ).first()
     if account is None:
-        raise DomainError("account_not_found", provider=provider.name)
+        raise DomainError("account_not_found", field="number", provider=provider.name)
     return account
 
 
@@ -172,14 +173,14 @@ def link_account(
         select(AccountLink).where(AccountLink.user_id == user_id, AccountLink.account_id == account.id)
     ).first()
     if already is not None:
-        raise DomainError("account_already_linked", number=account.number)
+        raise DomainError("account_already_linked", field="number", number=account.number)
 
     if provider.ownership_check != OwnershipCheck.none:
         failures = _failures_today(session, user_id, now)
         if failures >= OWNERSHIP_FAILURES_PER_DAY:
-            raise DomainError("ownership_locked")
+            raise DomainError("ownership_locked", field="ownership")
         if not ownership_answer.strip():
-            raise DomainError(f"ownership_required_{provider.ownership_check.value}")
+            raise DomainError(f"ownership_required_{provider.ownership_check.value}", field="ownership")
         meters = list(session.exec(select(Meter).where(Meter.account_id == account.id)))
         if not ownership_matches(provider=provider, account=account, meters=meters, answer=ownership_answer):
             assert account.id is not None
@@ -190,8 +191,8 @@ def link_account(
             )
             left = OWNERSHIP_FAILURES_PER_DAY - failures - 1
             if left <= 0:
-                raise DomainError("ownership_locked")
-            raise DomainError(f"ownership_mismatch_{provider.ownership_check.value}", left=left)
+                raise DomainError("ownership_locked", field="ownership")
+            raise DomainError(f"ownership_mismatch_{provider.ownership_check.value}", field="ownership", left=left)
 
     assert account.id is not None
     link = AccountLink(user_id=user_id, account_id=account.id, nickname=_clean_nickname(nickname), created_at=now)
@@ -207,7 +208,7 @@ def link_account(
 def _clean_nickname(nickname: str) -> str:
     cleaned = " ".join(nickname.split())
     if len(cleaned) > NICKNAME_MAX_LENGTH:
-        raise DomainError("nickname_too_long", max=NICKNAME_MAX_LENGTH)
+        raise DomainError("nickname_too_long", field="nickname", max=NICKNAME_MAX_LENGTH)
     return cleaned
 
 
@@ -221,7 +222,9 @@ def rename_link(*, session: Session, user_id: int, account_id: int, nickname: st
     return link
 
 
-def unlink_account(*, session: Session, user_id: int, account_id: int, now: dt.datetime, client_address: str = "") -> None:
+def unlink_account(
+    *, session: Session, user_id: int, account_id: int, now: dt.datetime, client_address: str = ""
+) -> None:
     """Removes the resident's link; the account's payments and readings stay in history."""
     require_linked_account(session=session, user_id=user_id, account_id=account_id)
     link = session.exec(

@@ -1,12 +1,14 @@
-"""E-mail addresses as logins: validation (IDN domains included) and the canonical form."""
+"""E-mail addresses as logins: validation (IDN domains included), the canonical form, whose account it is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, select
 
 from cabinet.errors import DomainError
+from cabinet.models import User
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,8 @@ def canonical_email(text: str) -> str:
         return parse_email(text).canonical
     except DomainError:
         return text.strip().lower()
+
+
+def find_user_by_email(*, session: Session, email_canonical: str) -> User | None:
+    """The account that signs in with this address (canonical form), if there is one."""
+    return session.exec(select(User).where(User.email_canonical == email_canonical)).first()

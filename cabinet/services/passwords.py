@@ -37,6 +37,21 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
+_DUMMY_HASH: str | None = None
+
+
+def dummy_hash() -> str:
+    """A hash to check a password against when there is no account to check it against.
+
+    A wrong address then takes as long as a wrong password, so the timing does not tell which
+    addresses have accounts.
+    """
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("dummy0password")
+    return _DUMMY_HASH
+
+
 # --- the instruction's policy: Latin letters and digits only, 5 to 10 characters ---------
 
 PASSWORD_RULES = ("latin_and_digits", "length")
@@ -53,11 +68,12 @@ def password_violations(password: str, *, min_length: int, max_length: int) -> l
 
 
 def check_new_password(password: str, repeated: str, *, min_length: int, max_length: int) -> None:
-    """Raises DomainError for the first broken rule, or when the two entries differ."""
+    """Raises DomainError for the first broken rule (on «password»), or when the two entries differ
+    (on «password_repeat»)."""
     if not password:
-        raise DomainError("password_required")
+        raise DomainError("password_required", field="password")
     broken = password_violations(password, min_length=min_length, max_length=max_length)
     if broken:
-        raise DomainError(f"password_{broken[0]}", min=min_length, max=max_length)
+        raise DomainError(f"password_{broken[0]}", field="password", min=min_length, max=max_length)
     if password != repeated:
-        raise DomainError("password_mismatch")
+        raise DomainError("password_mismatch", field="password_repeat")

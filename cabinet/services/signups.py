@@ -1,4 +1,4 @@
-"""Pending sign-ups of an unconfirmed address: each one's password travels with its own link."""
+"""Sign-up and e-mail confirmation; pending sign-ups of an unconfirmed address each carry their own password."""
 
 from __future__ import annotations
 
@@ -6,11 +6,140 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from cabinet.config import get_settings
+from cabinet.errors import DomainError
 from cabinet.models import OneTimeToken, TokenPurpose, User
-from cabinet.services.tokens import issue_token, revoke_tokens
+from cabinet.services.account_letters import link_to, may_send, send_confirmation, send_letter
+from cabinet.services.audit import record_event
+from cabinet.services.identity import find_user_by_email, parse_email
+from cabinet.services.passwords import check_new_password, dummy_hash, hash_password, hashes_passwords
+from cabinet.services.tokens import LINK, check_usable, consume_token, find_token, issue_token, revoke_tokens
+from cabinet.services.transactions import transactional
 
 # Anyone may sign up with anyone's address. Until the mailbox owner opens a link, no sign-up's
 # password is the account's: the link that is opened decides, and the others die with it.
+
+
+@transactional()
+@hashes_passwords
+def register(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    password_repeat: str,
+    consent: bool,
+    now: dt.datetime,
+    client_address: str = "",
+) -> str:
+    """Creates an unconfirmed resident and mails the link; returns the address to show.
+
+    An address that already has an account gets the same answer; its owner is told by
+    letter instead, so the form cannot be used to find out who is registered.
+    """
+    address = parse_email(email)
+    settings = get_settings()
+    check_new_password(
+        password,
+        password_repeat,
+        min_length=settings.password_min_length,
+        max_length=settings.password_max_length,
+    )
+    if not consent:
+        raise DomainError("consent_required", field="consent")
+
+    existing = find_user_by_email(session=session, email_canonical=address.canonical)
+    if existing is not None:
+        dummy_hash()
+        # Same work as a real sign-up (no timing difference), and the hash this sign-up's link carries.
+        _sign_up_again(session, existing, password_hash=hash_password(password), now=now, client_address=client_address)
+        return address.display
+
+    user = User(
+        email=address.display,
+        email_canonical=address.canonical,
+        password_hash=hash_password(password),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    if may_send(session, kind="confirm_email", to=address.canonical, client_address=client_address, now=now):
+        token = issue_signup_link(session=session, user_id=user.id, password_hash=user.password_hash, now=now)
+        send_confirmation(session, user, token, now)
+    record_event(session=session, action="sign_up", now=now, actor_user_id=user.id, client_address=client_address)
+    return address.display
+
+
+def _sign_up_again(session: Session, user: User, *, password_hash: str, now: dt.datetime, client_address: str) -> None:
+    """A sign-up of a taken address: an unconfirmed one gets one more pending sign-up with its
+    own link, a confirmed one's owner is warned by letter."""
+    assert user.id is not None
+    kind = "confirm_email" if user.confirmed_at is None else "already_registered"
+    if may_send(session, kind=kind, to=user.email_canonical, client_address=client_address, now=now):
+        if user.confirmed_at is None:
+            token = issue_signup_link(session=session, user_id=user.id, password_hash=password_hash, now=now)
+            send_confirmation(session, user, token, now)
+        else:
+            send_letter(session, to=user.email, kind="already_registered", now=now, link=link_to("/forgot"))
+    record_event(
+        session=session, action="sign_up_existing_address", now=now,
+        actor_user_id=user.id, client_address=client_address,
+    )
+
+
+@transactional()
+def resend_confirmation(*, session: Session, email: str, now: dt.datetime, client_address: str = "") -> None:
+    """Sends a fresh link for the newest sign-up if the address has an unconfirmed account.
+
+    Says nothing either way; past the letter limit it silently sends nothing, so the
+    limit cannot be used to probe addresses either.
+    """
+    try:
+        address = parse_email(email)
+    except DomainError:
+        return
+    user = find_user_by_email(session=session, email_canonical=address.canonical)
+    if user is None or user.confirmed_at is not None or user.is_blocked:
+        return
+    if not may_send(session, kind="confirm_email", to=user.email_canonical, client_address=client_address, now=now):
+        return
+    token = reissue_newest_signup(session=session, user=user, now=now)
+    send_confirmation(session, user, token, now)
+
+
+def confirm_email(*, session: Session, raw_token: str, now: dt.datetime, client_address: str = "") -> User:
+    """Confirms the address behind a link. A refusal that a new letter would help names the
+    address as `email` (an expired or replaced link); «already confirmed» needs none."""
+    token = find_token(session=session, raw_token=raw_token, purpose=TokenPurpose.confirm_email)
+    user = session.get(User, token.user_id)
+    assert user is not None
+    try:
+        check_usable(token, now=now)
+    except DomainError as problem:
+        if problem.code == "token_used" and user.confirmed_at is not None:
+            raise DomainError("already_confirmed", field=LINK) from None
+        raise DomainError(problem.code, field=LINK, email=user.email) from None
+    consume_token(session=session, raw_token=raw_token, purpose=TokenPurpose.confirm_email, now=now)
+    if user.confirmed_at is None:
+        settle_signup(session=session, user=user, opened=token, now=now)
+        user.confirmed_at = now
+        user.updated_at = now
+        session.add(user)
+    record_event(
+        session=session, action="email_confirmed", now=now, actor_user_id=user.id, client_address=client_address
+    )
+    return user
+
+
+@transactional()
+def confirm_signup(*, session: Session, raw_token: str, now: dt.datetime, client_address: str = "") -> str:
+    """/confirm/<token>: confirms the address (see confirm_email) and returns it, to sign in with."""
+    return confirm_email(session=session, raw_token=raw_token, now=now, client_address=client_address).email
+
+
+# --- pending sign-ups ----------------------------------------------------------------------------
 
 
 def issue_signup_link(*, session: Session, user_id: int, password_hash: str, now: dt.datetime) -> str:

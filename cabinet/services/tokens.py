@@ -8,8 +8,11 @@ import secrets
 
 from sqlmodel import Session, select
 
-from cabinet.models import OneTimeToken, TokenPurpose
 from cabinet.errors import DomainError
+from cabinet.models import OneTimeToken, TokenPurpose
+
+# The field a refusal of a link belongs to: the page behind the link shows it instead of its form.
+LINK = "link"
 
 LIFETIMES = {
     TokenPurpose.confirm_email: dt.timedelta(hours=24),
@@ -69,21 +72,21 @@ def revoke_tokens(*, session: Session, user_id: int, purpose: TokenPurpose, now:
 def find_token(*, session: Session, raw_token: str, purpose: TokenPurpose) -> OneTimeToken:
     """The stored token for a link, whatever its state; DomainError('token_invalid') if none."""
     if not raw_token or len(raw_token) > 200:
-        raise DomainError("token_invalid")
+        raise DomainError("token_invalid", field=LINK)
     token = session.exec(
         select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(raw_token))
     ).first()
     # A token of another purpose is as good as none: a reset link never confirms an address.
     if token is None or token.purpose != purpose:
-        raise DomainError("token_invalid")
+        raise DomainError("token_invalid", field=LINK)
     return token
 
 
 def check_usable(token: OneTimeToken, *, now: dt.datetime) -> None:
     if token.used_at is not None:
-        raise DomainError("token_used")
+        raise DomainError("token_used", field=LINK)
     if token.expires_at <= now:
-        raise DomainError("token_expired")
+        raise DomainError("token_expired", field=LINK)
 
 
 def consume_token(
@@ -99,6 +102,6 @@ def consume_token(
         .values(used_at=now)
     )
     if updated.rowcount != 1:
-        raise DomainError("token_used")
+        raise DomainError("token_used", field=LINK)
     session.refresh(token)
     return token

@@ -2,65 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-
 import reflex as rx
 
 from cabinet import texts
-from cabinet.db import session_scope
-from cabinet.models import OwnershipCheck
 from cabinet.clock import utc_now
-from cabinet.services import accounts
-from cabinet.errors import DomainError
+from cabinet.services import account_links
 from cabinet.services.ids import parse_id
-from cabinet.config import get_settings
-from cabinet.services.providers import list_active_providers
-from cabinet.services.receipt_images import shown_receipt_image
-from cabinet.state.session import current_user_id
+from cabinet.services.provider_cards import OWNERSHIP_QUESTIONS, ProviderCard
+from cabinet.state.calls import call
+from cabinet.state.form_errors import clear_refusals, show_refusal
+from cabinet.state.session import LOGIN_ROUTE, current_user_id
 
-
-@dataclasses.dataclass(frozen=True)
-class ProviderChoice:
-    id: int
-    name: str
-    service: str
-    format_description: str
-    example: str
-    hint_text: str
-    receipt_image: str
-    ownership_check: str
-    unavailable_message: str
-
-
-def _choice(provider) -> ProviderChoice:
-    return ProviderChoice(
-        id=provider.id or 0,
-        name=provider.name,
-        service=provider.service_description,
-        format_description=provider.account_format_description,
-        example=provider.account_example,
-        hint_text=provider.hint_text,
-        receipt_image=shown_receipt_image(provider.receipt_image, allowed_hosts=get_settings().receipt_image_hosts),
-        ownership_check=provider.ownership_check.value,
-        unavailable_message=provider.unavailable_message,
-    )
-
-
-def field_for(code: str) -> str:
-    if code.startswith("provider"):
-        return "provider"
-    if code.startswith("ownership"):
-        return "ownership"
-    if code.startswith("nickname"):
-        return "nickname"
-    if code.startswith("account"):
-        return "number"
-    return "form"
+__all__ = ["OWNERSHIP_QUESTIONS", "ConnectState", "ProviderCard"]
+# The service's field → this form's error var.
+FIELDS = {"provider": "provider_error", "number": "number_error", "ownership": "ownership_error",
+          "nickname": "nickname_error"}
 
 
 class ConnectState(rx.State):
-    providers: list[ProviderChoice] = []
+    providers: list[ProviderCard] = []
     search: str = ""
     provider_id: int = 0
     number: str = ""
@@ -76,20 +36,21 @@ class ConnectState(rx.State):
     busy: bool = False
 
     @rx.var
-    def visible_providers(self) -> list[ProviderChoice]:
+    def visible_providers(self) -> list[ProviderCard]:
         query = self.search.strip().lower()
         if not query:
             return self.providers
         return [p for p in self.providers if query in p.name.lower() or query in p.service.lower()]
 
     @rx.var
-    def selected(self) -> ProviderChoice | None:
+    def selected(self) -> ProviderCard | None:
         return next((p for p in self.providers if p.id == self.provider_id), None)
 
     @rx.var
     def ownership_kind(self) -> str:
+        """Which second field the chosen provider asks for (one of OWNERSHIP_QUESTIONS), or ""."""
         chosen = next((p for p in self.providers if p.id == self.provider_id), None)
-        return chosen.ownership_check if chosen else OwnershipCheck.none.value
+        return chosen.ownership_question if chosen else ""
 
     @rx.var
     def linked_message(self) -> str:
@@ -100,19 +61,16 @@ class ConnectState(rx.State):
         user_id = await current_user_id(self)
         if not user_id:
             return
-        with session_scope() as session:
-            self.providers = [_choice(p) for p in list_active_providers(session=session)]
-            self.first_account = not accounts.links_of(session=session, user_id=user_id)
+        outcome = await call(account_links.connect_choices, user_id=user_id)
         self.search = ""
         self.number = self.ownership_answer = self.nickname = ""
         self.linked_number = ""
-        self._clear_errors()
+        show_refusal(self, outcome, fields=FIELDS, fallback="form_error")
+        if not outcome.ok:
+            return
+        self.providers, self.first_account = outcome.value.providers, outcome.value.first_account
         if self.provider_id not in {p.id for p in self.providers}:
             self.provider_id = self.providers[0].id if len(self.providers) == 1 else 0
-
-    def _clear_errors(self) -> None:
-        self.provider_error = self.number_error = self.ownership_error = ""
-        self.nickname_error = self.form_error = ""
 
     @rx.event
     def set_search(self, value: str) -> None:
@@ -122,7 +80,7 @@ class ConnectState(rx.State):
     def choose_provider(self, provider_id: str) -> None:
         self.provider_id = parse_id(provider_id) or 0
         self.ownership_answer = ""
-        self._clear_errors()
+        clear_refusals(self, fields=FIELDS, fallback="form_error")
 
     @rx.event
     def set_number(self, value: str) -> None:
@@ -150,37 +108,20 @@ class ConnectState(rx.State):
         async with self:
             if self.busy:
                 return
-            self._clear_errors()
-            if not self.provider_id:
-                self.provider_error = texts.error_text("provider_required")
-                return
-            if not self.number.strip():
-                self.number_error = texts.error_text("account_required")
-                return
+            clear_refusals(self, fields=FIELDS, fallback="form_error")
             user_id = await current_user_id(self)
             if not user_id:
-                return rx.redirect("/login")
+                return rx.redirect(LOGIN_ROUTE)
             self.busy = True
             request = dict(
                 user_id=user_id, provider_id=self.provider_id, number=self.number,
                 ownership_answer=self.ownership_answer, nickname=self.nickname,
                 client_address=self.router.session.client_ip or "",
             )
-        try:
-            number = await asyncio.to_thread(_link, request)
-        except DomainError as error:
-            async with self:
-                self.busy = False
-                setattr(self, f"{field_for(error.code)}_error", texts.error_text(error.code, **error.params))
-            return
+        outcome = await call(account_links.connect_account, now=utc_now(), **request)
         async with self:
             self.busy = False
-            self.linked_number = number
-            self.ownership_answer = ""
-
-
-def _link(request: dict) -> str:
-    # A wrong ownership answer is kept although linking is refused: it counts towards the limit.
-    with session_scope(commit_on=(DomainError,)) as session:
-        link = accounts.link_account(session=session, now=utc_now(), **request)
-        return session.get(accounts.ProviderAccount, link.account_id).number
+            show_refusal(self, outcome, fields=FIELDS, fallback="form_error")
+            if outcome.ok:
+                self.linked_number = outcome.value
+                self.ownership_answer = ""

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.clock import utc_now
-from cabinet.services import auth
+from cabinet.services import password_changes
 from cabinet.state.calls import call
 
 
@@ -37,7 +37,7 @@ class ForgotState(rx.State):
                 return
             self.busy = True
             email, client = self.email, self.router.session.client_ip or ""
-        outcome = await call(auth.request_password_reset, email=email, now=utc_now(), client_address=client)
+        outcome = await call(password_changes.request_password_reset, email=email, now=utc_now(), client_address=client)
         async with self:
             self.busy = False
             self.email_error = outcome.message

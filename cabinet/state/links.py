@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import urllib.parse
 
 import reflex as rx
 
 from cabinet import texts
-from cabinet.config import get_settings
-from cabinet.db import session_scope
 from cabinet.clock import utc_now
-from cabinet.services import auth
-from cabinet.errors import DomainError
-from cabinet.state.hashing import run_hashing
+from cabinet.services import email_changes, password_changes, signups
+from cabinet.services.tokens import LINK
+from cabinet.state.calls import call
+from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.password_rules import rule_marks
-from cabinet.state.register import field_for
-
 
 CONNECT_ROUTE = "/accounts/connect"
+# The service's field → the reset form's error var; a refusal of the link itself shows instead of the form.
+RESET_FIELDS = {"password": "password_error", "password_repeat": "password_repeat_error"}
 
 
 def _token_from_path(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _problem_text(error: DomainError) -> str:
-    return texts.error_text(error.code, support=get_settings().support_email)
 
 
 class ConfirmState(rx.State):
@@ -50,19 +44,15 @@ class ConfirmState(rx.State):
             self.status, self.problem, self.problem_email, self.notice = "checking", "", "", ""
             token = _token_from_path(self.router.url.path)
             client = self.router.session.client_ip or ""
-        try:
-            email = await asyncio.to_thread(_confirm, token, client)
-        except DomainError as error:
-            async with self:
-                self.status = "problem"
-                self.problem = _problem_text(error)
-                # A used link of an already confirmed address needs no new letter.
-                if error.code in ("token_expired", "token_used"):
-                    self.problem_email = str(error.params.get("email", ""))
-            return
+        outcome = await call(signups.confirm_signup, raw_token=token, now=utc_now(), client_address=client)
         async with self:
+            if not outcome.ok:
+                self.status, self.problem = "problem", outcome.message
+                # The service names the address only when a new letter would help.
+                self.problem_email = str(outcome.error.params.get("email", ""))
+                return
             self.status = "confirmed"
-            self.confirmed_email = email
+            self.confirmed_email = outcome.value
 
     @rx.event(background=True)
     async def send_new_letter(self):
@@ -71,8 +61,11 @@ class ConfirmState(rx.State):
             client = self.router.session.client_ip or ""
         if not address:
             return
-        await asyncio.to_thread(_resend, address, client)
+        outcome = await call(signups.resend_confirmation, email=address, now=utc_now(), client_address=client)
         async with self:
+            if not outcome.ok:
+                self.problem = outcome.message
+                return
             self.notice = texts.CONFIRM["new_sent"].format(email=address)
             self.problem_email = ""
 
@@ -94,16 +87,13 @@ class EmailChangeState(rx.State):
             self.status, self.problem = "checking", ""
             token = _token_from_path(self.router.url.path)
             client = self.router.session.client_ip or ""
-        try:
-            address = await asyncio.to_thread(_confirm_email_change, token, client)
-        except DomainError as error:
-            async with self:
-                self.status = "problem"
-                self.problem = _problem_text(error)
-            return
+        outcome = await call(email_changes.confirm_email_change, raw_token=token, now=utc_now(), client_address=client)
         async with self:
+            if not outcome.ok:
+                self.status, self.problem = "problem", outcome.message
+                return
             self.status = "confirmed"
-            self.new_email = address
+            self.new_email = outcome.value
 
 
 class ResetState(rx.State):
@@ -132,17 +122,11 @@ class ResetState(rx.State):
         self.password_repeat_error = ""
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         self.password = self.password_repeat = self.password_error = self.password_repeat_error = ""
-        try:
-            with session_scope() as session:
-                auth.check_reset_link(
-                    session=session, raw_token=_token_from_path(self.router.url.path), now=utc_now()
-                )
-        except DomainError as error:
-            self.status, self.problem = "problem", _problem_text(error)
-            return
-        self.status = "form"
+        token = _token_from_path(self.router.url.path)
+        outcome = await call(password_changes.check_reset_link, raw_token=token, now=utc_now())
+        self.status, self.problem = ("form", "") if outcome.ok else ("problem", outcome.message)
 
     @rx.event(background=True)
     async def submit(self):
@@ -150,45 +134,16 @@ class ResetState(rx.State):
             if self.busy:
                 return
             self.busy = True
-            self.password_error = self.password_repeat_error = ""
-            token = _token_from_path(self.router.url.path)
-            values = (self.password, self.password_repeat)
-            client = self.router.session.client_ip or ""
-        try:
-            await run_hashing(_reset, token, *values, client)
-        except DomainError as error:
-            async with self:
-                self.busy = False
-                self.password = self.password_repeat = ""
-                if error.code.startswith("token"):
-                    self.status, self.problem = "problem", _problem_text(error)
-                else:
-                    setattr(self, f"{field_for(error.code)}_error", texts.error_text(error.code, **error.params))
-            return
+            clear_refusals(self, fields=RESET_FIELDS, fallback="password_error")
+            request = dict(raw_token=_token_from_path(self.router.url.path), password=self.password,
+                           password_repeat=self.password_repeat, client_address=self.router.session.client_ip or "")
+        outcome = await call(password_changes.reset_password, now=utc_now(), **request)
         async with self:
             self.busy = False
             self.password = self.password_repeat = ""
-            self.status = "done"
-
-
-def _confirm(token: str, client: str) -> str:
-    with session_scope() as session:
-        return auth.confirm_email(session=session, raw_token=token, now=utc_now(), client_address=client).email
-
-
-def _confirm_email_change(token: str, client: str) -> str:
-    with session_scope() as session:
-        return auth.confirm_email_change(session=session, raw_token=token, now=utc_now(), client_address=client).email
-
-
-def _resend(email: str, client: str) -> None:
-    with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)
-
-
-def _reset(token: str, password: str, password_repeat: str, client: str) -> None:
-    with session_scope() as session:
-        auth.reset_password(
-            session=session, raw_token=token, password=password, password_repeat=password_repeat,
-            now=utc_now(), client_address=client,
-        )
+            if outcome.field == LINK:
+                self.status, self.problem = "problem", outcome.message
+            elif outcome.ok:
+                self.status = "done"
+            else:
+                show_refusal(self, outcome, fields=RESET_FIELDS, fallback="password_error")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import reflex as rx
 
 from cabinet import texts
-from cabinet.db import session_scope
 from cabinet.clock import utc_now
-from cabinet.services import auth
 from cabinet.errors import DomainError
-from cabinet.state.hashing import run_hashing
+from cabinet.services import auth, signups
+from cabinet.state.calls import call
 from cabinet.state.local_time import format_local_time
 from cabinet.state.session import adopt_session, current_user_id, safe_next_path
+
+
+def _refusal_text(error: DomainError) -> str:
+    """The refusal in Russian, a lock-out's end shown in the residents' time."""
+    params = {name: format_local_time(value) if isinstance(value, dt.datetime) else value
+              for name, value in error.params.items()}
+    return texts.error_text(error.code, **params)
 
 
 class LoginState(rx.State):
@@ -70,23 +75,17 @@ class LoginState(rx.State):
             client = self.router.session.client_ip or ""
             agent = self.router.headers.user_agent or ""
             target = self._next_path()
-        try:
-            token = await run_hashing(_sign_in, email, password, remember, client, agent)
-        except DomainError as error:
-            async with self:
-                self.password = ""
-                self.busy = False
-                if error.code == "email_not_confirmed":
-                    self.unconfirmed_email = str(error.params.get("email", ""))
-                params = dict(error.params)
-                if isinstance(params.get("until"), dt.datetime):
-                    params["until"] = format_local_time(params["until"])
-                self.error = texts.error_text(error.code, **params)
-            return
+        outcome = await call(auth.sign_in, email=email, password=password, remember=remember, now=utc_now(),
+                             client_address=client, user_agent=agent)
         async with self:
             self.password = ""
             self.busy = False
-            await adopt_session(self, token=token, remember=remember)
+            if not outcome.ok:
+                self.error = _refusal_text(outcome.error)
+                # Only «not confirmed» names the address: it offers a new letter to it.
+                self.unconfirmed_email = str(outcome.error.params.get("email", ""))
+                return
+            await adopt_session(self, token=outcome.value, remember=remember)
         yield rx.redirect(target)
 
     @rx.event(background=True)
@@ -96,22 +95,9 @@ class LoginState(rx.State):
             client = self.router.session.client_ip or ""
         if not address:
             return
-        await asyncio.to_thread(_resend, address, client)
+        outcome = await call(signups.resend_confirmation, email=address, now=utc_now(), client_address=client)
         async with self:
-            self.error = ""
-            self.notice = texts.LOGIN["confirmation_sent"].format(email=address)
-            self.unconfirmed_email = ""
-
-
-def _sign_in(email: str, password: str, remember: bool, client: str, agent: str) -> str:
-    # A failed attempt is kept although sign-in is refused: it counts towards the lock-out.
-    with session_scope(commit_on=(DomainError,)) as session:
-        return auth.sign_in(
-            session=session, email=email, password=password, remember=remember,
-            now=utc_now(), client_address=client, user_agent=agent,
-        )
-
-
-def _resend(email: str, client: str) -> None:
-    with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)
+            self.error = outcome.message
+            if outcome.ok:
+                self.notice = texts.LOGIN["confirmation_sent"].format(email=address)
+                self.unconfirmed_email = ""

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from cabinet import texts
-from cabinet.db import session_scope
 from cabinet.clock import utc_now
 from cabinet.services import questions
-from cabinet.errors import DomainError
 from cabinet.services.ids import parse_id
+from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.session import current_user_id
 
 NO_ACCOUNT = "none"
-
-
-def _field_for(code: str) -> str:
-    if code.startswith("question_topic"):
-        return "topic"
-    if code.startswith("email"):
-        return "email"
-    if code == "not_found":
-        return "account"
-    return "message"
+# The dialog's inputs with a place for an error; a refusal for anything else shows under the message.
+FIELDS = ("topic", "account", "email", "message")
 
 
 class QuestionState(rx.State):
@@ -56,10 +45,10 @@ class QuestionState(rx.State):
             self.signed_in = bool(user_id)
         if not user_id:
             return
-        targets = await asyncio.to_thread(_targets, user_id)
+        outcome = await call(questions.question_targets, user_id=user_id)
         async with self:
             self.accounts = [Choice(NO_ACCOUNT, texts.QUESTIONS["no_account_choice"])] + [
-                Choice(str(target.account_id), target.label) for target in targets]
+                Choice(str(target.account_id), target.label) for target in outcome.value or []]
             if self.account not in {choice.value for choice in self.accounts}:
                 self.account = NO_ACCOUNT
 
@@ -105,24 +94,12 @@ class QuestionState(rx.State):
                 client_address=self.router.session.client_ip or "",
             )
             self.busy, self.errors = True, {}
-        try:
-            recipient = await asyncio.to_thread(_ask, request)
-        except DomainError as error:
-            async with self:
-                self.busy = False
-                self.errors = {_field_for(error.code): texts.error_text(error.code, **error.params)}
-            return
+        outcome = await call(questions.ask_question, now=utc_now(), **request)
         async with self:
             self.busy = False
+            if not outcome.ok:
+                field = outcome.field if outcome.field in FIELDS else "message"
+                self.errors = {field: outcome.message}
+                return
             self.message = ""
-            self.sent = texts.QUESTIONS["sent"].format(recipient=recipient)
-
-
-def _targets(user_id: int) -> list[questions.QuestionTarget]:
-    with session_scope() as session:
-        return questions.question_targets(session, user_id=user_id)
-
-
-def _ask(request: dict) -> str:
-    with session_scope() as session:
-        return questions.ask_question(session, now=utc_now(), **request)
+            self.sent = texts.QUESTIONS["sent"].format(recipient=outcome.value)

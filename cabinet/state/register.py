@@ -7,28 +7,18 @@ import asyncio
 import reflex as rx
 
 from cabinet import texts
-from cabinet.db import session_scope
 from cabinet.clock import utc_now
-from cabinet.services import auth
 from cabinet.errors import DomainError
+from cabinet.services import signups
 from cabinet.services.identity import parse_email
-from cabinet.state.hashing import run_hashing
+from cabinet.state.calls import call
+from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.password_rules import rule_marks
 
 RESEND_COOLDOWN_SECONDS = 60
-
-
-def field_for(code: str) -> str:
-    """Which field of a sign-up or password form an error code belongs to."""
-    if code.startswith("email"):
-        return "email"
-    if code == "password_mismatch":
-        return "password_repeat"
-    if code.startswith("password"):
-        return "password"
-    if code == "consent_required":
-        return "consent"
-    return "form"
+# The service's field → this form's error var.
+FIELDS = {"email": "email_error", "password": "password_error", "password_repeat": "password_repeat_error",
+          "consent": "consent_error"}
 
 
 class RegisterState(rx.State):
@@ -92,7 +82,7 @@ class RegisterState(rx.State):
     @rx.event
     def start_over(self) -> None:
         self.sent_to = ""
-        self.resend_notice = ""
+        self.resend_notice = self.form_error = ""
 
     @rx.event(background=True)
     async def submit(self):
@@ -100,23 +90,18 @@ class RegisterState(rx.State):
             if self.busy:
                 return
             self.busy = True
-            self.email_error = self.password_error = self.password_repeat_error = ""
-            self.consent_error = self.form_error = ""
-            values = (self.email, self.password, self.password_repeat, self.consent)
-            client = self.router.session.client_ip or ""
-        try:
-            shown = await run_hashing(_register, *values, client)
-        except DomainError as error:
-            async with self:
-                setattr(self, f"{field_for(error.code)}_error", texts.error_text(error.code, **error.params))
-                self.password = self.password_repeat = ""
-                self.busy = False
-            return
+            clear_refusals(self, fields=FIELDS, fallback="form_error")
+            request = dict(email=self.email, password=self.password, password_repeat=self.password_repeat,
+                           consent=self.consent, client_address=self.router.session.client_ip or "")
+        outcome = await call(signups.register, now=utc_now(), **request)
         async with self:
-            self.sent_to = shown
+            show_refusal(self, outcome, fields=FIELDS, fallback="form_error")
             self.password = self.password_repeat = ""
-            self.consent = False
             self.busy = False
+            if not outcome.ok:
+                return
+            self.sent_to = outcome.value
+            self.consent = False
         yield RegisterState.start_cooldown
 
     @rx.event(background=True)
@@ -126,9 +111,10 @@ class RegisterState(rx.State):
                 return
             address = self.sent_to
             client = self.router.session.client_ip or ""
-        await asyncio.to_thread(_resend, address, client)
+        outcome = await call(signups.resend_confirmation, email=address, now=utc_now(), client_address=client)
         async with self:
-            self.resend_notice = texts.REGISTER["resent"]
+            self.resend_notice = texts.REGISTER["resent"] if outcome.ok else ""
+            self.form_error = outcome.message
         yield RegisterState.start_cooldown
 
     @rx.event(background=True)
@@ -141,16 +127,3 @@ class RegisterState(rx.State):
                 self.resend_wait = max(0, self.resend_wait - 1)
                 if self.resend_wait == 0:
                     return
-
-
-def _register(email: str, password: str, password_repeat: str, consent: bool, client: str) -> str:
-    with session_scope() as session:
-        return auth.register(
-            session=session, email=email, password=password, password_repeat=password_repeat,
-            consent=consent, now=utc_now(), client_address=client,
-        )
-
-
-def _resend(email: str, client: str) -> None:
-    with session_scope() as session:
-        auth.resend_confirmation(session=session, email=email, now=utc_now(), client_address=client)

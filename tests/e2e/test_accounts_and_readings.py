@@ -103,6 +103,69 @@ def test_first_account_with_the_hint_then_a_second_one_with_an_ownership_check(a
     expect(page.locator("#dashboard-accounts")).to_contain_text("Дача")
 
 
+def _new_resident_with_an_account(page: Page, base: str) -> str:
+    """Signs up a fresh resident (the demo ones' names are other tests' fixtures) and links Водоканал's account."""
+    email = f"vera.{uuid.uuid4().hex[:8]}@example.com"
+    page.goto(base + "/register")
+    page.locator("#register-email").fill(email)
+    page.locator("#register-password").fill("abc12")
+    page.locator("#register-password-repeat").fill("abc12")
+    page.locator("#register-consent").click()
+    page.locator("#register-submit").click()
+    page.goto(wait_for_link(base, to=email, path="confirm"))
+    page.locator("#confirm-next").click()
+    page.locator("#login-password").fill("abc12")
+    page.locator("#login-submit").click()
+    expect(page.locator("#connect-title")).to_be_visible()
+    _choose(page, "Водоканал")
+    page.locator("#connect-number").fill("3700123402")
+    page.locator("#connect-submit").click()
+    expect(page.locator("#connect-congratulations")).to_be_visible()
+    return email
+
+
+def test_settings_rename_and_unlink_an_account_and_each_form_answers(app_server, page: Page):
+    """Regression (#14 item 1): «Сохранить» beside an account's name did nothing — its form's handler named
+    the foreach item, which does not exist where the handler is compiled (ReferenceError in the browser)."""
+    base = app_server.url
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    email = _new_resident_with_an_account(page, base)
+    page.goto(base + "/settings")
+    account = page.locator("[id^=settings-account-]")
+    expect(account).to_have_count(1)
+    account_id = account.get_attribute("id").removeprefix("settings-account-")
+    page.locator(f"#settings-nickname-{account_id}").fill("Квартира мамы")
+    page.locator(f"#settings-nickname-save-{account_id}").click()
+    expect(page.locator("#settings-accounts-notice")).to_have_text("Название сохранено.")
+    page.goto(base + "/")
+    expect(page.locator("#dashboard-accounts")).to_contain_text("Квартира мамы")
+
+    page.goto(base + "/settings")
+    page.locator(f"#settings-unlink-{account_id}").click()
+    page.locator("#settings-unlink-confirm").click()
+    expect(page.locator("#settings-accounts-notice")).to_have_text("Лицевой счёт 3700123402 отключён.")
+    expect(page.locator("#settings-accounts-empty")).to_be_visible()
+
+    # The other forms, each a State of its own: a save, and a refusal next to its field.
+    page.locator("#settings-full-name").fill("Вера Петровна")
+    page.locator("#settings-phone").fill("8 912 345 67 89")
+    page.locator("#settings-profile-save").click()
+    expect(page.locator("#settings-profile-notice")).to_have_text("Данные сохранены.")
+    expect(page.locator("#settings-phone")).to_have_value("+7 912 345-67-89")
+    page.locator("#settings-current-password").fill("wrong1")
+    page.locator("#settings-new-password").fill("new12")
+    page.locator("#settings-new-password-repeat").fill("new12")
+    page.locator("#settings-password-save").click()
+    expect(page.locator("#settings-current-password-error")).to_have_text("Текущий пароль введён неверно.")
+    expect(page.locator("#settings-email-current")).to_have_text(email)
+    page.locator("#settings-new-email").fill(email.upper())
+    page.locator("#settings-email-password").fill("abc12")
+    page.locator("#settings-email-save").click()
+    expect(page.locator("#settings-new-email-error")).to_have_text("Это ваш текущий адрес.")
+    assert page_errors == []
+
+
 @pytest.mark.parametrize("screen", WIDTHS)
 def test_dashboard_shows_what_is_owed_meters_and_hints(app_server, page: Page, screenshot_dir, screen):
     page.set_viewport_size({"width": WIDTHS[screen], "height": 900})

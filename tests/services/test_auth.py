@@ -7,10 +7,10 @@ import json
 import re
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from cabinet.models import AuditEvent, LoginSession, OutgoingEmail, User
-from cabinet.services import auth, sessions
+from cabinet.models import AuditEvent, LoginAttempt, LoginSession, OutgoingEmail, User
+from cabinet.services import auth, email_changes, password_changes, sessions, signups
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR
 from cabinet.errors import DomainError
 from cabinet.services.passwords import verify_password
@@ -36,7 +36,7 @@ def _link(letter: OutgoingEmail, path: str) -> str:
 
 
 def _register(session, email="new@example.com", password="abc12", repeat=None, consent=True, now=NOW):
-    return auth.register(
+    return signups.register(
         session=session, email=email, password=password, password_repeat=password if repeat is None else repeat,
         consent=consent, now=now, client_address="10.1.1.1",
     )
@@ -99,8 +99,8 @@ def test_registering_again_before_confirming_sends_a_second_link_and_the_first_d
     _register(session)
     _register(session, password="zzz99")
     first, second = _letters(session, "new@example.com")
-    assert auth.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW).confirmed_at == NOW
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "already_confirmed"
+    assert signups.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW).confirmed_at == NOW
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "already_confirmed"
 
 
 # --- sign-up pre-hijack: someone signs up with another person's address first ------------------------
@@ -119,12 +119,12 @@ def test_pre_hijack_the_owner_confirming_the_newest_link_leaves_only_the_owners_
     _register(session, email="victim@example.com", password="evil1")  # the attacker, first
     _register(session, email="victim@example.com", password="mine1", now=NOW + HOUR / 2)  # the owner
     attackers, owners = _letters(session, "victim@example.com")
-    auth.confirm_email(session=session, raw_token=_link(owners, "confirm"), now=NOW + HOUR)
+    signups.confirm_email(session=session, raw_token=_link(owners, "confirm"), now=NOW + HOUR)
     assert _signs_in(session, "victim@example.com", "mine1", now=NOW + HOUR)
     assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
     # The attacker's older link is dead and changes nothing.
     late = NOW + 2 * HOUR
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=late)) == "already_confirmed"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=late)) == "already_confirmed"
     assert _signs_in(session, "victim@example.com", "mine1", now=late)
     assert not _signs_in(session, "victim@example.com", "evil1", now=late)
 
@@ -133,10 +133,10 @@ def test_the_older_link_confirmed_keeps_only_its_own_password_and_the_newer_link
     _register(session, email="victim@example.com", password="first1")
     _register(session, email="victim@example.com", password="second1", now=NOW + HOUR / 2)
     older, newer = _letters(session, "victim@example.com")
-    auth.confirm_email(session=session, raw_token=_link(older, "confirm"), now=NOW + HOUR)
+    signups.confirm_email(session=session, raw_token=_link(older, "confirm"), now=NOW + HOUR)
     assert _signs_in(session, "victim@example.com", "first1", now=NOW + HOUR)
     assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(newer, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(newer, "confirm"), now=NOW + HOUR)) == "already_confirmed"
     assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
 
 
@@ -152,21 +152,21 @@ def test_no_sign_up_password_signs_in_before_confirmation(session):
 def test_resending_after_two_sign_ups_resends_the_newest_one_and_its_confirmation_ends_the_other(session):
     _register(session, email="victim@example.com", password="evil1")
     _register(session, email="victim@example.com", password="mine1")
-    auth.resend_confirmation(session=session, email="victim@example.com", now=NOW + HOUR)
+    signups.resend_confirmation(session=session, email="victim@example.com", now=NOW + HOUR)
     attackers, replaced, resent = _letters(session, "victim@example.com")
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(replaced, "confirm"), now=NOW + HOUR)) == "token_used"
-    auth.confirm_email(session=session, raw_token=_link(resent, "confirm"), now=NOW + HOUR)
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(replaced, "confirm"), now=NOW + HOUR)) == "token_used"
+    signups.confirm_email(session=session, raw_token=_link(resent, "confirm"), now=NOW + HOUR)
     assert _signs_in(session, "victim@example.com", "mine1", now=NOW + HOUR)
     assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW + HOUR)) == "already_confirmed"
 
 
 def test_a_password_reset_of_an_unconfirmed_address_ends_every_pending_sign_up(session):
     _register(session, email="victim@example.com", password="evil1")
-    auth.request_password_reset(session=session, email="victim@example.com", now=NOW)
+    password_changes.request_password_reset(session=session, email="victim@example.com", now=NOW)
     attackers, reset = _letters(session, "victim@example.com")
-    auth.reset_password(session=session, raw_token=_link(reset, "reset"), password="mine1", password_repeat="mine1", now=NOW)
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW)) == "already_confirmed"
+    password_changes.reset_password(session=session, raw_token=_link(reset, "reset"), password="mine1", password_repeat="mine1", now=NOW)
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW)) == "already_confirmed"
     assert _signs_in(session, "victim@example.com", "mine1")
     assert not _signs_in(session, "victim@example.com", "evil1")
 
@@ -177,41 +177,41 @@ def test_a_password_reset_of_an_unconfirmed_address_ends_every_pending_sign_up(s
 def test_confirmation_link_works_once_and_expires(session):
     _register(session)
     token = _link(_letters(session, "new@example.com")[0], "confirm")
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=token, now=NOW + 24 * HOUR)) == "token_expired"
-    user = auth.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 24 * HOUR)) == "token_expired"
+    user = signups.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)
     assert user.confirmed_at == NOW + 23 * HOUR
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)) == "already_confirmed"
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=token[:-2], now=NOW)) == "token_invalid"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)) == "already_confirmed"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=token[:-2], now=NOW)) == "token_invalid"
 
 
 def test_expired_link_tells_whose_address_gets_a_new_letter(session):
     _register(session)
     token = _link(_letters(session, "new@example.com")[0], "confirm")
     with pytest.raises(DomainError) as raised:
-        auth.confirm_email(session=session, raw_token=token, now=NOW + 25 * HOUR)
+        signups.confirm_email(session=session, raw_token=token, now=NOW + 25 * HOUR)
     assert raised.value.params["email"] == "new@example.com"
-    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + 25 * HOUR)
+    signups.resend_confirmation(session=session, email="new@example.com", now=NOW + 25 * HOUR)
     assert len(_letters(session, "new@example.com")) == 2
 
 
 def test_resend_is_silent_for_strangers_and_limited_per_hour(session):
-    auth.resend_confirmation(session=session, email="stranger@example.com", now=NOW)
+    signups.resend_confirmation(session=session, email="stranger@example.com", now=NOW)
     assert session.exec(select(OutgoingEmail)).all() == []
     _register(session)
     for minute in range(10):
-        auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
+        signups.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
     assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
 
 
 def test_resend_mails_a_fresh_link_that_replaces_the_previous_one(session):
     """What «Отправить ещё раз» on «Письмо отправлено» and on the sign-in page does."""
     _register(session)
-    auth.resend_confirmation(session=session, email="  NEW@Example.com ", now=NOW + HOUR)
+    signups.resend_confirmation(session=session, email="  NEW@Example.com ", now=NOW + HOUR)
     first, second = _letters(session, "new@example.com")
     assert second.subject == first.subject and "/confirm/" in second.html_body
-    assert _code(lambda: auth.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW + HOUR)) == "token_used"
+    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW + HOUR)) == "token_used"
     # The new link is valid for its own 24 hours, counted from the resend.
-    user = auth.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW + 24 * HOUR)
+    user = signups.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW + 24 * HOUR)
     assert user.confirmed_at == NOW + 24 * HOUR
 
 
@@ -219,24 +219,24 @@ def test_resend_sends_nothing_to_confirmed_blocked_or_malformed_addresses(sessio
     make_user(session, email="done@example.com")
     make_user(session, email="blocked@example.com", confirmed=False, blocked=True)
     for address in ("done@example.com", "blocked@example.com", "not an address", ""):
-        auth.resend_confirmation(session=session, email=address, now=NOW)
+        signups.resend_confirmation(session=session, email=address, now=NOW)
     assert session.exec(select(OutgoingEmail)).all() == []
 
 
 def test_resend_limit_is_per_hour_and_lifts_as_the_hour_passes(session):
     _register(session)  # the sign-up letter counts towards the hour
     for minute in range(1, PER_ADDRESS_PER_HOUR + 3):
-        auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
+        signups.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=minute))
     assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
     # Still inside the hour of the sign-up letter: nothing.
-    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=59))
+    signups.resend_confirmation(session=session, email="new@example.com", now=NOW + dt.timedelta(minutes=59))
     assert len(_letters(session, "new@example.com")) == PER_ADDRESS_PER_HOUR
     # Once the sign-up letter is an hour old, one more fits.
-    auth.resend_confirmation(session=session, email="new@example.com", now=NOW + HOUR + dt.timedelta(seconds=1))
+    signups.resend_confirmation(session=session, email="new@example.com", now=NOW + HOUR + dt.timedelta(seconds=1))
     letters = _letters(session, "new@example.com")
     assert len(letters) == PER_ADDRESS_PER_HOUR + 1
     # and its link is the one that works.
-    assert auth.confirm_email(session=session, raw_token=_link(letters[-1], "confirm"), now=NOW + 2 * HOUR)
+    assert signups.confirm_email(session=session, raw_token=_link(letters[-1], "confirm"), now=NOW + 2 * HOUR)
 
 
 # --- sign-in ------------------------------------------------------------------------------------
@@ -285,31 +285,31 @@ def test_lock_out_after_five_failures_and_release(session):
 
 def test_forgot_answers_the_same_and_mails_only_real_accounts(session):
     make_user(session, email="user@example.com")
-    auth.request_password_reset(session=session, email="nobody@example.com", now=NOW)
-    auth.request_password_reset(session=session, email="User@Example.com", now=NOW)
+    password_changes.request_password_reset(session=session, email="nobody@example.com", now=NOW)
+    password_changes.request_password_reset(session=session, email="User@Example.com", now=NOW)
     assert [letter.to_address for letter in session.exec(select(OutgoingEmail))] == ["user@example.com"]
 
 
 def test_reset_sets_the_password_once_and_ends_every_session(session):
     user = make_user(session, email="user@example.com", password="old12")
     old_session = _sign_in(session, password="old12")
-    auth.request_password_reset(session=session, email="user@example.com", now=NOW)
+    password_changes.request_password_reset(session=session, email="user@example.com", now=NOW)
     token = _link(_letters(session, "user@example.com")[0], "reset")
     # A policy error does not burn the link.
-    assert _code(lambda: auth.reset_password(session=session, raw_token=token, password="пароль",
+    assert _code(lambda: password_changes.reset_password(session=session, raw_token=token, password="пароль",
                                              password_repeat="пароль", now=NOW)) == "password_latin_and_digits"
-    auth.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12", now=NOW + HOUR / 2)
+    password_changes.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12", now=NOW + HOUR / 2)
     assert verify_password("new12", session.get(User, user.id).password_hash)
     assert sessions.resolve_session(session=session, raw_token=old_session, now=NOW + HOUR) is None
-    assert _code(lambda: auth.reset_password(session=session, raw_token=token, password="new13",
+    assert _code(lambda: password_changes.reset_password(session=session, raw_token=token, password="new13",
                                              password_repeat="new13", now=NOW + HOUR / 2)) == "token_used"
 
 
 def test_reset_link_lasts_one_hour(session):
     make_user(session, email="user@example.com")
-    auth.request_password_reset(session=session, email="user@example.com", now=NOW)
+    password_changes.request_password_reset(session=session, email="user@example.com", now=NOW)
     token = _link(_letters(session, "user@example.com")[0], "reset")
-    assert _code(lambda: auth.check_reset_link(session=session, raw_token=token, now=NOW + HOUR)) == "token_expired"
+    assert _code(lambda: password_changes.check_reset_link(session=session, raw_token=token, now=NOW + HOUR)) == "token_expired"
 
 
 def test_change_password_needs_the_current_one_and_keeps_only_this_session(session):
@@ -318,8 +318,8 @@ def test_change_password_needs_the_current_one_and_keeps_only_this_session(sessi
     other = _sign_in(session, password="old12")
     change = dict(session=session, user_id=user.id, new_password="new12", new_password_repeat="new12",
                   now=NOW, current_session_token=this)
-    assert _code(lambda: auth.change_password(current_password="wrong1", **change)) == "password_wrong_current"
-    auth.change_password(current_password="old12", **change)
+    assert _code(lambda: password_changes.change_password(current_password="wrong1", **change)) == "password_wrong_current"
+    password_changes.change_password(current_password="old12", **change)
     assert sessions.resolve_session(session=session, raw_token=this, now=NOW) is not None
     assert sessions.resolve_session(session=session, raw_token=other, now=NOW) is None
     assert "password_changed" in _actions(session)
@@ -330,21 +330,21 @@ def test_change_password_needs_the_current_one_and_keeps_only_this_session(sessi
 
 def test_email_change_is_confirmed_by_the_new_address_and_told_to_the_old(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    auth.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW)
+    email_changes.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW)
     [to_new] = _letters(session, "New@example.com")
     [to_old] = _letters(session, "old@example.com")
     assert "New@example.com" in to_old.text_body
-    auth.confirm_email_change(session=session, raw_token=_link(to_new, "confirm-email"), now=NOW)
+    email_changes.confirm_email_change(session=session, raw_token=_link(to_new, "confirm-email"), now=NOW)
     changed = session.get(User, user.id)
     assert (changed.email, changed.email_canonical) == ("New@example.com", "new@example.com")
 
 
 def test_email_change_to_a_taken_address_fails_at_confirmation(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    auth.request_email_change(session=session, user_id=user.id, new_email="later@example.com", password="abc12", now=NOW)
+    email_changes.request_email_change(session=session, user_id=user.id, new_email="later@example.com", password="abc12", now=NOW)
     make_user(session, email="later@example.com")
     token = _link(_letters(session, "later@example.com")[0], "confirm-email")
-    assert _code(lambda: auth.confirm_email_change(session=session, raw_token=token, now=NOW)) == "email_taken"
+    assert _code(lambda: email_changes.confirm_email_change(session=session, raw_token=token, now=NOW)) == "email_taken"
 
 
 def test_sessions_are_stored_hashed(session):
@@ -369,10 +369,10 @@ def _trail(session) -> list[tuple[str, int | None, dt.datetime, str]]:
 def test_audit_records_sign_up_and_confirmation_with_time_and_address(session):
     _register(session, now=NOW)
     user = session.exec(select(User)).one()
-    auth.register(session=session, email="new@example.com", password="abc12", password_repeat="abc12",
+    signups.register(session=session, email="new@example.com", password="abc12", password_repeat="abc12",
                   consent=True, now=NOW + HOUR, client_address="10.1.1.2")
     token = _link(_letters(session, "new@example.com")[-1], "confirm")
-    auth.confirm_email(session=session, raw_token=token, now=NOW + 2 * HOUR, client_address="10.3.3.3")
+    signups.confirm_email(session=session, raw_token=token, now=NOW + 2 * HOUR, client_address="10.3.3.3")
     assert _trail(session) == [
         ("sign_up", user.id, NOW, "10.1.1.1"),
         ("sign_up_existing_address", user.id, NOW + HOUR, "10.1.1.2"),
@@ -396,7 +396,7 @@ def test_audit_records_sign_in_failures_and_success_with_time_and_address(sessio
 def test_audit_records_a_password_change_with_time_and_address(session):
     user = make_user(session, email="user@example.com", password="old12")
     this = sessions.start_session(session=session, user_id=user.id, remember=True, now=NOW)
-    auth.change_password(session=session, user_id=user.id, current_password="old12", new_password="new12",
+    password_changes.change_password(session=session, user_id=user.id, current_password="old12", new_password="new12",
                          new_password_repeat="new12", now=NOW + HOUR, current_session_token=this,
                          client_address="10.4.4.4")
     assert _trail(session) == [("password_changed", user.id, NOW + HOUR, "10.4.4.4")]
@@ -404,10 +404,10 @@ def test_audit_records_a_password_change_with_time_and_address(session):
 
 def test_audit_records_an_email_change_request_and_confirmation_with_time_and_address(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    auth.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12",
+    email_changes.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12",
                               now=NOW, client_address="10.5.5.5")
     token = _link(_letters(session, "New@example.com")[0], "confirm-email")
-    auth.confirm_email_change(session=session, raw_token=token, now=NOW + HOUR, client_address="10.6.6.6")
+    email_changes.confirm_email_change(session=session, raw_token=token, now=NOW + HOUR, client_address="10.6.6.6")
     assert _trail(session) == [
         ("email_change_requested", user.id, NOW, "10.5.5.5"),
         ("email_changed", user.id, NOW + HOUR, "10.6.6.6"),
@@ -419,12 +419,32 @@ def test_audit_records_an_email_change_request_and_confirmation_with_time_and_ad
 
 def test_audit_records_a_password_reset_request_and_reset_with_time_and_address(session):
     user = make_user(session, email="user@example.com", password="old12")
-    auth.request_password_reset(session=session, email="user@example.com", now=NOW, client_address="10.7.7.7")
-    auth.request_password_reset(session=session, email="nobody@example.com", now=NOW, client_address="10.7.7.7")
+    password_changes.request_password_reset(session=session, email="user@example.com", now=NOW, client_address="10.7.7.7")
+    password_changes.request_password_reset(session=session, email="nobody@example.com", now=NOW, client_address="10.7.7.7")
     token = _link(_letters(session, "user@example.com")[0], "reset")
-    auth.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12",
+    password_changes.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12",
                         now=NOW + HOUR / 2, client_address="10.8.8.8")
     assert _trail(session) == [
         ("password_reset_requested", user.id, NOW, "10.7.7.7"),  # nothing for the unknown address
         ("password_reset", user.id, NOW + HOUR / 2, "10.8.8.8"),
     ]
+
+
+# --- the entry /login calls -----------------------------------------------------------------------
+
+
+def test_sign_in_hashes_on_the_password_pool_and_a_refusal_still_counts(app_database):
+    assert auth.sign_in.hashes_passwords
+    with Session(app_database) as own:
+        make_user(own, email="user@example.com", password="abc12")
+        own.commit()
+    for attempt in range(5):
+        with pytest.raises(DomainError):
+            auth.sign_in(email="user@example.com", password="wrong1", remember=False,
+                         now=NOW + attempt * dt.timedelta(seconds=1), client_address="10.0.0.1")
+    # Each refused attempt was committed by the entry itself: the sixth is locked out.
+    with Session(app_database) as own:
+        assert len(own.exec(select(LoginAttempt)).all()) == 5
+    with pytest.raises(DomainError) as locked:
+        auth.sign_in(email="user@example.com", password="abc12", remember=False, now=NOW + dt.timedelta(minutes=1))
+    assert locked.value.code == "sign_in_locked"

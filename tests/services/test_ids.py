@@ -87,7 +87,7 @@ LOOKUPS = {
     "payments.refresh_from_gateway": lambda s, w, bad: payments.refresh_from_gateway(bad),
     "payments.send_to_gateway": lambda s, w, bad: payments.send_to_gateway(bad),
     "questions.ask_question": lambda s, w, bad: questions.ask_question(
-        s, user_id=w["resident"], contact_email="", topic="payment", message="Вопрос о счёте, пожалуйста",
+        session=s, user_id=w["resident"], contact_email="", topic="payment", message="Вопрос о счёте, пожалуйста",
         account_id=bad, now=NOW),
     "access.require_operator": lambda s, w, bad: require_operator(s, bad),
     "providers.get_provider_for_admin": lambda s, w, bad: providers.get_provider_for_admin(

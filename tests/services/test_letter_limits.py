@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from cabinet.models import AuditEvent, OutgoingEmail
-from cabinet.services import auth, letter_limits, questions
+from cabinet.services import auth, email_changes, letter_limits, password_changes, questions, signups
 from cabinet.errors import DomainError
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR, PER_CLIENT_PER_HOUR, RecentLetters, over_limit
 from tests.factories import NOW, make_user
@@ -30,12 +30,12 @@ def _limited(session) -> list[dict]:
 
 
 def _register(session, *, email=VICTIM, password="abc12", now=NOW, client="10.0.0.1"):
-    return auth.register(session=session, email=email, password=password, password_repeat=password,
+    return signups.register(session=session, email=email, password=password, password_repeat=password,
                          consent=True, now=now, client_address=client)
 
 
 def _reset(session, *, email=VICTIM, now=NOW, client="10.0.0.1"):
-    return auth.request_password_reset(session=session, email=email, now=now, client_address=client)
+    return password_changes.request_password_reset(session=session, email=email, now=now, client_address=client)
 
 
 # Each public letter: how to ask for it once more (from a new client each time, so only the
@@ -51,7 +51,7 @@ def _sign_up_taken(session):
 
 def _resend(session):
     make_user(session, email=VICTIM, confirmed=False)
-    return lambda index, now: auth.resend_confirmation(session=session, email=VICTIM, now=now,
+    return lambda index, now: signups.resend_confirmation(session=session, email=VICTIM, now=now,
                                                        client_address=f"10.0.1.{index}")
 
 
@@ -62,7 +62,7 @@ def _forgot(session):
 
 def _email_change(session):
     owner = make_user(session, email="owner@example.com", password="abc12")
-    return lambda index, now: auth.request_email_change(
+    return lambda index, now: email_changes.request_email_change(
         session=session, user_id=owner.id, new_email=VICTIM.upper(), password="abc12", now=now,
         client_address=f"10.0.1.{index}")
 
@@ -82,7 +82,7 @@ def test_the_question_form_mails_support_but_not_a_copy_to_an_address_over_its_l
     make_user(session, email=VICTIM)
     for index in range(PER_ADDRESS_PER_HOUR):
         _reset(session, now=NOW + index * MINUTE, client=f"10.0.1.{index}")
-    answer = questions.ask_question(session, user_id=None, contact_email=VICTIM, topic="other", message=MESSAGE,
+    answer = questions.ask_question(session=session, user_id=None, contact_email=VICTIM, topic="other", message=MESSAGE,
                                     account_id=None, now=NOW + 10 * MINUTE, client_address="10.0.2.1")
     assert answer == "support@смородина.онлайн"  # the visitor is told it went, and it did
     assert _letters_to(session, "support@смородина.онлайн") == 1
@@ -111,7 +111,7 @@ def test_one_client_is_limited_across_different_addresses(session):
         {"kind": "confirm_email", "limit": "client", "to": "one-more@example.com", "client": "203.0.113.7"}
     ]
     # Another client is not held back by this one, and the held-back address can still get its letter.
-    auth.resend_confirmation(session=session, email="one-more@example.com", now=NOW, client_address="198.51.100.1")
+    signups.resend_confirmation(session=session, email="one-more@example.com", now=NOW, client_address="198.51.100.1")
     assert _letters_to(session, "one-more@example.com") == 1
 
 
@@ -147,12 +147,12 @@ def test_questions_from_one_client_are_limited_whoever_asks(session):
     asked = 0
     for resident in residents[:-1]:
         for _ in range(PER_ADDRESS_PER_HOUR):
-            questions.ask_question(session, user_id=resident.id, contact_email="", topic="other", message=MESSAGE,
+            questions.ask_question(session=session, user_id=resident.id, contact_email="", topic="other", message=MESSAGE,
                                    account_id=None, now=NOW + asked * MINUTE, client_address="203.0.113.9")
             asked += 1
     assert asked == PER_CLIENT_PER_HOUR
     with pytest.raises(DomainError, match="question_too_many"):
-        questions.ask_question(session, user_id=residents[-1].id, contact_email="", topic="other", message=MESSAGE,
+        questions.ask_question(session=session, user_id=residents[-1].id, contact_email="", topic="other", message=MESSAGE,
                                account_id=None, now=NOW + 30 * MINUTE, client_address="203.0.113.9")
 
 

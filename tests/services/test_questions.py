@@ -29,7 +29,7 @@ def resident(session):
 def _ask(session, **changes):
     values = dict(user_id=None, contact_email="", topic="payment", message=MESSAGE, account_id=None, now=NOW)
     values.update(changes)
-    return questions.ask_question(session, **values)
+    return questions.ask_question(session=session, **values)
 
 
 def _letters(session) -> dict[str, OutgoingEmail]:
@@ -120,3 +120,29 @@ def test_visitors_are_limited_by_network_address_too(session):
 def test_line_breaks_survive_in_the_html_letter(session):
     _ask(session, contact_email="guest@example.com", message="Первая строка\nВторая строка")
     assert "white-space:pre-wrap" in _letters(session)["support@смородина.онлайн"].html_body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"topic": "spam"}, "topic"),
+        ({"message": "Коротко"}, "message"),
+        ({"contact_email": "not an address"}, "email"),
+        ({"account_id": 999_999}, "account"),
+    ],
+)
+def test_each_refusal_names_the_dialogs_field(session, changes, field):
+    with pytest.raises(DomainError) as refused:
+        _ask(session, **{"contact_email": "guest@example.com", **changes})
+    assert refused.value.field == field
+
+
+def test_the_entries_commit_the_question_and_list_the_residents_accounts(app_database, session, resident):
+    user, account = resident
+    session.commit()
+    [target] = questions.question_targets(user_id=user.id)
+    assert (target.account_id, target.label) == (account.id, "АО «Энергосбыт» · 5100012345")
+    assert questions.ask_question(user_id=user.id, contact_email="", topic="payment", message=MESSAGE,
+                                  account_id=account.id, now=NOW) == "help@energo.example"
+    session.expire_all()
+    assert set(_letters(session)) == {"help@energo.example", "anna@example.com"}

@@ -1,0 +1,13 @@
+"""States of /settings («Настройки»): one per form, each loading what it shows."""
+
+from __future__ import annotations
+
+from cabinet.state.settings.accounts import SettingsAccountsState
+from cabinet.state.settings.email import SettingsEmailState
+from cabinet.state.settings.password import SettingsPasswordState
+from cabinet.state.settings.profile import SettingsProfileState
+
+# What /settings runs when it opens, after the sign-in check.
+ON_LOAD = [SettingsAccountsState.load, SettingsProfileState.load, SettingsPasswordState.load, SettingsEmailState.load]
+
+__all__ = ["ON_LOAD", "SettingsAccountsState", "SettingsEmailState", "SettingsPasswordState", "SettingsProfileState"]
