@@ -17,11 +17,7 @@ from cabinet.services import sessions, signups, throttle
 from cabinet.services.audit import record_event
 from cabinet.services.identity import find_user_by_email
 from cabinet.services.passwords import dummy_hash, hashes_passwords, verify_password
-from cabinet.services.signups import resend_confirmation
 from cabinet.services.transactions import transactional
-
-# services/admin.py still imports these two from here; they live in identity.py and signups.py.
-__all__ = ["authenticate", "find_user_by_email", "resend_confirmation", "sign_in", "sign_out"]
 
 
 def authenticate(

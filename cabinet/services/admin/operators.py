@@ -10,7 +10,7 @@ from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.models import User, UserRole
 from cabinet.services.audit import record_event
-from cabinet.services.auth import find_user_by_email
+from cabinet.services.identity import find_user_by_email
 from cabinet.services.identity import parse_email
 from cabinet.services.passwords import check_new_password, hash_password, hashes_passwords
 from cabinet.services.transactions import transactional

@@ -13,7 +13,7 @@ from cabinet.services import sessions
 from cabinet.services.access import require_operator
 from cabinet.services.accounts import links_of, normalize_account_number
 from cabinet.services.audit import record_event
-from cabinet.services.auth import resend_confirmation
+from cabinet.services.signups import resend_confirmation
 from cabinet.services.ids import get_by_id
 from cabinet.services.transactions import transactional
 
