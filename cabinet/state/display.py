@@ -9,8 +9,9 @@ from typing import Any
 from babel import Locale
 
 from cabinet import texts
-from cabinet.services.dashboard import AccountCard, verification_state
 from cabinet.money import format_rubles
+from cabinet.services import payments
+from cabinet.services.dashboard import AccountCard, verification_state
 from cabinet.services.readings import MeterSummary, WindowState
 from cabinet.state.local_time import format_local_time
 
@@ -179,15 +180,6 @@ def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.d
     )
 
 
-def notification_outcome(outcome: str) -> str:
-    """The log keeps what was done with a notification in English; operators read it in Russian."""
-    outcomes = texts.ADMIN["notification_outcomes"]
-    if outcome in outcomes:
-        return outcomes[outcome]
-    # "now succeeded", "stays pending", "unknown status 'x'", "gateway timeout": a key and a value.
-    for key in sorted(outcomes, key=len, reverse=True):
-        if outcome.startswith(key + " "):
-            value = outcome[len(key) + 1:].strip("'\"")
-            status = texts.PAYMENTS["statuses"].get(value, value)
-            return outcomes[key].format(status=status)
-    return outcome
+def notification_outcome(outcome: str, status: str = "") -> str:
+    """A logged webhook delivery's outcome in Russian (services/payments/webhook.py words it; kept for the admin)."""
+    return payments.outcome_text(outcome, status)

@@ -19,6 +19,7 @@ from cabinet.models import (
     LedgerEntry,
     LoginSession,
     MeterReading,
+    NotificationOutcome,
     OutgoingEmail,
     Payment,
     PaymentNotification,
@@ -308,9 +309,9 @@ def test_resident_detail_shows_linked_accounts_payments_and_sign_ins(session, pe
 def test_payment_detail_shows_gateway_id_and_notification_log(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.gateway_payment_id = "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
-    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, "ignored"),
-           (10, "payment.succeeded", payment.gateway_payment_id, "applied"),
-           (20, "payment.succeeded", "another-payment", "unknown payment"))
+    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, NotificationOutcome.unchanged),
+           (10, "payment.succeeded", payment.gateway_payment_id, NotificationOutcome.moved),
+           (20, "payment.succeeded", "another-payment", NotificationOutcome.unknown_payment))
     for minutes, event, gateway_id, outcome in log:
         session.add(PaymentNotification(received_at=NOW - dt.timedelta(minutes=minutes), source_address="185.71.76.3",
                                         event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome))
@@ -322,7 +323,8 @@ def test_payment_detail_shows_gateway_id_and_notification_log(session, people, i
     assert shown.gateway_payment_id == "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
     assert (provider.id, user.id, account.id) == (ids["provider"], people["resident"].id, payment.account_id)
     assert [(n.event, n.outcome, n.source_address) for n in log] == [
-        ("payment.succeeded", "applied", "185.71.76.3"), ("payment.waiting_for_capture", "ignored", "185.71.76.3")]
+        ("payment.succeeded", NotificationOutcome.moved, "185.71.76.3"),
+        ("payment.waiting_for_capture", NotificationOutcome.unchanged, "185.71.76.3")]
     payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
     session.flush()
     assert admin.payment_detail(session, actor_id=people["admin"].id, payment_id=payment.id)[4] == []
