@@ -27,7 +27,10 @@ from cabinet.pages.register import register_page
 from cabinet.pages.settings import settings_page
 from cabinet.pages.support import support_page
 from cabinet.pages.dashboard import home_page
-from cabinet.pages.payments import history_page, pay_page, payment_status_page, receipt_page
+from cabinet.pages.history import history_page
+from cabinet.pages.pay import pay_page
+from cabinet.pages.payment_status import payment_status_page
+from cabinet.pages.receipt import receipt_page
 from cabinet.pages.readings import readings_page
 from cabinet.state.admin.audit import AdminAuditState
 from cabinet.state.admin.overview import AdminOverviewState
@@ -41,7 +44,10 @@ from cabinet.state.dashboard import DashboardState
 from cabinet.state.forgot import ForgotState
 from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 from cabinet.state.login import LoginState
-from cabinet.state.payments import HistoryState, PaymentStatusState, PayState, ReceiptState
+from cabinet.state.history import HistoryState
+from cabinet.state.pay import PayState
+from cabinet.state.payment_status import PaymentStatusState
+from cabinet.state.receipt import ReceiptState
 from cabinet.state.readings import ReadingsState
 from cabinet.state.session import SessionState
 from cabinet.state.settings import ON_LOAD as SETTINGS_ON_LOAD

@@ -349,6 +349,17 @@ class PaymentPurpose(str, enum.Enum):
     custom_amount = "custom_amount"
 
 
+class PaymentFailure(str, enum.Enum):
+    """Why the gateway never took a payment (texts.PAYMENTS["gateway_errors"] words each)."""
+
+    timeout = "timeout"
+    unavailable = "unavailable"
+    rejected = "rejected"
+    not_found = "not_found"
+    # A reason kept before reasons were codes, that matched none of the above.
+    unknown = "unknown"
+
+
 class Payment(SQLModel, table=True):
     __tablename__ = "payments"
 
@@ -371,7 +382,9 @@ class Payment(SQLModel, table=True):
     receipt_email: str = Field(default="", max_length=320)
     cancellation_party: str = Field(default="", max_length=40)
     cancellation_reason: str = Field(default="", max_length=80)
-    failure_message: str = Field(default="", max_length=300)
+    failure_code: PaymentFailure | None = Field(
+        default=None, sa_column=sa.Column(text_enum(PaymentFailure), nullable=True)
+    )
     paid_at: dt.datetime | None = optional_time_field()
     created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     updated_at: dt.datetime = created_field()
@@ -389,6 +402,21 @@ class LedgerEntry(SQLModel, table=True):
     booked_at: dt.datetime = created_field()
 
 
+class NotificationOutcome(str, enum.Enum):
+    """What the webhook made of a delivery (texts.ADMIN["webhook_outcomes"] words each)."""
+
+    moved = "moved"  # the payment's status changed to `outcome_status`
+    unchanged = "unchanged"  # a repeated or stale delivery: the status stays `outcome_status`
+    unknown_status = "unknown_status"  # the API answered a status we do not know (`outcome_status`)
+    id_mismatch = "id_mismatch"
+    amount_mismatch = "amount_mismatch"
+    rejected = "rejected"  # not a payment notification at all
+    unknown_payment = "unknown_payment"
+    gateway_error = "gateway_error"  # the API did not answer our check; YooKassa delivers again
+    # An entry kept before outcomes were codes, that matched none of the above.
+    unrecognized = "unrecognized"
+
+
 class PaymentNotification(SQLModel, table=True):
     """Every webhook delivery as received, with what we made of it."""
 
@@ -400,7 +428,9 @@ class PaymentNotification(SQLModel, table=True):
     event: str = Field(default="", max_length=64)
     gateway_payment_id: str = Field(default="", max_length=64, index=True)
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    outcome: str = Field(default="", max_length=200)
+    outcome: NotificationOutcome = Field(sa_column=sa.Column(text_enum(NotificationOutcome), nullable=False))
+    # The payment status the outcome names, as the API spells it; "" when it names none.
+    outcome_status: str = Field(default="", max_length=32)
 
 
 # --- mail and audit ----------------------------------------------------------

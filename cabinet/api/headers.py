@@ -71,7 +71,7 @@ def content_security_policy(settings: Settings, script_hashes: Iterable[str]) ->
     """The policy every page works under; the browser test walks all of them with it enforced."""
     directives = {
         "default-src": ["'self'"],
-        # 'unsafe-eval': Reflex runs rx.call_script's code with eval(), and state/payments.py uses it
+        # 'unsafe-eval': Reflex runs rx.call_script's code with eval(), and state/pay.py and state/receipt.py use it
         # to leave for the checkout and to print a receipt; an injected <script> still runs nowhere.
         "script-src": ["'self'", *script_hashes, "'unsafe-eval'"],
         # 'unsafe-inline' for styles only: Emotion writes each component's CSS into <style> tags as it

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from cabinet.config import Settings
-from cabinet.services.payments import handle_notification
+from cabinet.services import payments
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -49,8 +49,8 @@ def payment_routes(settings: Settings) -> list[Route]:
         if body is None:
             return JSONResponse({"error": "too_large"}, status_code=413)
         # Bad UTF-8, bad JSON, odd ids: the service answers 400 and logs what came.
-        result = await run_in_threadpool(handle_notification, body, source_address=source)
-        return JSONResponse({"result": result.outcome}, status_code=result.http_status)
+        result = await run_in_threadpool(payments.handle_notification, body, source_address=source)
+        return JSONResponse({"result": result.outcome.value}, status_code=result.http_status)
 
     return [Route("/api/yookassa/webhook", webhook, methods=["POST"])]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
 
 from yookassa import Configuration, Payment
 from yookassa.client import ApiClient
@@ -17,6 +16,7 @@ from yookassa.domain.notification import WebhookNotificationFactory
 
 from cabinet.config import get_settings
 from cabinet.gateways import GatewayError
+from cabinet.gateways.payment_gateway import GatewayNotification, GatewayPayment
 from cabinet.money import decimal_string_to_kopecks, kopecks_to_decimal_string
 
 # The SDK sets no socket timeout of its own, so each call runs in a worker thread that we
@@ -38,25 +38,6 @@ def _kept_alive_session(client: ApiClient):
 
 
 ApiClient.get_session = _kept_alive_session
-
-
-@dataclass(frozen=True)
-class GatewayPayment:
-    id: str
-    status: str
-    amount_kopecks: int
-    paid: bool
-    confirmation_url: str = ""
-    cancellation_party: str = ""
-    cancellation_reason: str = ""
-    metadata: dict = field(default_factory=dict)
-    captured_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class GatewayNotification:
-    event: str
-    payment_id: str
 
 
 def _configure() -> None:
@@ -157,3 +138,10 @@ def parse_notification(body: dict) -> GatewayNotification:
         # Refunds and deals are not ours to apply; their ids are not payment ids.
         raise ValueError(f"not a payment event: {notification.event}")
     return GatewayNotification(event=str(notification.event), payment_id=payment_id)
+
+
+class YooKassaGateway:
+    """YooKassa as the payment services' PaymentGateway (cabinet/gateways/payment_gateway.py)."""
+
+    create_payment = staticmethod(create_payment)
+    get_payment = staticmethod(get_payment)

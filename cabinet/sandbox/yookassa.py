@@ -7,49 +7,27 @@ and its checkout page pays or cancels and then sends the notification YooKassa w
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import html
 import json
 import logging
 import re
 import uuid
 
 import httpx
-import sqlalchemy as sa
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cabinet.db import session_scope
-from cabinet.clock import utc_now
+from cabinet.money import decimal_string_to_kopecks
 from cabinet.sandbox import faults
-from cabinet.sandbox.models import SandboxYookassaPayment
-from cabinet.money import decimal_string_to_kopecks, format_rubles
+from cabinet.sandbox.yookassa_checkout import CANCEL_REASONS, CHECKOUT_PREFIX, checkout_html, page
+from cabinet.sandbox.yookassa_store import create_payment, load_payment, move_payment, public_view
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/sandbox/yookassa/v3"
-CHECKOUT_PREFIX = "/sandbox/yookassa/checkout"
-CANCEL_REASONS = {
-    "expired_on_confirmation": "Плательщик не подтвердил платёж вовремя",
-    "insufficient_funds": "Недостаточно денег",
-    "card_expired": "Истёк срок действия карты",
-    "fraud_suspected": "Подозрение в мошенничестве",
-    "payment_method_restricted": "Операции этим способом оплаты запрещены",
-}
 _AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _payment_id() -> str:
-    # Shaped like YooKassa's ids: 8-4-4-4-12 hex with the fixed «000f-5000» middle.
-    raw = uuid.uuid4().hex
-    return f"{raw[:8]}-000f-5000-{'89ab'[int(raw[8], 16) % 4]}{raw[9:12]}-{raw[12:24]}"
+_NOT_FOUND_PAGE = ("Платёж не найден", "<p>Такого платежа нет.</p>")
 
 
 def _error(status: int, code: str, description: str, parameter: str | None = None) -> JSONResponse:
@@ -124,99 +102,6 @@ def _validate_receipt(receipt: object, total: str) -> tuple[str, str] | None:
     return None
 
 
-# --- storage (runs in a worker thread) -------------------------------------------------------
-
-
-def _load(payment_id: str) -> dict | None:
-    with session_scope() as session:
-        row = session.get(SandboxYookassaPayment, payment_id)
-        return json.loads(row.body) if row else None
-
-
-def _create(body: dict, idempotence_key: str, shop_id: str, public_url: str) -> dict:
-    with session_scope() as session:
-        existing = session.exec(
-            select(SandboxYookassaPayment).where(SandboxYookassaPayment.idempotence_key == idempotence_key)
-        ).first()
-        if existing is not None:
-            return json.loads(existing.body)
-        payment_id = _payment_id()
-        payment = {
-            "id": payment_id,
-            "status": "pending",
-            "paid": False,
-            "amount": {"value": body["amount"]["value"], "currency": "RUB"},
-            "description": body.get("description", ""),
-            "recipient": {"account_id": shop_id, "gateway_id": "2394621"},
-            "created_at": _iso(utc_now()),
-            "confirmation": {
-                "type": "redirect",
-                "return_url": body["confirmation"]["return_url"],
-                "confirmation_url": f"{public_url}{CHECKOUT_PREFIX}/{payment_id}",
-            },
-            "test": True,
-            "refundable": False,
-            "metadata": body.get("metadata", {}),
-            "_capture": bool(body.get("capture", False)),
-        }
-        if body.get("receipt"):
-            payment["receipt_registration"] = "pending"
-        session.add(
-            SandboxYookassaPayment(
-                id=payment_id, idempotence_key=idempotence_key, status="pending",
-                body=json.dumps(payment, ensure_ascii=False),
-            )
-        )
-        return payment
-
-
-def _transition(payment_id: str, *, to: str, reason: str = "") -> dict | None:
-    """Moves a payment out of pending/waiting_for_capture; None when it had already moved on."""
-    with session_scope() as session:
-        row = session.get(SandboxYookassaPayment, payment_id)
-        if row is None or row.status not in ("pending", "waiting_for_capture"):
-            return None
-        payment = json.loads(row.body)
-        previous = row.status
-        now = utc_now()
-        if to == "paid":
-            payment["paid"] = True
-            payment["status"] = "succeeded" if payment.get("_capture") else "waiting_for_capture"
-            payment["payment_method"] = {
-                "type": "bank_card", "id": payment_id, "saved": False, "title": "Bank card *4444",
-                "card": {"first6": "555555", "last4": "4444", "expiry_month": "12", "expiry_year": "2030",
-                         "card_type": "MasterCard", "issuer_country": "RU"},
-            }
-            payment["authorization_details"] = {"rrn": "603668680243", "auth_code": "000000"}
-            if payment["status"] == "succeeded":
-                payment["captured_at"] = _iso(now)
-                kopecks = decimal_string_to_kopecks(payment["amount"]["value"])
-                income = kopecks - round(kopecks * 0.035)
-                payment["income_amount"] = {"value": f"{income // 100}.{income % 100:02d}", "currency": "RUB"}
-                payment["refundable"] = True
-                if "receipt_registration" in payment:
-                    payment["receipt_registration"] = "succeeded"
-        else:
-            payment["status"] = "canceled"
-            payment["paid"] = False
-            payment["cancellation_details"] = {
-                "party": "yoo_money" if reason != "canceled_by_merchant" else "merchant",
-                "reason": reason or "expired_on_confirmation",
-            }
-        # Compare-and-set on the status: of two clicks at once only one moves the payment.
-        updated = session.execute(
-            sa.update(SandboxYookassaPayment)
-            .where(SandboxYookassaPayment.id == payment_id, SandboxYookassaPayment.status == previous)
-            .values(status=payment["status"], body=json.dumps(payment, ensure_ascii=False))
-        )
-        return payment if updated.rowcount == 1 else None
-
-
-def public_view(payment: dict) -> dict:
-    """The payment as the API shows it (our private fields removed)."""
-    return {key: value for key, value in payment.items() if not key.startswith("_")}
-
-
 def _notify(notification_url: str, payment: dict) -> None:
     if faults.notifications_dropped():
         logger.info("Sandbox: notification for %s dropped on purpose", payment["id"])
@@ -231,15 +116,21 @@ def _notify(notification_url: str, payment: dict) -> None:
 # --- routes ---------------------------------------------------------------------------------
 
 
-def yookassa_routes(*, public_url: str, notification_url: str) -> list[Route]:
-    async def create_payment(request: Request) -> Response:
-        fault = faults.take_fault("yookassa")
-        await faults.delay(fault)
-        if (failed := _fault_response(fault)) is not None:
-            return failed
-        shop_id = _shop_id(request)
-        if shop_id is None:
-            return _error(401, "invalid_credentials", "Authentication by given credentials failed")
+async def _refused(request: Request) -> Response | None:
+    """An injected fault's answer, or a 401 without credentials; None when the call may go on."""
+    fault = faults.take_fault("yookassa")
+    await faults.delay(fault)
+    if (failed := _fault_response(fault)) is not None:
+        return failed
+    if _shop_id(request) is None:
+        return _error(401, "invalid_credentials", "Authentication by given credentials failed")
+    return None
+
+
+def _api_routes(*, public_url: str, notification_url: str) -> list[Route]:
+    async def create(request: Request) -> Response:
+        if (refused := await _refused(request)) is not None:
+            return refused
         key = request.headers.get("idempotence-key", "")
         if not key or len(key) > 64:
             return _error(400, "invalid_request", "Idempotence-Key header is required", "Idempotence-Key")
@@ -249,39 +140,43 @@ def yookassa_routes(*, public_url: str, notification_url: str) -> list[Route]:
             return _error(400, "invalid_request", "Request body is not valid JSON")
         if (problem := _validate(body)) is not None:
             return _error(400, "invalid_request", problem[1], problem[0] or None)
-        payment = await run_in_threadpool(_create, body, key, shop_id, public_url)
+        payment = await run_in_threadpool(create_payment, body, key, _shop_id(request), public_url)
         return JSONResponse(public_view(payment))
 
-    async def get_payment(request: Request) -> Response:
-        fault = faults.take_fault("yookassa")
-        await faults.delay(fault)
-        if (failed := _fault_response(fault)) is not None:
-            return failed
-        if _shop_id(request) is None:
-            return _error(401, "invalid_credentials", "Authentication by given credentials failed")
-        payment = await run_in_threadpool(_load, request.path_params["payment_id"])
+    async def get(request: Request) -> Response:
+        if (refused := await _refused(request)) is not None:
+            return refused
+        payment = await run_in_threadpool(load_payment, request.path_params["payment_id"])
         if payment is None:
             return _error(404, "not_found", "Payment not found or forbidden")
         return JSONResponse(public_view(payment))
 
-    async def cancel_payment(request: Request) -> Response:
+    async def cancel(request: Request) -> Response:
         if _shop_id(request) is None:
             return _error(401, "invalid_credentials", "Authentication by given credentials failed")
         payment_id = request.path_params["payment_id"]
-        changed = await run_in_threadpool(_transition, payment_id, to="canceled", reason="canceled_by_merchant")
+        changed = await run_in_threadpool(move_payment, payment_id, to="canceled", reason="canceled_by_merchant")
         if changed is None:
-            current = await run_in_threadpool(_load, payment_id)
+            current = await run_in_threadpool(load_payment, payment_id)
             if current is None:
                 return _error(404, "not_found", "Payment not found or forbidden")
             return _error(400, "invalid_request", "Payment cannot be canceled in its current status")
         await run_in_threadpool(_notify, notification_url, changed)
         return JSONResponse(public_view(changed))
 
+    return [
+        Route(f"{API_PREFIX}/payments", create, methods=["POST"]),
+        Route(f"{API_PREFIX}/payments/{{payment_id}}", get, methods=["GET"]),
+        Route(f"{API_PREFIX}/payments/{{payment_id}}/cancel", cancel, methods=["POST"]),
+    ]
+
+
+def _checkout_routes(*, notification_url: str) -> list[Route]:
     async def checkout_page(request: Request) -> Response:
-        payment = await run_in_threadpool(_load, request.path_params["payment_id"])
+        payment = await run_in_threadpool(load_payment, request.path_params["payment_id"])
         if payment is None:
-            return HTMLResponse(_page("Платёж не найден", "<p>Такого платежа нет.</p>"), status_code=404)
-        return HTMLResponse(_checkout_html(payment))
+            return HTMLResponse(page(*_NOT_FOUND_PAGE), status_code=404)
+        return HTMLResponse(checkout_html(payment))
 
     async def checkout_action(request: Request) -> Response:
         payment_id = request.path_params["payment_id"]
@@ -291,74 +186,23 @@ def yookassa_routes(*, public_url: str, notification_url: str) -> list[Route]:
         if reason not in CANCEL_REASONS:
             reason = "expired_on_confirmation"
         changed = await run_in_threadpool(
-            _transition, payment_id, to="paid" if action == "pay" else "canceled", reason=reason
+            move_payment, payment_id, to="paid" if action == "pay" else "canceled", reason=reason
         )
         if changed is not None:
             await run_in_threadpool(_notify, notification_url, changed)
-        payment = changed or await run_in_threadpool(_load, payment_id)
+        payment = changed or await run_in_threadpool(load_payment, payment_id)
         if payment is None:
-            return HTMLResponse(_page("Платёж не найден", "<p>Такого платежа нет.</p>"), status_code=404)
+            return HTMLResponse(page(*_NOT_FOUND_PAGE), status_code=404)
         return RedirectResponse(payment["confirmation"]["return_url"], status_code=303)
 
     return [
-        Route(f"{API_PREFIX}/payments", create_payment, methods=["POST"]),
-        Route(f"{API_PREFIX}/payments/{{payment_id}}", get_payment, methods=["GET"]),
-        Route(f"{API_PREFIX}/payments/{{payment_id}}/cancel", cancel_payment, methods=["POST"]),
         Route(f"{CHECKOUT_PREFIX}/{{payment_id}}", checkout_page, methods=["GET"]),
         Route(f"{CHECKOUT_PREFIX}/{{payment_id}}/{{action:str}}", checkout_action, methods=["POST"]),
     ]
 
 
-# --- the checkout page --------------------------------------------------------------------------
-
-_STYLE = """
-*{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;background:#eef1f6;color:#1b1f29}
-.wrap{max-width:440px;margin:0 auto;padding:32px 16px}
-.badge{display:inline-block;background:#fff3c4;color:#7a5b00;border-radius:999px;padding:4px 12px;font-size:13px;margin-bottom:16px}
-.card{background:#fff;border-radius:16px;box-shadow:0 2px 12px rgba(20,30,60,.08);padding:24px}
-h1{font-size:20px;margin:0 0 4px}.muted{color:#667085;font-size:14px;margin:0 0 16px}
-.amount{font-size:32px;font-weight:700;margin:8px 0 20px}
-.cardbox{border:1px solid #d0d5dd;border-radius:12px;padding:14px;margin-bottom:16px;font-size:15px}
-.row{display:flex;gap:8px}button{font-size:16px;border:0;border-radius:10px;padding:14px 18px;cursor:pointer;width:100%}
-.pay{background:#0a7cff;color:#fff}.cancel{background:#f2f4f7;color:#1b1f29}
-select{width:100%;padding:10px;border-radius:8px;border:1px solid #d0d5dd;font-size:14px;margin:6px 0 10px}
-label{font-size:13px;color:#667085}.note{font-size:13px;color:#667085;margin-top:16px;text-align:center}
-.done{font-size:16px}
-"""
-
-
-def _page(title: str, inner: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f'<body><div class="wrap"><span class="badge">Тестовая оплата · ЮKassa (демо)</span>{inner}</div></body></html>'
-    )
-
-
-def _checkout_html(payment: dict) -> str:
-    escape = html.escape
-    amount = format_rubles(decimal_string_to_kopecks(payment["amount"]["value"]))
-    head = (
-        f'<div class="card"><h1>Оплата заказа</h1><p class="muted">{escape(payment.get("description", ""))}</p>'
-        f'<div class="amount" id="sandbox-amount">{escape(amount)}</div>'
-    )
-    if payment["status"] != "pending":
-        states = {"succeeded": "Платёж уже оплачен.", "waiting_for_capture": "Платёж оплачен и ждёт подтверждения.",
-                  "canceled": "Платёж отменён."}
-        back = escape(payment["confirmation"]["return_url"])
-        return _page("Оплата", head + f'<p class="done" id="sandbox-status">{states.get(payment["status"], "")}</p>'
-                     f'<p><a href="{back}">Вернуться в магазин</a></p></div>')
-    options = "".join(f'<option value="{key}">{escape(text)}</option>' for key, text in CANCEL_REASONS.items())
-    base = f"{CHECKOUT_PREFIX}/{escape(payment['id'])}"
-    body = head + (
-        '<div class="cardbox">Карта •••• 4444 · MasterCard<br><span class="muted">Тестовая карта: деньги не списываются</span></div>'
-        f'<form method="post" action="{base}/pay">'
-        '<button class="pay" id="sandbox-pay" type="submit">Оплатить</button></form>'
-        f'<form method="post" action="{base}/cancel" style="margin-top:18px">'
-        '<label for="sandbox-reason">Причина отмены (для проверки)</label>'
-        f'<select id="sandbox-reason" name="reason">{options}</select>'
-        '<button class="cancel" id="sandbox-cancel" type="submit">Отменить</button></form>'
-        '<p class="note">Это тренажёр ЮKassa для демо-режима: настоящие деньги не списываются.</p></div>'
-    )
-    return _page("Оплата", body)
+def yookassa_routes(*, public_url: str, notification_url: str) -> list[Route]:
+    return [
+        *_api_routes(public_url=public_url, notification_url=notification_url),
+        *_checkout_routes(notification_url=notification_url),
+    ]

@@ -94,3 +94,11 @@ def test_parse_notification_takes_a_real_body_and_refuses_others():
     for bad in ([], {"type": "notification"}, {**body, "event": "refund.made"}, {**body, "object": {"id": 5}}):
         with pytest.raises(ValueError):
             gateway.parse_notification(bad)
+
+
+def test_yookassa_is_the_payment_gateway_the_services_use():
+    from cabinet.gateways.payment_gateway import PaymentGateway
+    from cabinet.services.payments import default_gateway
+
+    assert isinstance(gateway.YooKassaGateway(), PaymentGateway)
+    assert isinstance(default_gateway(), gateway.YooKassaGateway)

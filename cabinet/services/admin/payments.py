@@ -106,7 +106,7 @@ class NotificationLine:
     received_at: dt.datetime
     event: str
     source_address: str
-    outcome: str
+    outcome_text: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,8 +147,9 @@ def _detail(session: Session, payment: Payment) -> PaymentDetail:
         id=payment.id or 0, amount_kopecks=payment.amount_kopecks, status=payment.status.value,
         provider=provider.name, account=account.number, payer=user.email, created_at=payment.created_at,
         paid_at=payment.paid_at, gateway_payment_id=payment.gateway_payment_id or "",
-        idempotency_key=payment.idempotency_key, reason=payment.cancellation_reason or payment.failure_message or "",
-        notifications=[NotificationLine(n.received_at, n.event or "", n.source_address, n.outcome)
+        idempotency_key=payment.idempotency_key, reason=payment.cancellation_reason or payments.failure_text(payment.failure_code),
+        notifications=[NotificationLine(n.received_at, n.event or "", n.source_address,
+                                        payments.outcome_text(n.outcome, n.outcome_status or ""))
                        for n in notifications],
     )
 

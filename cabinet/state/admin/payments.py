@@ -15,7 +15,7 @@ from cabinet.services.ids import parse_id
 from cabinet.state.admin.lines import Line
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
-from cabinet.state.display import Choice, notification_outcome
+from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
 
 
@@ -145,7 +145,7 @@ class AdminPaymentsState(rx.State):
         self.selected, self.detail = detail.id, _detail_lines(detail)
         self.notifications = [
             Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}",
-                 notification_outcome(n.outcome)) for n in detail.notifications]
+                 n.outcome_text) for n in detail.notifications]
         self.notice = self.error = ""
 
     @rx.event

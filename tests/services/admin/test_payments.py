@@ -14,6 +14,7 @@ from cabinet.models import (
     AccountLink,
     AuditEvent,
     LedgerEntry,
+    NotificationOutcome,
     Payment,
     PaymentNotification,
     PaymentPurpose,
@@ -78,12 +79,13 @@ def test_the_page_lists_payments_and_every_provider_to_filter_by(session, people
 def test_payment_detail_shows_gateway_id_and_notification_log(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.gateway_payment_id = "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
-    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, "ignored"),
-           (10, "payment.succeeded", payment.gateway_payment_id, "applied"),
-           (20, "payment.succeeded", "another-payment", "unknown payment"))
-    for minutes, event, gateway_id, outcome in log:
+    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, NotificationOutcome.unchanged, "pending"),
+           (10, "payment.succeeded", payment.gateway_payment_id, NotificationOutcome.moved, "succeeded"),
+           (20, "payment.succeeded", "another-payment", NotificationOutcome.unknown_payment, None))
+    for minutes, event, gateway_id, outcome, status in log:
         session.add(PaymentNotification(received_at=NOW - dt.timedelta(minutes=minutes), source_address="185.71.76.3",
-                                        event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome))
+                                        event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome,
+                                        outcome_status=status))
     session.flush()
 
     shown = admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id)
@@ -91,8 +93,12 @@ def test_payment_detail_shows_gateway_id_and_notification_log(session, people, i
     assert shown.gateway_payment_id == "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
     provider, account = session.get(Provider, ids["provider"]), session.get(ProviderAccount, payment.account_id)
     assert (shown.provider, shown.payer, shown.account) == (provider.name, people["resident"].email, account.number)
-    assert [(n.event, n.outcome, n.source_address) for n in shown.notifications] == [
-        ("payment.succeeded", "applied", "185.71.76.3"), ("payment.waiting_for_capture", "ignored", "185.71.76.3")]
+    # Worded for the operator, in Russian, with the status the delivery found or set.
+    assert [(n.event, n.outcome_text, n.source_address) for n in shown.notifications] == [
+        ("payment.succeeded", payments.outcome_text(NotificationOutcome.moved, "succeeded"), "185.71.76.3"),
+        ("payment.waiting_for_capture", payments.outcome_text(NotificationOutcome.unchanged, "pending"),
+         "185.71.76.3")]
+    assert shown.notifications[0].outcome_text == "статус стал «Оплачено»"
     payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
     session.flush()
     assert admin_payments.payment_detail(session=session, actor_id=people["admin"].id,

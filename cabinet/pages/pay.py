@@ -1,0 +1,213 @@
+"""/accounts/<id>/pay: what to pay (the debt or an own amount), readings alongside, the summary and the button."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import form_alert, form_field
+from cabinet.components.hint import with_hint
+from cabinet.components.icons import icon_if
+from cabinet.components.layout import page_shell
+from cabinet.components.payments import loading, not_found
+from cabinet.components.readings import readings_fields
+from cabinet.pages.readings import account_header
+from cabinet.state.pay import PayState
+from cabinet.state.readings import ReadingsState
+
+
+def _mode_option(value: str, title: str, body: rx.Component, *, disabled: rx.Var[bool] | bool = False) -> rx.Component:
+    chosen = PayState.mode == value
+    return rx.box(
+        rx.hstack(
+            icon_if(
+                chosen,
+                "circle-dot",
+                "circle",
+                size=18,
+                flex_shrink="0",
+                color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8)),
+            ),
+            rx.vstack(rx.text(title, weight="medium", size="3"), body, spacing="1", width="100%"),
+            align="start",
+            spacing="3",
+            width="100%",
+        ),
+        on_click=rx.cond(disabled, rx.noop(), PayState.set_mode(value)),
+        role="radio",
+        aria_checked=rx.cond(chosen, "true", "false"),
+        aria_disabled=rx.cond(disabled, "true", "false"),
+        tab_index=0,
+        cursor=rx.cond(disabled, "default", "pointer"),
+        opacity=rx.cond(disabled, "0.6", "1"),
+        padding="12px",
+        border_radius="8px",
+        border=rx.cond(chosen, f"2px solid {rx.color('accent', 8)}", f"1px solid {rx.color('gray', 5)}"),
+        background_color=rx.cond(chosen, rx.color("accent", 2), rx.color("gray", 1)),
+        id=f"pay-mode-{value}",
+        width="100%",
+    )
+
+
+def _debt_body() -> rx.Component:
+    return rx.cond(
+        PayState.can_pay_debt,
+        rx.vstack(
+            rx.text(PayState.owed_text, size="6", weight="bold", id="pay-debt-amount"),
+            rx.text(texts.PAYMENTS["mode_debt_help"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
+        ),
+        rx.text(texts.PAYMENTS["mode_debt_none"], size="2", color=rx.color("gray", 11), id="pay-debt-none"),
+    )
+
+
+def _custom_body() -> rx.Component:
+    return rx.vstack(
+        rx.text(PayState.custom_help, size="1", color=rx.color("gray", 10)),
+        form_field(
+            texts.PAYMENTS["amount_field"],
+            rx.input(
+                value=PayState.amount,
+                on_change=PayState.set_amount,
+                on_focus=PayState.set_mode("custom"),
+                id="pay-amount",
+                input_mode="decimal",
+                placeholder="1500,00",
+                size="3",
+                width=rx.breakpoints(initial="100%", sm="220px"),
+            ),
+            field_id="pay-amount",
+            error=PayState.amount_error,
+            help_text=texts.PAYMENTS["amount_help"],
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _modes() -> rx.Component:
+    return rx.vstack(
+        _mode_option("debt", texts.PAYMENTS["mode_debt"], _debt_body(), disabled=~PayState.can_pay_debt),
+        _mode_option("custom", texts.PAYMENTS["mode_custom"], _custom_body()),
+        spacing="2",
+        width="100%",
+        role="radiogroup",
+    )
+
+
+def _readings() -> rx.Component:
+    """The readings checkbox and fields while readings are taken; when they are not, when they will be."""
+    has_meters = ReadingsState.rows.length() > 0
+    checkbox = rx.el.label(
+        rx.hstack(
+            rx.checkbox(
+                checked=PayState.with_readings, on_change=PayState.set_with_readings, id="pay-with-readings", size="3"
+            ),
+            rx.text(texts.PAYMENTS["with_readings"], size="3", weight="medium"),
+            spacing="2",
+            align="center",
+        ),
+        cursor="pointer",
+    )
+    return rx.fragment(
+        rx.cond(
+            has_meters & ~ReadingsState.can_submit,
+            # Readings are not taken now: say when, instead of a checkbox that would only refuse.
+            rx.text(ReadingsState.window_text, size="2", color=rx.color("gray", 11), id="pay-readings-closed"),
+        ),
+        rx.cond(
+            has_meters & ReadingsState.can_submit,
+            rx.vstack(
+                with_hint(checkbox, texts.PAYMENTS["with_readings_hint"]),
+                rx.cond(PayState.with_readings, readings_fields()),
+                spacing="2",
+                width="100%",
+                padding_top="8px",
+            ),
+        ),
+    )
+
+
+def _summary() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(texts.PAYMENTS["summary"], size="3"),
+                rx.spacer(),
+                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary"),
+                align="center",
+                width="100%",
+            ),
+            rx.text(PayState.receipt_note, size="2", color=rx.color("gray", 11), id="pay-receipt-email"),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        variant="surface",
+    )
+
+
+def _submit() -> rx.Component:
+    """«Перейти к оплате», or the question about an unusually large reading first."""
+    return rx.cond(
+        ReadingsState.jump_pending & PayState.with_readings,
+        rx.button(
+            texts.READINGS["jump_confirm"],
+            color_scheme="amber",
+            size="3",
+            loading=PayState.busy,
+            on_click=PayState.submit(True),
+            id="pay-confirm-jump",
+            width=rx.breakpoints(initial="100%", sm="auto"),
+        ),
+        with_hint(
+            rx.button(
+                rx.icon("lock", size=16),
+                texts.PAYMENTS["submit"],
+                size="3",
+                loading=PayState.busy,
+                on_click=PayState.submit(False),
+                id="pay-submit",
+                width=rx.breakpoints(initial="100%", sm="auto"),
+            ),
+            texts.PAYMENTS["submit_hint"],
+        ),
+    )
+
+
+def _pay_form() -> rx.Component:
+    return rx.vstack(
+        rx.heading(texts.PAYMENTS["mode"], size="3", as_="h2"),
+        _modes(),
+        _readings(),
+        _summary(),
+        form_alert(PayState.form_error, id="pay-error"),
+        _submit(),
+        rx.hstack(
+            rx.icon("shield-check", size=14, color=rx.color("gray", 10)),
+            rx.text(texts.PAYMENTS["secure"], size="1", color=rx.color("gray", 10)),
+            spacing="1",
+            align="center",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def pay_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            PayState.loaded,
+            rx.cond(
+                PayState.not_found,
+                not_found("pay-not-found"),
+                rx.vstack(
+                    account_header(PayState.title, PayState.subtitle, id="pay"),
+                    rx.card(_pay_form(), size=rx.breakpoints(initial="2", sm="3"), width="100%", max_width="720px"),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
+            loading(),
+        )
+    )

@@ -1,0 +1,128 @@
+"""/payments/<id>: one payment's status, why it failed or was canceled, its details and what to do next."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.components.forms import form_alert
+from cabinet.components.layout import page_shell
+from cabinet.components.payments import detail, loading, not_found, status_badge
+from cabinet.state.payment_status import PaymentStatusState
+
+
+def _details() -> rx.Component:
+    payment = PaymentStatusState.payment
+    return rx.data_list.root(
+        detail(texts.PAYMENTS["amount"], payment.amount_text, id="payment-amount"),
+        detail(texts.PAYMENTS["provider"], payment.provider, id="payment-provider"),
+        detail(texts.PAYMENTS["account"], payment.account_number, id="payment-account"),
+        detail(texts.PAYMENTS["created"], payment.created_text, id="payment-created"),
+        rx.cond(payment.paid_text != "", detail(texts.PAYMENTS["paid"], payment.paid_text, id="payment-paid")),
+        rx.cond(
+            payment.gateway_id != "", detail(texts.PAYMENTS["gateway_id"], payment.gateway_id, id="payment-gateway-id")
+        ),
+        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+        size="2",
+    )
+
+
+def _actions() -> rx.Component:
+    payment = PaymentStatusState.payment
+    return rx.flex(
+        rx.cond(
+            payment.has_receipt,
+            rx.link(
+                rx.button(rx.icon("receipt", size=16), texts.PAYMENTS["receipt_link"], size="3", width="100%"),
+                href=f"/payments/{payment.id}/receipt",
+                id="payment-receipt-link",
+            ),
+        ),
+        rx.cond(
+            payment.can_retry,
+            rx.button(
+                rx.icon("rotate-ccw", size=16),
+                texts.PAYMENTS["retry"],
+                size="3",
+                loading=PaymentStatusState.busy,
+                on_click=PaymentStatusState.retry,
+                id="payment-retry",
+            ),
+        ),
+        rx.cond(
+            payment.can_pay_again,
+            rx.link(
+                rx.button(rx.icon("rotate-ccw", size=16), texts.PAYMENTS["pay_again"], size="3", width="100%"),
+                href=f"/accounts/{payment.account_id}/pay",
+                id="payment-pay-again",
+            ),
+        ),
+        rx.cond(
+            payment.confirmation_url != "",
+            # A plain <a>: the checkout is a whole other page, not a route of the app.
+            rx.el.a(
+                rx.button(texts.PAYMENTS["to_checkout"], size="3", variant="soft", width="100%"),
+                href=payment.confirmation_url,
+                id="payment-checkout-link",
+            ),
+        ),
+        rx.link(
+            rx.button(texts.PAYMENTS["to_dashboard"], size="3", variant="soft", width="100%"),
+            href="/",
+            id="payment-to-dashboard",
+        ),
+        rx.link(
+            rx.button(texts.PAYMENTS["to_history"], size="3", variant="outline", width="100%"),
+            href="/payments",
+            id="payment-to-history",
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        spacing="3",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def _payment_card() -> rx.Component:
+    payment = PaymentStatusState.payment
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(texts.PAYMENTS["status_title"], payment.id, size="6", as_="h1", id="payment-title"),
+                status_badge(payment.status, payment.status_label, payment.status_color, id="payment-status"),
+                rx.cond(PaymentStatusState.checking, rx.spinner(size="2", id="payment-checking")),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.text(payment.status_text, size="3", id="payment-status-text"),
+            rx.cond(
+                payment.reason_text != "",
+                rx.callout(
+                    payment.reason_text,
+                    icon="info",
+                    color_scheme=payment.reason_color,
+                    id="payment-reason",
+                    width="100%",
+                ),
+            ),
+            _details(),
+            form_alert(PaymentStatusState.error, id="payment-error"),
+            _actions(),
+            spacing="4",
+            width="100%",
+        ),
+        size=rx.breakpoints(initial="2", sm="4"),
+        width="100%",
+        max_width="720px",
+    )
+
+
+def payment_status_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            PaymentStatusState.loaded,
+            rx.cond(PaymentStatusState.not_found, not_found("payment-not-found"), _payment_card()),
+            loading(),
+        )
+    )

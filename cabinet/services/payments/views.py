@@ -1,0 +1,188 @@
+"""The resident's payment pages as they read: the pay form, one payment's status, its receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from cabinet import texts
+from cabinet.config import get_settings
+from cabinet.errors import DomainError
+from cabinet.gateways import GatewayError
+from cabinet.gateways.payment_gateway import PaymentGateway
+from cabinet.models import Payment, PaymentFailure, PaymentStatus, Provider, ProviderAccount, User
+from cabinet.money import format_rubles
+from cabinet.services.calendar import local_date
+from cabinet.services.dashboard import AccountCard, card_for
+from cabinet.services.dashboard_view import account_subtitle
+from cabinet.services.payments.applying import refresh_from_gateway
+from cabinet.services.calendar import local_time_text
+from cabinet.services.payments.history import PENDING_COLOR, STATUS_COLORS, payment_of
+from cabinet.services.payments.starting import MIN_PAYMENT_KOPECKS, retry_payment
+from cabinet.services.payments.status import AWAITING_GATEWAY
+from cabinet.services.transactions import transactional
+
+logger = logging.getLogger(__name__)
+
+
+def failure_text(code: PaymentFailure | None) -> str:
+    """Why the gateway never took the payment, in Russian; "" for a payment it took."""
+    if code is None:
+        return ""
+    errors = texts.PAYMENTS["gateway_errors"]
+    return errors.get(code.value, errors["unknown"])
+
+
+def cancellation_text(reason: str) -> str:
+    """YooKassa's cancellation reason (a code) in Russian."""
+    return texts.PAYMENTS["cancel_reasons"].get(reason, texts.PAYMENTS["cancel_reason_unknown"])
+
+
+# --- the pay form -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayForm:
+    card: AccountCard
+    title: str
+    subtitle: str
+    email: str
+    owed_text: str
+    # Enough is owed to pay it off (else the form starts on «своя сумма»).
+    can_pay_debt: bool
+    custom_help: str
+
+
+@transactional()
+def pay_form(*, session: Session, user_id: int, account_id: int, now: dt.datetime) -> PayForm:
+    """What the pay form of one of the resident's accounts opens with; «not found» for any other account."""
+    card = card_for(session, user_id=user_id, account_id=account_id, today=local_date(now))
+    user = session.get(User, user_id)
+    owed = card.balance.to_pay_kopecks
+    return PayForm(
+        card=card,
+        title=card.nickname or card.provider_name,
+        subtitle=account_subtitle(card),
+        email=user.email if user else "",
+        owed_text=format_rubles(max(0, owed)),
+        can_pay_debt=owed >= MIN_PAYMENT_KOPECKS,
+        custom_help=texts.PAYMENTS["mode_custom_help"].format(
+            min=format_rubles(MIN_PAYMENT_KOPECKS), max=format_rubles(get_settings().max_payment_kopecks)
+        ),
+    )
+
+
+# --- one payment ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: int
+    status: str
+    status_label: str
+    status_text: str
+    status_color: str
+    amount_text: str
+    provider: str
+    account_number: str
+    account_id: int
+    address: str
+    created_text: str
+    paid_text: str
+    gateway_id: str
+    reason_text: str
+    # A failure's reason is red; a cancellation's is gray.
+    reason_color: str
+    # The checkout to go back to while the payment waits for it; "" otherwise.
+    confirmation_url: str
+    receipt_email: str
+    inn: str = ""
+    payer: str = ""
+    description: str = ""
+    # Still being paid: the page keeps asking the gateway.
+    awaiting: bool = False
+    can_retry: bool = False
+    can_pay_again: bool = False
+    has_receipt: bool = False
+
+
+NO_PAYMENT = PaymentView(0, "", "", "", PENDING_COLOR, "", "", "", 0, "", "", "", "", "", "gray", "", "")
+
+
+def payment_view(
+    payment: Payment, account: ProviderAccount, provider: Provider, user: User | None = None
+) -> PaymentView:
+    status = payment.status
+    reason = ""
+    if status == PaymentStatus.canceled:
+        reason = cancellation_text(payment.cancellation_reason)
+    elif status == PaymentStatus.failed:
+        reason = failure_text(payment.failure_code)
+    assert payment.id is not None and account.id is not None
+    return PaymentView(
+        id=payment.id,
+        status=status.value,
+        status_label=texts.PAYMENTS["statuses"][status.value],
+        status_text=texts.PAYMENTS["status_texts"][status.value],
+        status_color=STATUS_COLORS.get(status, PENDING_COLOR),
+        amount_text=format_rubles(payment.amount_kopecks),
+        provider=provider.name,
+        account_number=account.number,
+        account_id=account.id,
+        address=account.address,
+        created_text=local_time_text(payment.created_at),
+        paid_text=local_time_text(payment.paid_at) if payment.paid_at else "",
+        gateway_id=payment.gateway_payment_id or "",
+        reason_text=reason,
+        reason_color="red" if status == PaymentStatus.failed else "gray",
+        confirmation_url=payment.confirmation_url if status == PaymentStatus.pending else "",
+        receipt_email=payment.receipt_email,
+        inn=provider.inn,
+        payer=(user.full_name or user.email) if user else "",
+        description=payment.description,
+        awaiting=status in AWAITING_GATEWAY,
+        can_retry=status == PaymentStatus.failed,
+        can_pay_again=status == PaymentStatus.canceled,
+        has_receipt=status == PaymentStatus.succeeded,
+    )
+
+
+@transactional()
+def payment_page(*, session: Session, user_id: int, payment_id: int) -> PaymentView:
+    """One of the resident's payments as its page shows it; anyone else's is «not found»."""
+    payment = payment_of(session, user_id=user_id, payment_id=payment_id)
+    account = session.get(ProviderAccount, payment.account_id)
+    provider = session.get(Provider, account.provider_id) if account else None
+    assert account is not None and provider is not None
+    return payment_view(payment, account, provider, session.get(User, user_id))
+
+
+def check_payment(*, user_id: int, payment_id: int, gateway: PaymentGateway | None = None) -> PaymentView:
+    """The status page's poll on coming back from the checkout: asks YooKassa, then shows the payment.
+
+    The gateway being down is no error here: the page shows what is known and asks again.
+    """
+    payment_page(user_id=user_id, payment_id=payment_id)  # «not found» before anything is asked
+    try:
+        refresh_from_gateway(payment_id, gateway=gateway)
+    except GatewayError as error:
+        logger.info("Payment %s not checked at the gateway: %s", payment_id, error)
+    return payment_page(user_id=user_id, payment_id=payment_id)
+
+
+def retry_checkout(*, user_id: int, payment_id: int, gateway: PaymentGateway | None = None) -> PaymentView:
+    """«Попробовать ещё раз» on the status page: sends the failed payment again and shows it."""
+    retry_payment(user_id=user_id, payment_id=payment_id, gateway=gateway)
+    return payment_page(user_id=user_id, payment_id=payment_id)
+
+
+@transactional()
+def receipt(*, session: Session, user_id: int, payment_id: int) -> PaymentView:
+    """The printable receipt: only of the resident's own payment, and only once it has succeeded."""
+    view = payment_page(session=session, user_id=user_id, payment_id=payment_id)
+    if not view.has_receipt:
+        raise DomainError("not_found")
+    return view

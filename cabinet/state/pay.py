@@ -1,0 +1,148 @@
+"""State of /accounts/<id>/pay: the debt or an own amount, readings alongside, then off to the checkout."""
+
+from __future__ import annotations
+
+import uuid
+
+import reflex as rx
+
+from cabinet import texts
+from cabinet.clock import utc_now
+from cabinet.errors import DomainError
+from cabinet.money import format_rubles, parse_rubles
+from cabinet.services import payments
+from cabinet.services.readings import ReadingEntry, ReadingsRejected
+from cabinet.state.calls import Outcome, call
+from cabinet.state.payment_status import go_to_checkout
+from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
+from cabinet.state.session import current_user_id, login_redirect
+
+
+class PayState(rx.State):
+    account_id: int = 0
+    title: str = ""
+    subtitle: str = ""
+    can_pay_debt: bool = False
+    owed_text: str = ""
+    custom_help: str = ""
+    mode: str = "debt"
+    amount: str = ""
+    amount_error: str = ""
+    with_readings: bool = False
+    form_error: str = ""
+    request_key: str = ""
+    email: str = ""
+    not_found: bool = False
+    loaded: bool = False
+    busy: bool = False
+
+    @rx.var
+    def summary(self) -> str:
+        if self.mode == "debt":
+            return self.owed_text if self.can_pay_debt else "—"
+        try:
+            return format_rubles(parse_rubles(self.amount)) if self.amount.strip() else "—"
+        except DomainError:
+            return "—"
+
+    @rx.var
+    def receipt_note(self) -> str:
+        return texts.PAYMENTS["summary_receipt"].format(email=self.email)
+
+    @rx.event(background=True)
+    async def load(self):
+        async with self:
+            self.loaded = False
+            self.account_id = account_id_from_path(self.router.url.path)
+            user_id = await current_user_id(self)
+            account_id = self.account_id
+        if not user_id:
+            return
+        outcome = await call(payments.pay_form, user_id=user_id, account_id=account_id, now=utc_now())
+        async with self:
+            self.not_found, self.loaded = not outcome.ok, True
+            if not outcome.ok:
+                return
+            form: payments.PayForm = outcome.value
+            self.title, self.subtitle = form.title, form.subtitle
+            self.can_pay_debt, self.owed_text, self.custom_help = form.can_pay_debt, form.owed_text, form.custom_help
+            self.mode = "debt" if form.can_pay_debt else "custom"
+            self.amount = self.amount_error = self.form_error = ""
+            self.with_readings = False
+            self.email = form.email
+            # One key per opened form: a double click or a retried request is the same payment.
+            self.request_key = uuid.uuid4().hex
+
+    @rx.event
+    def set_mode(self, mode: str) -> None:
+        if mode in ("debt", "custom"):
+            self.mode = mode
+            self.amount_error = self.form_error = ""
+
+    @rx.event
+    def set_amount(self, value: str) -> None:
+        self.amount = value[:20]
+        self.amount_error = ""
+        if self.amount.strip():
+            self.mode = "custom"
+
+    @rx.event
+    def set_with_readings(self, checked: bool) -> None:
+        self.with_readings = bool(checked)
+
+    @rx.event(background=True)
+    async def submit(self, confirm_jumps: bool = False):
+        async with self:
+            if self.busy:
+                return
+            user_id = await current_user_id(self)
+            if not user_id:
+                return login_redirect(self)
+            readings_state = await self.get_state(ReadingsState)
+            entries: tuple[ReadingEntry, ...] = ()
+            confirmed: frozenset[int] = frozenset()
+            if self.with_readings:
+                entries = tuple(
+                    ReadingEntry(row.meter_id, row.value, row.replaced) for row in readings_state.rows if row.open
+                )
+                if confirm_jumps:
+                    confirmed = frozenset(row.meter_id for row in readings_state.rows if row.jump)
+            form = dict(
+                user_id=user_id,
+                account_id=self.account_id,
+                pay_debt=self.mode == "debt",
+                amount_text=self.amount,
+                request_key=self.request_key,
+                readings=entries,
+                confirmed_jumps=confirmed,
+                client_address=self.router.session.client_ip or "",
+            )
+            self.busy = True
+            self.amount_error = self.form_error = ""
+        outcome = await call(payments.start_payment, **form)
+        async with self:
+            self.busy = False
+            if outcome.ok:
+                checkout: payments.Checkout = outcome.value
+                if checkout.checkout_url:
+                    return go_to_checkout(checkout.checkout_url)
+                return rx.redirect(f"/payments/{checkout.payment_id}")
+            await self._show_refusal(outcome)
+
+    async def _show_refusal(self, outcome: Outcome) -> None:
+        """Next to the amount, on the readings fields, or above the button: where the service said."""
+        readings_state = await self.get_state(ReadingsState)
+        if isinstance(outcome.error, ReadingsRejected):
+            show_readings_rejection(readings_state, outcome.error)
+            rejected = outcome.error
+            self.form_error = (
+                texts.READINGS["jump_question"]
+                if rejected.jumps and not rejected.errors
+                else texts.error_text("readings_rejected")
+            )
+        elif outcome.field == payments.AMOUNT_FIELD:
+            self.amount_error = outcome.message
+        elif outcome.field == payments.READINGS_FIELD:
+            readings_state.form_error = self.form_error = outcome.message
+        else:
+            self.form_error = outcome.message
