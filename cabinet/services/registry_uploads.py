@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from cabinet.config import DATA_DIR
+from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.services import admin, registry
 from cabinet.services.access import require_operator
@@ -18,8 +18,6 @@ from cabinet.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-# Every worker of one host sees the same folder, whichever of them took the upload.
-REGISTRY_UPLOADS = DATA_DIR / "registry-uploads"
 COPY_CHUNK = 1 << 20
 # An upload nobody imported within a day was abandoned: the sweep removes it.
 KEEP_FOR = dt.timedelta(days=1)
@@ -36,8 +34,13 @@ class CheckedUpload:
     preview: registry.RegistryPreview
 
 
+def registry_uploads_folder() -> Path:
+    """Where uploads wait: every worker of one host sees the same folder, whichever of them took the upload."""
+    return get_settings().cabinet_data_dir / "registry-uploads"
+
+
 def _folder(folder: Path | None) -> Path:
-    return REGISTRY_UPLOADS if folder is None else folder
+    return registry_uploads_folder() if folder is None else folder
 
 
 def _path(name: str, folder: Path | None) -> Path:
