@@ -1,6 +1,6 @@
 # Кабинет — two commands: `make run` serves the cabinet, `make test` runs every test.
 # Everything is installed inside the project (.venv, tools/js/node_modules); a second
-# run reinstalls nothing unless a requirements or package file changed.
+# run reinstalls nothing unless a lock or package file changed.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -20,29 +20,48 @@ ifneq ($(PORT),3000)
 export PUBLIC_URL ?= http://localhost:$(PORT)
 endif
 
-.PHONY: help run dev run-prod test test-unit test-e2e migrate migrate-revision seed-demo setup chromium clean
+.PHONY: help run dev run-prod test lint test-unit test-e2e lock migrate migrate-revision seed-demo setup chromium clean
 
 help:
 	@echo "make run      install what is missing, migrate, load demo data, serve on http://localhost:$(PORT)"
 	@echo "make test     install what is missing (Chromium too) and run the whole test suite"
 	@echo "make dev      like run, with hot reload"
 	@echo "make run-prod serve on PostgreSQL + Redis with several backend workers (see README)"
+	@echo "make lint     formatting, lint rules and the import contracts (the first step of make test)"
+	@echo "make lock     re-pin the dependency tree after editing requirements*.txt (see README)"
 
 # --- installation (stamp files make second runs instant) ----------------------------
-# Stamps are named after the requirements' content, not their time: `reflex run`
-# touches requirements.txt on every start, which would force a reinstall.
+# Installed from the locks: every package of the tree pinned, each file checked against its hash.
+# Stamps are named after the locks' content, not their time: `reflex run` touches
+# requirements.txt on every start, which would force a reinstall.
 
-RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
-DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.lock | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.lock requirements-dev.lock | sha1sum | cut -c1-12)
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 
 $(RUNTIME_STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.lock
 	@rm -f $(VENV)/.runtime-* && touch $@
 
 $(DEV_STAMP): $(RUNTIME_STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.lock
 	@rm -f $(VENV)/.dev-* && touch $@
+
+# The locks come from requirements*.txt (what the code uses directly) through pip-tools, kept in a
+# venv of its own. Resolved against the package index alone, whatever this machine's pip config adds
+# (local wheel folders would make a lock that only resolves here). Existing pins are kept unless
+# UPGRADE=1, which moves every package not pinned in requirements*.txt to its newest release.
+LOCK_TOOLS := $(VENV)/lock-tools
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null $(LOCK_TOOLS)/bin/pip-compile \
+	--quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+
+lock:
+	@test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+	  $(LOCK_TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 $(BUN): tools/js/package.json tools/js/package-lock.json
 	cd tools/js && npm ci --no-audit --no-fund --loglevel=error
@@ -85,8 +104,15 @@ run-prod: setup
 # --- tests ---------------------------------------------------------------------------
 
 test: $(DEV_STAMP) $(BUN) chromium
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-e2e
+
+# The gate: one formatting, the lint rules and the layers' import contracts (pyproject.toml).
+lint: $(DEV_STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Browser tests run in their own pytest process: pytest-playwright's event loop
 # and other async fixtures do not mix in one process.

@@ -1,9 +1,9 @@
-"""Reflex configuration; every value comes from cabinet.config."""
+"""Reflex configuration (every value comes from cabinet.config), and the patch the `reflex run` process needs."""
 
 import reflex as rx
 
 from cabinet.config import ConfigError, get_settings
-from cabinet.serving import respawn_crashed_workers
+from cabinet.patches import respawn_crashed_workers
 
 settings = get_settings()
 respawn_crashed_workers()
@@ -19,9 +19,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.SitemapPlugin(),
-        rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="grass", gray_color="sage", radius="large")
-        ),
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="grass", gray_color="sage", radius="large")),
     ],
 )
 

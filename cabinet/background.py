@@ -1,13 +1,20 @@
-"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation, old uploads."""
+"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation, old uploads.
+
+Every worker runs every loop, and each pass runs only in the worker holding that loop's lock
+(cabinet/locks.py): the others try again at their next interval, so when the holder dies another one
+takes over within an interval.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 
-from cabinet.config import get_settings
 from cabinet.clock import utc_now
+from cabinet.config import get_settings
+from cabinet.locks import HeldLock, database_lock, folder_lock
 from cabinet.services.mail import deliver_pending_mail
 from cabinet.services.payments import reconcile
 from cabinet.services.registry_uploads import sweep_registry_uploads
@@ -18,37 +25,58 @@ RECONCILE_INTERVAL_SECONDS = 60.0
 SWEEP_INTERVAL_SECONDS = 3600.0
 
 
+def outbox_pass() -> None:
+    """Sends the letters that are due (each letter's row is locked as well, so a pass is safe anywhere)."""
+    report = deliver_pending_mail()
+    if report.sent or report.retrying or report.failed:
+        logger.info("Outbox: %s sent, %s to retry, %s failed", report.sent, report.retrying, report.failed)
+
+
+def reconcile_pass() -> None:
+    """Re-reads payments left open longer than RECONCILE_AFTER_MINUTES, in case a notification was lost."""
+    report = reconcile(older_than=dt.timedelta(minutes=get_settings().reconcile_after_minutes))
+    if report.checked:
+        logger.info("Reconciliation: %s checked, %s changed, %s errors", report.checked, report.changed, report.errors)
+
+
+def registry_uploads_pass() -> None:
+    """Removes registry uploads left unimported for a day."""
+    sweep_registry_uploads(now=utc_now())
+
+
+def run_pass(lock: HeldLock, work: Callable[[], None]) -> bool:
+    """Runs `work` if this process holds `lock` (taking it when free); False, doing nothing, if another one does."""
+    if not lock.try_hold():
+        return False
+    work()
+    return True
+
+
+async def _every(interval: Callable[[], float], lock: HeldLock, work: Callable[[], None], failure: str) -> None:
+    try:
+        while True:
+            try:
+                await asyncio.to_thread(run_pass, lock, work)
+            except Exception:  # a database hiccup or a folder gone must not end the loop for good
+                logger.exception(failure)
+            await asyncio.sleep(interval())
+    finally:
+        lock.release()  # the worker is stopping: another one takes over at its next try
+
+
 async def outbox_loop() -> None:
-    """Runs for the life of the backend; every worker runs one (PostgreSQL rows are locked per letter)."""
-    while True:
-        try:
-            report = await asyncio.to_thread(deliver_pending_mail)
-            if report.sent or report.retrying or report.failed:
-                logger.info("Outbox: %s sent, %s to retry, %s failed", report.sent, report.retrying, report.failed)
-        except Exception:  # a database hiccup must not end the loop for good
-            logger.exception("Outbox pass failed")
-        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+    """Runs for the life of the backend: a pass every OUTBOX_INTERVAL_SECONDS in one worker."""
+    await _every(lambda: OUTBOX_INTERVAL_SECONDS, database_lock("outbox"), outbox_pass, "Outbox pass failed")
 
 
 async def reconcile_loop() -> None:
-    """Re-reads payments left open longer than RECONCILE_AFTER_MINUTES, in case a notification was lost."""
-    older_than = dt.timedelta(minutes=get_settings().reconcile_after_minutes)
-    while True:
-        try:
-            report = await asyncio.to_thread(reconcile, older_than=older_than)
-            if report.checked:
-                logger.info("Reconciliation: %s checked, %s changed, %s errors", report.checked, report.changed,
-                            report.errors)
-        except Exception:
-            logger.exception("Reconciliation pass failed")
-        await asyncio.sleep(RECONCILE_INTERVAL_SECONDS)
+    """A reconciliation pass every RECONCILE_INTERVAL_SECONDS in one worker."""
+    await _every(
+        lambda: RECONCILE_INTERVAL_SECONDS, database_lock("reconcile"), reconcile_pass, "Reconciliation pass failed"
+    )
 
 
 async def registry_uploads_loop() -> None:
-    """Removes registry uploads left unimported for a day: once at start, then hourly (any worker may)."""
-    while True:
-        try:
-            await asyncio.to_thread(sweep_registry_uploads, now=utc_now())
-        except Exception:  # a file held or a folder gone must not end the loop for good
-            logger.exception("Sweeping registry uploads failed")
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+    """A sweep at start, then hourly, in one worker per machine: the uploads are kept on each machine's disk."""
+    lock = folder_lock("registry-uploads-sweep", get_settings().cabinet_data_dir)
+    await _every(lambda: SWEEP_INTERVAL_SECONDS, lock, registry_uploads_pass, "Sweeping registry uploads failed")

@@ -9,7 +9,7 @@ from cabinet.api import api_transformers
 from cabinet.background import outbox_loop, reconcile_loop, registry_uploads_loop
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
-from cabinet.serving import keep_tabs_of_dead_workers
+from cabinet.patches import keep_tabs_of_dead_workers
 from cabinet.pages.admin.audit import admin_audit_page
 from cabinet.pages.admin.overview import admin_overview_page
 from cabinet.pages.admin.payments import admin_payments_page

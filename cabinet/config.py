@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("CABINET_DATA_DIR", PROJECT_ROOT / "data"))
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 # Values people copy from examples; a real deployment must never run with them.
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "test", "example", "xxx"}
@@ -50,7 +50,13 @@ class Settings(BaseSettings):
         env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    database_url: str = f"sqlite:///{DATA_DIR / 'cabinet.db'}"
+    # The SQLite file, the generated secret key and registry uploads; a relative path is taken from the
+    # project folder, whichever folder the command was started in.
+    cabinet_data_dir: Path = DEFAULT_DATA_DIR
+    # Declared after cabinet_data_dir: the default SQLite file lives in that folder.
+    database_url: str = Field(
+        default_factory=lambda data: f"sqlite:///{data.get('cabinet_data_dir', DEFAULT_DATA_DIR) / 'cabinet.db'}"
+    )
     redis_url: str | None = None
     public_url: str = "http://localhost:3000"
     secret_key: str | None = None
@@ -77,6 +83,11 @@ class Settings(BaseSettings):
     registry_max_mb: int = Field(default=256, ge=1, le=4096)
     # Hosts whose https pictures may stand for a provider's receipt; empty: only pictures uploaded here.
     receipt_image_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("cabinet_data_dir")
+    @classmethod
+    def _from_project_folder(cls, value: Path) -> Path:
+        return PROJECT_ROOT / value.expanduser()
 
     @field_validator("database_url")
     @classmethod
@@ -218,10 +229,10 @@ class Settings(BaseSettings):
 
     @property
     def effective_secret_key(self) -> str:
-        """SECRET_KEY, or one generated on first start and kept under data/."""
+        """SECRET_KEY, or one generated on first start and kept in the data folder."""
         if self.secret_key:
             return self.secret_key
-        return _generated_secret_key()
+        return _generated_secret_key(self.cabinet_data_dir)
 
 
 def _strong_secret(value: str | None) -> bool:
@@ -240,15 +251,15 @@ def _origin_host(parts: urllib.parse.SplitResult) -> str:
 
 
 @functools.cache
-def _generated_secret_key() -> str:
-    """The key generated on first start and kept in data/secret_key (SECRET_KEY unset)."""
+def _generated_secret_key(data_dir: Path) -> str:
+    """The key generated on first start and kept in data_dir/secret_key (SECRET_KEY unset)."""
     # Cached: a registry import hashes every PIN with it, and reading the file each time cost more
     # than the hashing. The file only ever holds its first key, so the cached one cannot go stale;
     # `_generated_secret_key.cache_clear()` makes the next call read the file again.
-    path = DATA_DIR / "secret_key"
+    path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # O_EXCL: when two workers start at once, the first one's key wins for both.
     try:
@@ -282,5 +293,8 @@ def get_settings() -> Settings:
     return load_settings()
 
 
-def ensure_data_dir() -> None:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+def ensure_data_dir() -> Path:
+    """The data folder (CABINET_DATA_DIR), made if missing."""
+    folder = get_settings().cabinet_data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

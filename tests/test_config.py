@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cabinet.config import ConfigError, load_settings
+from cabinet.config import ConfigError, get_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG_SECRET = "k3Jq9vXr2LmN8pWt5YbZ7cHd4FgS6aEu"  # 32 characters
@@ -192,3 +192,27 @@ def test_command_line_prints_one_line_and_no_traceback(variable, value, line):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [line]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_data_folder_is_a_setting_so_env_applies_to_it(tmp_path, monkeypatch):
+    """CABINET_DATA_DIR from `.env` moves the SQLite file, the generated key and registry uploads with it."""
+    monkeypatch.delenv("CABINET_DATA_DIR")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"CABINET_DATA_DIR={tmp_path / 'from-env-file'}\n")
+    settings = load_settings(_env_file=env_file)
+    assert settings.cabinet_data_dir == tmp_path / "from-env-file"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'from-env-file' / 'cabinet.db'}"
+    # A relative folder is the project's, not the current directory's.
+    env_file.write_text("CABINET_DATA_DIR=elsewhere\n")
+    assert load_settings(_env_file=env_file).cabinet_data_dir == ROOT / "elsewhere"
+    # Without either, data/ in the project.
+    assert load_settings(_env_file=None).cabinet_data_dir == ROOT / "data"
+
+
+def test_the_tests_data_folder_holds_the_generated_key_and_uploads():
+    from cabinet.services.registry_uploads import registry_uploads_folder
+
+    folder = Path(os.environ["CABINET_DATA_DIR"])
+    assert get_settings().cabinet_data_dir == folder
+    assert registry_uploads_folder() == folder / "registry-uploads"

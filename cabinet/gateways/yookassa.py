@@ -18,26 +18,14 @@ from cabinet.config import get_settings
 from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import GatewayNotification, GatewayPayment
 from cabinet.money import decimal_string_to_kopecks, kopecks_to_decimal_string
+from cabinet.patches import keep_yookassa_connections_alive
 
 # The SDK sets no socket timeout of its own, so each call runs in a worker thread that we
 # stop waiting for; a create retried later with the same idempotency key is still safe.
 CALL_TIMEOUT_SECONDS = 20
 _executor = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="yookassa")
 _configure_lock = threading.Lock()
-_thread_sessions = threading.local()
-_sdk_get_session = ApiClient.get_session
-
-
-def _kept_alive_session(client: ApiClient):
-    # The SDK opens a new connection (and TLS handshake) for every call; one session per worker
-    # thread keeps them alive. The SDK's own retry settings come with the first session.
-    session = getattr(_thread_sessions, "session", None)
-    if session is None:
-        session = _thread_sessions.session = _sdk_get_session(client)
-    return session
-
-
-ApiClient.get_session = _kept_alive_session
+keep_yookassa_connections_alive(ApiClient)
 
 
 def _configure() -> None:

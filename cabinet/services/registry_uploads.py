@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
-from cabinet.config import DATA_DIR
+from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.services import registry
 from cabinet.services.access import require_operator
@@ -21,8 +21,6 @@ from cabinet.services.transactions import transactional
 
 logger = logging.getLogger(__name__)
 
-# Every worker of one host sees the same folder, whichever of them took the upload.
-REGISTRY_UPLOADS = DATA_DIR / "registry-uploads"
 COPY_CHUNK = 1 << 20
 # An upload nobody imported within a day was abandoned: the sweep removes it.
 KEEP_FOR = dt.timedelta(days=1)
@@ -39,8 +37,13 @@ class CheckedUpload:
     preview: registry.RegistryPreview
 
 
+def registry_uploads_folder() -> Path:
+    """Where uploads wait: every worker of one host sees the same folder, whichever of them took the upload."""
+    return get_settings().cabinet_data_dir / "registry-uploads"
+
+
 def _folder(folder: Path | None) -> Path:
-    return REGISTRY_UPLOADS if folder is None else folder
+    return registry_uploads_folder() if folder is None else folder
 
 
 def _path(name: str, folder: Path | None) -> Path:

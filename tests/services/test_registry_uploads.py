@@ -187,8 +187,8 @@ def test_the_sweep_removes_files_older_than_a_day_and_keeps_fresh_ones(tmp_path)
 
 def test_the_background_loop_sweeps_at_start(monkeypatch):
     """Run by the backend: the first pass comes at once, not an hour after a restart."""
-    stale = _aged(uploads.REGISTRY_UPLOADS, "e" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(days=2))
-    fresh = _aged(uploads.REGISTRY_UPLOADS, "f" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(0))
+    stale = _aged(uploads.registry_uploads_folder(), "e" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(days=2))
+    fresh = _aged(uploads.registry_uploads_folder(), "f" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(0))
 
     async def one_pass() -> None:
         task = asyncio.create_task(background.registry_uploads_loop())

@@ -5,76 +5,84 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
-import time
 
 from cabinet.services.passwords import hash_password, verify_password
 from cabinet.state.hashing import run_hashing
 
 PRODUCTION_COST = 12
 HASHES = 3
-TICK_SECONDS = 0.005
+TICKS = 50
+# How long work waits for the loop. Generous, since a free loop answers at once; in the blocked case the
+# answer is «no» whatever the wait, as a loop held by the work cannot run until the work returns.
+SAFETY_SECONDS = 60.0
+BLOCKED_WAIT_SECONDS = 1.0
 
 
-async def _longest_stall(work) -> tuple[float, object]:
-    """Runs `work()` while a ticker sleeps TICK_SECONDS at a time; returns the longest gap between ticks."""
-    longest = 0.0
-    running = True
+class LoopProbe:
+    """Tells, without a clock, whether the event loop kept serving other coroutines while some work ran.
 
-    async def ticker() -> None:
-        nonlocal longest
-        last = time.perf_counter()
-        while running:
-            await asyncio.sleep(TICK_SECONDS)
-            current = time.perf_counter()
-            longest = max(longest, current - last)
-            last = current
+    The work marks that it started, does its hash, then waits until a ticker coroutine on the loop has been
+    resumed TICKS times since that mark. A free loop gets there; a loop the work is blocking never can.
+    """
 
-    ticking = asyncio.create_task(ticker())
-    await asyncio.sleep(TICK_SECONDS * 4)  # the ticker is running before the work starts
-    try:
-        result = await work()
-    finally:
-        running = False
-        await ticking
-    return longest, result
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.served = threading.Event()
+        self.ticks = 0
+
+    async def ticker(self) -> None:
+        await asyncio.to_thread(self.started.wait, SAFETY_SECONDS)
+        for _ in range(TICKS):
+            await asyncio.sleep(0)  # hands the loop to every other ready coroutine once
+            self.ticks += 1
+        self.served.set()
+
+    def work(self, hashing: functools.partial, wait_seconds: float = SAFETY_SECONDS) -> tuple[str, bool, object]:
+        self.started.set()
+        value = hashing()
+        served = self.served.wait(wait_seconds)
+        return threading.current_thread().name, served, value
 
 
 def test_hashing_at_production_cost_leaves_the_event_loop_responsive():
     """Regression guard: bcrypt on the loop would freeze every open page for the hash's duration."""
 
     async def scenario():
-        # The yardstick, measured here and now on this machine: one hash done on the loop itself,
-        # which must stall the ticker for about as long as it takes (proves the probe sees stalls).
-        async def on_the_loop():
-            started = time.perf_counter()
-            stored = hash_password("abc12", rounds=PRODUCTION_COST)
-            return time.perf_counter() - started, stored
+        # The probe sees a stall: one hash done on the loop itself, and the ticker never moves meanwhile.
+        blocked = LoopProbe()
+        ticking = asyncio.create_task(blocked.ticker())
+        await asyncio.sleep(0)  # the ticker is waiting for the work to start
+        on_the_loop = blocked.work(
+            functools.partial(hash_password, "abc12", rounds=PRODUCTION_COST), BLOCKED_WAIT_SECONDS
+        )
+        ticks_while_blocked = blocked.ticks
+        await ticking
 
-        blocked_gap, (one_hash, stored) = await _longest_stall(on_the_loop)
+        # Through the helper: three hashes and a check at production cost; each waits for the loop to serve.
+        free = LoopProbe()
+        ticking = asyncio.create_task(free.ticker())
+        stored = on_the_loop[2]
+        results = await asyncio.gather(
+            *[
+                run_hashing(free.work, functools.partial(hash_password, f"pass{index}", rounds=PRODUCTION_COST))
+                for index in range(HASHES)
+            ],
+            run_hashing(free.work, functools.partial(verify_password, "abc12", stored)),
+        )
+        await ticking
+        return on_the_loop, ticks_while_blocked, results, free.ticks
 
-        production_hash = functools.partial(hash_password, rounds=PRODUCTION_COST)
-
-        async def through_the_helper():
-            started = time.perf_counter()
-            results = await asyncio.gather(
-                *[run_hashing(production_hash, f"pass{index}") for index in range(HASHES)],
-                run_hashing(verify_password, "abc12", stored),
-            )
-            return time.perf_counter() - started, results
-
-        helper_gap, (helper_total, results) = await _longest_stall(through_the_helper)
-        return one_hash, blocked_gap, helper_gap, helper_total, results, stored
-
-    one_hash, blocked_gap, helper_gap, helper_total, results, stored = asyncio.run(scenario())
-    measured = (f"one hash {one_hash:.3f}s, longest tick gap with a hash on the loop {blocked_gap:.3f}s, "
-                f"with {HASHES + 1} through the helper {helper_gap:.3f}s (they took {helper_total:.3f}s)")
+    (loop_thread, served_while_blocked, stored), ticks_while_blocked, results, ticks = asyncio.run(scenario())
     assert stored.startswith("$2b$12$")
+    assert (served_while_blocked, ticks_while_blocked) == (False, 0)
+    assert loop_thread == threading.current_thread().name
+
     *hashes, verified = results
-    assert verified is True and all(value.startswith("$2b$12$") for value in hashes)
-    assert blocked_gap >= one_hash * 0.9, measured
-    # The helper did real work for at least a hash's time while the loop kept ticking.
-    assert helper_total >= one_hash, measured
-    assert helper_gap < one_hash / 4, measured
+    assert [served for _, served, _ in results] == [True] * (HASHES + 1)
+    assert all(thread.startswith("password-hashing") for thread, _, _ in results)
+    assert ticks == TICKS
+    assert verified[2] is True
+    assert all(value.startswith("$2b$12$") for _, _, value in hashes)
 
 
 def test_hashing_runs_on_its_own_threads_not_asyncios_shared_pool():
