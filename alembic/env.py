@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
-import cabinet.models  # noqa: F401  (registers the tables)
+import cabinet.models
 import cabinet.sandbox.models  # noqa: F401
-from cabinet.db import engine_for
+from alembic import context
 from cabinet.config import get_settings
+from cabinet.db import engine_for
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -27,8 +27,8 @@ import simple_websocket
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.reference_app import reference_app  # noqa: E402
-from tests.e2e.server import run_app  # noqa: E402
+from bench.reference_app import reference_app
+from tests.e2e.server import run_app
 
 PROJECT = Path(__file__).resolve().parents[1]
 ROOT = "reflex___state____state"
@@ -36,7 +36,7 @@ DASHBOARD = f"{ROOT}.cabinet___state___dashboard____dashboard_state"
 READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
 SESSION = f"{ROOT}.cabinet___state___session____session_state"
 MIN_SAMPLES = 30
-COUNTER_APP = '''import reflex as rx
+COUNTER_APP = """import reflex as rx
 
 
 class State(rx.State):
@@ -53,7 +53,7 @@ def index() -> rx.Component:
 
 app = rx.App()
 app.add_page(index)
-'''
+"""
 
 
 class Tab:
@@ -64,8 +64,12 @@ class Tab:
         self.socket = simple_websocket.Client.connect(ws_url)
         self._receive()  # Engine.IO open
         self.path = path
-        self.socket.send("40/_event," + json.dumps({"event": {
-            "name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": self._router(path)}}))
+        self.socket.send(
+            "40/_event,"
+            + json.dumps(
+                {"event": {"name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": self._router(path)}}
+            )
+        )
 
     @staticmethod
     def _router(path: str) -> dict:
@@ -93,14 +97,15 @@ class Tab:
             message = self._receive(timeout=deadline - time.monotonic())
             if not message.startswith("42/_event,"):
                 continue
-            _name, update = json.loads(message[len("42/_event,"):])
+            _name, update = json.loads(message[len("42/_event,") :])
             delta = update.get("delta", {}).get(state, {})
             if f"{key}_rx_state_" in delta and accept(delta[f"{key}_rx_state_"]):
                 return time.perf_counter()
         raise TimeoutError(f"{state}.{key} did not arrive")
 
-    def timed(self, name: str, payload: dict | None, state: str, key: str, accept=lambda value: True,
-              path: str | None = None) -> float:
+    def timed(
+        self, name: str, payload: dict | None, state: str, key: str, accept=lambda value: True, path: str | None = None
+    ) -> float:
         started = time.perf_counter()
         self.send(name, payload, path)
         return self.wait_for(state, key, accept) - started
@@ -173,7 +178,7 @@ def _run_residents(count: int, work) -> dict[str, list[float]]:
 
 def _seed(app, residents: int, bcrypt_rounds: int = 4) -> dict:
     """Residents sharing the demo gas account (always open for readings), each with a session."""
-    script = f'''
+    script = f"""
 import json, datetime as dt
 from sqlmodel import select
 from cabinet.db import session_scope
@@ -199,10 +204,11 @@ with session_scope() as s:
             s.add(AccountLink(user_id=user.id, account_id=account.id, created_at=now))
         out["tokens"].append(sessions.start_session(session=s, user_id=user.id, remember=True, now=now))
 print(json.dumps(out))
-'''
+"""
     env = {**app.env, "BCRYPT_ROUNDS": str(bcrypt_rounds)}
-    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, env=env, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, env=env, check=True, capture_output=True, text=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -213,23 +219,44 @@ def _cabinet_work(base: str, seeded: dict, rounds: int):
     def work(index: int, start: StartGate):
         tab = Tab(base, "/")
         try:
-            tab.send(f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
-                     {"vars": {f"{SESSION}.session_token_rx_state_": seeded["tokens"][index],
-                               f"{SESSION}.browser_marker_rx_state_": "remembered"}})
+            tab.send(
+                f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
+                {
+                    "vars": {
+                        f"{SESSION}.session_token_rx_state_": seeded["tokens"][index],
+                        f"{SESSION}.browser_marker_rx_state_": "remembered",
+                    }
+                },
+            )
             # What a page's on_load does once the browser has handed over its stored token.
             tab.send(f"{SESSION}.refresh")
             tab.wait_for(SESSION, "signed_in", lambda value: value is True)
             start.wait(tab)
             for round_number in range(rounds):
-                yield "dashboard", tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts",
-                                             lambda value: len(value) >= 1, path="/")
-                tab.timed(f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1,
-                          path=readings_path)
+                yield (
+                    "dashboard",
+                    tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts", lambda value: len(value) >= 1, path="/"),
+                )
+                tab.timed(f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1, path=readings_path)
                 value = (seeded["last"] // 1000) + 1 + (index + round_number) % 5
-                tab.timed(f"{READINGS}.set_value", {"meter_id": meter, "value": str(value)}, READINGS, "rows",
-                          path=readings_path)
-                yield "reading", tab.timed(f"{READINGS}.submit", {"confirm_jumps": True}, READINGS, "saved_notice",
-                                           lambda value: bool(value), path=readings_path)
+                tab.timed(
+                    f"{READINGS}.set_value",
+                    {"meter_id": meter, "value": str(value)},
+                    READINGS,
+                    "rows",
+                    path=readings_path,
+                )
+                yield (
+                    "reading",
+                    tab.timed(
+                        f"{READINGS}.submit",
+                        {"confirm_jumps": True},
+                        READINGS,
+                        "saved_notice",
+                        lambda value: bool(value),
+                        path=readings_path,
+                    ),
+                )
         finally:
             tab.close()
 
@@ -283,15 +310,22 @@ def main() -> int:
             reference = _run_residents(size, _counter_work(counter, rounds))
             rows.append((size, ours, reference))
     print("\nEvent round-trip over WebSocket (ms): Кабинет against Reflex's counter app, same run\n")
-    print("| residents | dashboard p50 | dashboard p95 | reading p50 | reading p95 | counter p50 | counter p95 "
-          "| dashboard p95 / counter p95 |")
+    print(
+        "| residents | dashboard p50 | dashboard p95 | reading p50 | reading p95 | counter p50 | counter p95 "
+        "| dashboard p95 / counter p95 |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size, ours, reference in rows:
-        dash, reading, count = (_quantiles(ours.get("dashboard", [0])), _quantiles(ours.get("reading", [0])),
-                                _quantiles(reference.get("counter", [0])))
+        dash, reading, count = (
+            _quantiles(ours.get("dashboard", [0])),
+            _quantiles(ours.get("reading", [0])),
+            _quantiles(reference.get("counter", [0])),
+        )
         ratio = dash[1] / count[1] if count[1] else float("nan")
-        print(f"| {size} | {dash[0]:.1f} | {dash[1]:.1f} | {reading[0]:.1f} | {reading[1]:.1f} | {count[0]:.1f} | "
-              f"{count[1]:.1f} | {ratio:.1f} |")
+        print(
+            f"| {size} | {dash[0]:.1f} | {dash[1]:.1f} | {reading[0]:.1f} | {reading[1]:.1f} | {count[0]:.1f} | "
+            f"{count[1]:.1f} | {ratio:.1f} |"
+        )
     print("\nTarget: dashboard p95 within 1.5× of the counter app at 50 residents.\n")
     return 0
 

@@ -19,10 +19,9 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
-from bench.reference_app import reference_app  # noqa: E402
-from tests.e2e.server import run_app  # noqa: E402
-
+from bench.reference_app import reference_app
+from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.server import run_app
 
 
 def signed_in_state(browser, url: str) -> dict:
@@ -63,8 +62,9 @@ def measure(browser, url: str, storage_state: dict | None = None, ready: str = "
 
 def main() -> int:
     with run_app() as ours, reference_app(prefix="reflex-blank-") as (blank, _module), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         resident = signed_in_state(browser, ours.url)
         # The charts are part of the dashboard: open one card's so their code is counted too.
         measure(browser, ours.url, resident), measure(browser, blank)  # warm the servers, not the browser

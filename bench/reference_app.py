@@ -26,19 +26,34 @@ def reference_app(*, prefix: str, source: str | None = None) -> Iterator[tuple[s
     """Serves the blank app (its module replaced by `source` when given) with `reflex run --env prod`
     in a temporary folder; yields its URL and the app module's path."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    env = {**os.environ, "REFLEX_BUN_PATH": str(PROJECT / "tools/js/node_modules/.bin/bun"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "REFLEX_BUN_PATH": str(PROJECT / "tools/js/node_modules/.bin/bun"),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
     for name in ("REFLEX_REDIS_URL", "REDIS_URL", "DATABASE_URL"):
         env.pop(name, None)
-    subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"], cwd=folder, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     app_module = next(path for path in folder.glob("*/*.py") if path.name != "__init__.py")
     if source is not None:
         app_module.write_text(source)
     port = free_port()
     log = (folder / "reflex.log").open("wb")
-    process = subprocess.Popen([str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
-                               cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 600

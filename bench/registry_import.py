@@ -22,17 +22,21 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-HEADER = ("account;address;owner;debt;penalty;as_of;last_bill;pin;meter_serial;meter_kind;meter_last;"
-          "meter_last_date;meter_verified_until;meter_digits;meter_tariff")
+HEADER = (
+    "account;address;owner;debt;penalty;as_of;last_bill;pin;meter_serial;meter_kind;meter_last;"
+    "meter_last_date;meter_verified_until;meter_digits;meter_tariff"
+)
 
 
 def registry_lines(rows: int) -> Iterator[str]:
     """The header and `rows` rows, each with a PIN and a meter, one at a time."""
     yield HEADER + "\r\n"
     for i in range(rows):
-        yield (f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};"
-               f"{i % 5000},50;;01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;"
-               f"25.10.2026;01.01.2030;5.3;45,62\r\n")
+        yield (
+            f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};"
+            f"{i % 5000},50;;01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;"
+            f"25.10.2026;01.01.2030;5.3;45,62\r\n"
+        )
 
 
 def write_registry(path: Path, rows: int) -> None:
@@ -46,8 +50,8 @@ def _child(kind: str, rows: int, database_url: str) -> None:
     from sqlmodel import Session, SQLModel
 
     import cabinet.models  # noqa: F401
-    from cabinet.models import Provider
     from cabinet.clock import utc_now
+    from cabinet.models import Provider
 
     engine = sa.create_engine(database_url)
     with tempfile.TemporaryDirectory() as folder:
@@ -58,8 +62,12 @@ def _child(kind: str, rows: int, database_url: str) -> None:
 
             SQLModel.metadata.create_all(engine)
             with Session(engine) as session:
-                provider = Provider(name="Бенчмарк", account_pattern=r"\d{9}", account_format_description="9 цифр",
-                                    account_example="100000000")
+                provider = Provider(
+                    name="Бенчмарк",
+                    account_pattern=r"\d{9}",
+                    account_format_description="9 цифр",
+                    account_example="100000000",
+                )
                 session.add(provider)
                 session.commit()
                 started = time.perf_counter()
@@ -72,8 +80,10 @@ def _child(kind: str, rows: int, database_url: str) -> None:
             with raw.cursor() as cursor:
                 cursor.execute(f"CREATE TABLE copy_target ({columns})")
                 started = time.perf_counter()
-                with cursor.copy("COPY copy_target FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as copy, \
-                        path.open("rb") as file:
+                with (
+                    cursor.copy("COPY copy_target FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as copy,
+                    path.open("rb") as file,
+                ):
                     while chunk := file.read(1 << 20):
                         copy.write(chunk)
             raw.commit()
@@ -90,8 +100,13 @@ def _measure(kind: str, rows: int) -> dict:
     url = create_postgres_database()
     try:
         env = {**os.environ, "DATABASE_URL": url, "BCRYPT_ROUNDS": "4"}
-        out = subprocess.run([sys.executable, "-m", "bench.registry_import", "--child", kind, str(rows), url],
-                             env=env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.registry_import", "--child", kind, str(rows), url],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return json.loads(out.strip().splitlines()[-1])
     finally:
         drop_postgres_database(url)
@@ -111,9 +126,12 @@ def main() -> int:
     for rows in (int(size) for size in args.rows.split(",")):
         ours, copy = _measure("ours", rows), _measure("copy", rows)
         ours_rate, copy_rate = rows / ours["seconds"], rows / copy["seconds"]
-        print(f"| {rows:,} | {ours['bytes'] / 2**20:.0f} | {ours['seconds']:.1f} | {ours_rate:,.0f} | "
-              f"{ours['peak'] / 2**20:.0f} | {copy_rate:,.0f} | {copy['peak'] / 2**20:.0f} | "
-              f"{ours_rate / copy_rate:.2f} |", flush=True)
+        print(
+            f"| {rows:,} | {ours['bytes'] / 2**20:.0f} | {ours['seconds']:.1f} | {ours_rate:,.0f} | "
+            f"{ours['peak'] / 2**20:.0f} | {copy_rate:,.0f} | {copy['peak'] / 2**20:.0f} | "
+            f"{ours_rate / copy_rate:.2f} |",
+            flush=True,
+        )
     print("\nTarget: ≥ 100 000 rows a minute (1 667 rows/s) at 1 000 000 rows, peak memory under 500 MB.\n")
     return 0
 

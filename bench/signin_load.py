@@ -17,8 +17,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.events import DASHBOARD, ROOT, SESSION, Tab, _seed  # noqa: E402
-from tests.e2e.server import run_app  # noqa: E402
+from bench.events import DASHBOARD, ROOT, SESSION, Tab, _seed
+from tests.e2e.server import run_app
 
 LOGIN = f"{ROOT}.cabinet___state___login____login_state"
 
@@ -26,8 +26,15 @@ LOGIN = f"{ROOT}.cabinet___state___login____login_state"
 def _browse(base: str, token: str, until: threading.Event, timings: list[float]) -> None:
     tab = Tab(base, "/")
     try:
-        tab.send(f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
-                 {"vars": {f"{SESSION}.session_token_rx_state_": token, f"{SESSION}.browser_marker_rx_state_": "remembered"}})
+        tab.send(
+            f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
+            {
+                "vars": {
+                    f"{SESSION}.session_token_rx_state_": token,
+                    f"{SESSION}.browser_marker_rx_state_": "remembered",
+                }
+            },
+        )
         tab.send(f"{SESSION}.refresh")
         tab.wait_for(SESSION, "signed_in", lambda value: value is True)
         while not until.is_set():
@@ -91,8 +98,10 @@ def main() -> int:
         print(f"| {name} | {len(values)} | {statistics.median(values) * 1000:.0f} | {_p95(values):.0f} |")
     if durations:
         print(f"\nSign-ins: {len(durations)} done, median {statistics.median(durations) * 1000:.0f} ms each.")
-    print(f"Target: other residents' p95 under 200 ms while the sign-ins run: "
-          f"{'met' if _p95(loaded) < 200 else 'NOT met'}.\n")
+    print(
+        f"Target: other residents' p95 under 200 ms while the sign-ins run: "
+        f"{'met' if _p95(loaded) < 200 else 'NOT met'}.\n"
+    )
     return 0
 
 

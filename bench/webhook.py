@@ -31,8 +31,8 @@ from starlette.routing import Route
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.conftest import create_postgres_database, drop_postgres_database  # noqa: E402
-from tests.stand_ins import free_port  # noqa: E402
+from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.stand_ins import free_port
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -47,37 +47,71 @@ def _serve(app, port: int) -> uvicorn.Server:
 
 def _seed(database_url: str, count: int) -> list[str]:
     """A provider, an account, a resident and `count` pending payments the stand-in has as paid."""
-    from cabinet.models import (AccountLink, Payment, PaymentPurpose, Provider, ProviderAccount, User)
+    from cabinet.models import AccountLink, Payment, PaymentPurpose, Provider, ProviderAccount, User
     from cabinet.sandbox.models import SandboxYookassaPayment
 
     engine = sa.create_engine(database_url)
     SQLModel.metadata.create_all(engine)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     gateway_ids = []
     with Session(engine) as session:
-        provider = Provider(name="Бенчмарк", account_pattern=r"\d{10}", account_format_description="10 цифр",
-                            account_example="1234567890")
+        provider = Provider(
+            name="Бенчмарк",
+            account_pattern=r"\d{10}",
+            account_format_description="10 цифр",
+            account_example="1234567890",
+        )
         session.add(provider)
         session.flush()
-        account = ProviderAccount(provider_id=provider.id, number="1234567890", address="—", debt_kopecks=0,
-                                  balance_as_of=now.date())
-        user = User(email="bench@example.com", email_canonical="bench@example.com", password_hash="x",
-                    confirmed_at=now, notify_payment_receipts=False)
+        account = ProviderAccount(
+            provider_id=provider.id, number="1234567890", address="—", debt_kopecks=0, balance_as_of=now.date()
+        )
+        user = User(
+            email="bench@example.com",
+            email_canonical="bench@example.com",
+            password_hash="x",
+            confirmed_at=now,
+            notify_payment_receipts=False,
+        )
         session.add_all([account, user])
         session.flush()
         session.add(AccountLink(user_id=user.id, account_id=account.id))
         for index in range(count):
             gateway_id = str(uuid.uuid4())
             gateway_ids.append(gateway_id)
-            session.add(Payment(user_id=user.id, account_id=account.id, amount_kopecks=10_000,
-                                purpose=PaymentPurpose.debt, idempotency_key=f"bench-{index}",
-                                gateway_payment_id=gateway_id, created_at=now, updated_at=now))
-            body = {"id": gateway_id, "status": "succeeded", "paid": True,
-                    "amount": {"value": "100.00", "currency": "RUB"}, "created_at": "2026-11-25T09:00:00.000Z",
-                    "captured_at": "2026-11-25T09:01:00.000Z", "recipient": {"account_id": "1", "gateway_id": "1"},
-                    "refundable": True, "test": True, "metadata": {}}
-            session.add(SandboxYookassaPayment(id=gateway_id, idempotence_key=f"bench-{index}", status="succeeded",
-                                               body=json.dumps(body), created_at=now))
+            session.add(
+                Payment(
+                    user_id=user.id,
+                    account_id=account.id,
+                    amount_kopecks=10_000,
+                    purpose=PaymentPurpose.debt,
+                    idempotency_key=f"bench-{index}",
+                    gateway_payment_id=gateway_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            body = {
+                "id": gateway_id,
+                "status": "succeeded",
+                "paid": True,
+                "amount": {"value": "100.00", "currency": "RUB"},
+                "created_at": "2026-11-25T09:00:00.000Z",
+                "captured_at": "2026-11-25T09:01:00.000Z",
+                "recipient": {"account_id": "1", "gateway_id": "1"},
+                "refundable": True,
+                "test": True,
+                "metadata": {},
+            }
+            session.add(
+                SandboxYookassaPayment(
+                    id=gateway_id,
+                    idempotence_key=f"bench-{index}",
+                    status="succeeded",
+                    body=json.dumps(body),
+                    created_at=now,
+                )
+            )
         session.commit()
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE bare_payments (gateway_id text PRIMARY KEY, status text)"))
@@ -94,8 +128,10 @@ def _bare_app(database_url: str, stand_in: str) -> Starlette:
     def work(payment_id: str) -> str:
         status = client.get(f"/sandbox/yookassa/v3/payments/{payment_id}").json()["status"]
         with engine.begin() as connection:
-            connection.execute(sa.text("UPDATE bare_payments SET status = :s WHERE gateway_id = :id AND status = 'pending'"),
-                               {"s": status, "id": payment_id})
+            connection.execute(
+                sa.text("UPDATE bare_payments SET status = :s WHERE gateway_id = :id AND status = 'pending'"),
+                {"s": status, "id": payment_id},
+            )
         return status
 
     async def webhook(request: Request) -> JSONResponse:
@@ -117,10 +153,20 @@ async def _fire(url: str, gateway_ids: list[str], concurrency: int) -> tuple[flo
         nonlocal failures
         while not queue.empty():
             gateway_id = queue.get_nowait()
-            body = {"type": "notification", "event": "payment.succeeded", "object": {
-                "id": gateway_id, "status": "succeeded", "paid": True, "amount": {"value": "100.00", "currency": "RUB"},
-                "created_at": "2026-11-25T09:00:00.000Z", "recipient": {"account_id": "1", "gateway_id": "1"},
-                "refundable": True, "test": True}}
+            body = {
+                "type": "notification",
+                "event": "payment.succeeded",
+                "object": {
+                    "id": gateway_id,
+                    "status": "succeeded",
+                    "paid": True,
+                    "amount": {"value": "100.00", "currency": "RUB"},
+                    "created_at": "2026-11-25T09:00:00.000Z",
+                    "recipient": {"account_id": "1", "gateway_id": "1"},
+                    "refundable": True,
+                    "test": True,
+                },
+            }
             started = time.perf_counter()
             response = await client.post(url, content=json.dumps(body))
             latencies.append(time.perf_counter() - started)
@@ -172,7 +218,10 @@ def main() -> int:
         drop_postgres_database(database_url)
 
     rows = []
-    for name, (elapsed, latencies, failures) in (("Кабинет /api/yookassa/webhook", ours), ("bare Starlette handler", bare)):
+    for name, (elapsed, latencies, failures) in (
+        ("Кабинет /api/yookassa/webhook", ours),
+        ("bare Starlette handler", bare),
+    ):
         rows.append((name, len(latencies) / elapsed, _p95(latencies) * 1000, failures))
     print(f"\nWebhook throughput on PostgreSQL: {args.payments} notifications, {args.concurrency} at a time\n")
     print("| handler | notifications/s | p95, ms | non-200 |")
@@ -180,8 +229,10 @@ def main() -> int:
     for name, rate, p95, failures in rows:
         print(f"| {name} | {rate:.0f} | {p95:.0f} | {failures} |")
     ratio = rows[0][1] / rows[1][1]
-    print(f"\nRatio (ours / bare): {ratio:.2f} (target ≥ 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
-          f"payments credited: {credited} of {args.payments}\n")
+    print(
+        f"\nRatio (ours / bare): {ratio:.2f} (target ≥ 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
+        f"payments credited: {credited} of {args.payments}\n"
+    )
     return 0
 
 

@@ -44,8 +44,8 @@ def _create_admin(args: argparse.Namespace) -> int:
 
     from cabinet import texts
     from cabinet.clock import utc_now
-    from cabinet.services.admin.operators import create_admin
     from cabinet.errors import DomainError
+    from cabinet.services.admin.operators import create_admin
 
     password = os.environ.get("CABINET_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
@@ -77,8 +77,8 @@ def _import_registry(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from cabinet import texts
-    from cabinet.db import session_scope
     from cabinet.clock import utc_now
+    from cabinet.db import session_scope
     from cabinet.errors import DomainError
     from cabinet.services.registry import import_registry, preview_registry
 
@@ -100,8 +100,9 @@ def _import_registry(args: argparse.Namespace) -> int:
                 preview = preview_registry(session, provider_id=provider_id, source=source)
             else:
                 try:
-                    preview = import_registry(session, provider_id=provider_id, source=source, now=utc_now(),
-                                              progress=progress)
+                    preview = import_registry(
+                        session, provider_id=provider_id, source=source, now=utc_now(), progress=progress
+                    )
                 except DomainError as error:
                     if error.code != "registry_has_errors":
                         raise
@@ -120,9 +121,11 @@ def _import_registry(args: argparse.Namespace) -> int:
             print(f"… and {preview.error_count - len(preview.errors)} more.", file=sys.stderr)
         print(f"{preview.error_count} errors in {preview.rows} rows: nothing imported.", file=sys.stderr)
         return 1
-    print(f"Rows: {preview.rows}. Accounts: {preview.accounts_new} new, {preview.accounts_changed} changed, "
-          f"{preview.accounts_unchanged} unchanged. Meters: {preview.meters_new} new, {preview.meters_changed} "
-          f"changed, {preview.meters_unchanged} unchanged.")
+    print(
+        f"Rows: {preview.rows}. Accounts: {preview.accounts_new} new, {preview.accounts_changed} changed, "
+        f"{preview.accounts_unchanged} unchanged. Meters: {preview.meters_new} new, {preview.meters_changed} "
+        f"changed, {preview.meters_unchanged} unchanged."
+    )
     print("Dry run: nothing written." if args.dry_run else "Imported.")
     return 0
 
@@ -130,8 +133,8 @@ def _import_registry(args: argparse.Namespace) -> int:
 def _export_readings(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cabinet.db import session_scope
     from cabinet.clock import utc_now
+    from cabinet.db import session_scope
     from cabinet.services.exports import export_readings
 
     try:
@@ -140,8 +143,13 @@ def _export_readings(args: argparse.Namespace) -> int:
         print("MONTH is YYYY-MM, for example 2026-11.", file=sys.stderr)
         return 2
     with session_scope() as session:
-        data = export_readings(session, provider_id=_provider_id(session, args.provider), period=period,
-                               mark_sent=not args.no_mark_sent, now=utc_now())
+        data = export_readings(
+            session,
+            provider_id=_provider_id(session, args.provider),
+            period=period,
+            mark_sent=not args.no_mark_sent,
+            now=utc_now(),
+        )
     if args.output:
         Path(args.output).write_bytes(data)
     else:
@@ -151,9 +159,11 @@ def _export_readings(args: argparse.Namespace) -> int:
 
 def _check_config(_args: argparse.Namespace) -> int:
     settings = get_settings()
-    print(f"Settings are valid. Database: {settings.database_url.split('://')[0]}; "
-          f"state: {'Redis' if settings.redis_url else 'in-process'}; "
-          f"demo mode: {'on' if settings.demo_mode else 'off'}.")
+    print(
+        f"Settings are valid. Database: {settings.database_url.split('://')[0]}; "
+        f"state: {'Redis' if settings.redis_url else 'in-process'}; "
+        f"demo mode: {'on' if settings.demo_mode else 'off'}."
+    )
     return 0
 
 
@@ -161,14 +171,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cabinet", description="Кабинет maintenance commands")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database schema to the latest revision").set_defaults(run=_migrate)
-    commands.add_parser("seed-demo", help="load demo providers, accounts and logins (idempotent)").set_defaults(run=_seed_demo)
+    commands.add_parser("seed-demo", help="load demo providers, accounts and logins (idempotent)").set_defaults(
+        run=_seed_demo
+    )
     reconcile = commands.add_parser("reconcile", help="re-read open payments from YooKassa and apply their status")
-    reconcile.add_argument("--older-than", type=int, default=None, metavar="MINUTES",
-                           help="only payments created at least this long ago (default: RECONCILE_AFTER_MINUTES)")
+    reconcile.add_argument(
+        "--older-than",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help="only payments created at least this long ago (default: RECONCILE_AFTER_MINUTES)",
+    )
     reconcile.set_defaults(run=_reconcile)
     create = commands.add_parser(
-        "create-admin", help="create an admin (or make a user one); the password is asked, "
-        "or read from CABINET_ADMIN_PASSWORD")
+        "create-admin",
+        help="create an admin (or make a user one); the password is asked, or read from CABINET_ADMIN_PASSWORD",
+    )
     create.add_argument("email")
     create.set_defaults(run=_create_admin)
     registry = commands.add_parser("import-registry", help="import a provider's registry CSV (docs/registry-format.md)")

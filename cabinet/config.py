@@ -46,9 +46,7 @@ class ConfigError(SystemExit):
 class Settings(BaseSettings):
     """Everything the cabinet can be told from outside; names match the environment."""
 
-    model_config = SettingsConfigDict(
-        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
 
     # The SQLite file, the generated secret key and registry uploads; a relative path is taken from the
     # project folder, whichever folder the command was started in.
@@ -155,9 +153,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         if self.password_min_length > self.password_max_length:
-            raise ValueError(
-                "PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH"
-            )
+            raise ValueError("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH")
         given = [name for name in REAL_SERVICE_VARIABLES if getattr(self, name.lower())]
         if given and len(given) < len(REAL_SERVICE_VARIABLES):
             # Half real, half stand-in would serve the demo mailbox (reset links) to anyone.

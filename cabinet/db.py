@@ -16,9 +16,7 @@ from cabinet.config import ensure_data_dir, get_settings
 def engine_for(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         ensure_data_dir()
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:

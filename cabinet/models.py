@@ -26,7 +26,7 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: pass an aware UTC datetime")
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -35,8 +35,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 def utc_column(*, nullable: bool = False, index: bool = False) -> sa.Column:
@@ -79,9 +79,7 @@ class User(SQLModel, table=True):
     # Lower-cased address: one account per mailbox whatever the letter case.
     email_canonical: str = Field(max_length=320, unique=True, index=True)
     password_hash: str = Field(max_length=100)
-    role: UserRole = Field(
-        default=UserRole.resident, sa_column=sa.Column(text_enum(UserRole), nullable=False)
-    )
+    role: UserRole = Field(default=UserRole.resident, sa_column=sa.Column(text_enum(UserRole), nullable=False))
     full_name: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=20)
     notify_payment_receipts: bool = True
@@ -367,9 +365,7 @@ class Payment(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     account_id: int = Field(foreign_key="provider_accounts.id", index=True)
     amount_kopecks: int = Field(gt=0)
-    purpose: PaymentPurpose = Field(
-        sa_column=sa.Column(text_enum(PaymentPurpose), nullable=False)
-    )
+    purpose: PaymentPurpose = Field(sa_column=sa.Column(text_enum(PaymentPurpose), nullable=False))
     status: PaymentStatus = Field(
         default=PaymentStatus.pending,
         sa_column=sa.Column(text_enum(PaymentStatus), nullable=False, index=True),

@@ -15,43 +15,91 @@ FONT = "Arial, 'DejaVu Sans', 'Liberation Sans', sans-serif"
 
 RECEIPTS = [
     dict(
-        slug="vodokanal", color="#1f6fb2", title="СЧЁТ-КВИТАНЦИЯ", provider="МУП «Водоканал» г. Заречный",
+        slug="vodokanal",
+        color="#1f6fb2",
+        title="СЧЁТ-КВИТАНЦИЯ",
+        provider="МУП «Водоканал» г. Заречный",
         requisites="ИНН 6609012349 · р/с 40702810900000012345 · БИК 046577964",
-        number_label="Лицевой счёт", number="3700123456", extra=None, layout="right",
-        services=[("Холодное водоснабжение", "6,500 м³", "296,53"), ("Горячее водоснабжение", "3,800 м³", "945,82"),
-                  ("Водоотведение", "10,300 м³", "412,00")],
-        meters=[("ХВС", "VO1024561"), ("ГВС", "VO1034561")], total="1 654,35",
+        number_label="Лицевой счёт",
+        number="3700123456",
+        extra=None,
+        layout="right",
+        services=[
+            ("Холодное водоснабжение", "6,500 м³", "296,53"),
+            ("Горячее водоснабжение", "3,800 м³", "945,82"),
+            ("Водоотведение", "10,300 м³", "412,00"),
+        ],
+        meters=[("ХВС", "VO1024561"), ("ГВС", "VO1034561")],
+        total="1 654,35",
     ),
     dict(
-        slug="energosbyt", color="#d98200", title="СЧЁТ ЗА ЭЛЕКТРОЭНЕРГИЮ", provider="АО «Энергосбыт Заречья»",
+        slug="energosbyt",
+        color="#d98200",
+        title="СЧЁТ ЗА ЭЛЕКТРОЭНЕРГИЮ",
+        provider="АО «Энергосбыт Заречья»",
         requisites="ИНН 6609023453 · р/с 40702810300000023456 · БИК 046577964",
-        number_label="Лицевой счёт", number="51001238", extra=None, layout="left",
-        services=[("Электроэнергия, день", "180,0 кВт·ч", "1 173,60"), ("Электроэнергия, ночь", "90,0 кВт·ч", "286,20"),
-                  ("Пени", "", "0,00")],
-        meters=[("Т1 день", "EN1301238"), ("Т2 ночь", "EN1311238")], total="1 459,80",
+        number_label="Лицевой счёт",
+        number="51001238",
+        extra=None,
+        layout="left",
+        services=[
+            ("Электроэнергия, день", "180,0 кВт·ч", "1 173,60"),
+            ("Электроэнергия, ночь", "90,0 кВт·ч", "286,20"),
+            ("Пени", "", "0,00"),
+        ],
+        meters=[("Т1 день", "EN1301238"), ("Т2 ночь", "EN1311238")],
+        total="1 459,80",
     ),
     dict(
-        slug="uyutny-dom", color="#2f7d4a", title="ЕДИНЫЙ ПЛАТЁЖНЫЙ ДОКУМЕНТ", provider="УК «Уютный дом»",
+        slug="uyutny-dom",
+        color="#2f7d4a",
+        title="ЕДИНЫЙ ПЛАТЁЖНЫЙ ДОКУМЕНТ",
+        provider="УК «Уютный дом»",
         requisites="ИНН 6609034568 · р/с 40702810500000034567 · БИК 046577964",
-        number_label="ЕЛС", number="12АБ345678", extra=("ПИН-код", "4821"), layout="barcode",
-        services=[("Содержание жилого помещения", "54,2 м²", "1 626,00"), ("Отопление", "1,200 Гкал", "3 420,13"),
-                  ("Обращение с ТКО", "2 чел.", "412,60")],
-        meters=[("Тепло", "UY2004561")], total="5 458,73",
+        number_label="ЕЛС",
+        number="12АБ345678",
+        extra=("ПИН-код", "4821"),
+        layout="barcode",
+        services=[
+            ("Содержание жилого помещения", "54,2 м²", "1 626,00"),
+            ("Отопление", "1,200 Гкал", "3 420,13"),
+            ("Обращение с ТКО", "2 чел.", "412,60"),
+        ],
+        meters=[("Тепло", "UY2004561")],
+        total="5 458,73",
     ),
     dict(
-        slug="gaz-servis", color="#7a3fb0", title="КВИТАНЦИЯ НА ОПЛАТУ ГАЗА", provider="ООО «Газ-Сервис»",
+        slug="gaz-servis",
+        color="#7a3fb0",
+        title="КВИТАНЦИЯ НА ОПЛАТУ ГАЗА",
+        provider="ООО «Газ-Сервис»",
         requisites="ИНН 6609045672 · р/с 40702810700000045678 · БИК 046577964",
-        number_label="Лицевой счёт", number="370012345678", extra=None, layout="right",
+        number_label="Лицевой счёт",
+        number="370012345678",
+        extra=None,
+        layout="right",
         services=[("Газоснабжение", "45,000 м³", "384,30"), ("Техобслуживание ВДГО", "", "95,00")],
-        meters=[("Газ", "GA3005678")], total="479,30",
+        meters=[("Газ", "GA3005678")],
+        total="479,30",
     ),
 ]
 
 
-def text(x: float, y: float, content: str, *, size: int = 15, weight: str = "normal", color: str = "#1d2420",
-         anchor: str = "start", family: str = FONT) -> str:
-    return (f'<text x="{x}" y="{y}" font-family="{family}" font-size="{size}" font-weight="{weight}" '
-            f'fill="{color}" text-anchor="{anchor}">{escape(content)}</text>')
+def text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: int = 15,
+    weight: str = "normal",
+    color: str = "#1d2420",
+    anchor: str = "start",
+    family: str = FONT,
+) -> str:
+    return (
+        f'<text x="{x}" y="{y}" font-family="{family}" font-size="{size}" font-weight="{weight}" '
+        f'fill="{color}" text-anchor="{anchor}">{escape(content)}</text>'
+    )
 
 
 def qr(x: int, y: int, seed: str, size: int = 120) -> str:
@@ -69,7 +117,10 @@ def qr(x: int, y: int, seed: str, size: int = 120) -> str:
             else:
                 dark = digest[row * cells + col] % 2 == 0
             if dark:
-                parts.append(f'<rect x="{x + col * step:.1f}" y="{y + row * step:.1f}" width="{step:.1f}" height="{step:.1f}" fill="#1d2420"/>')
+                parts.append(
+                    f'<rect x="{x + col * step:.1f}" y="{y + row * step:.1f}" '
+                    f'width="{step:.1f}" height="{step:.1f}" fill="#1d2420"/>'
+                )
     return "".join(parts)
 
 
@@ -89,8 +140,13 @@ def barcode(x: int, y: int, seed: str, width: int = 260, height: int = 46) -> st
 MONO = "'DejaVu Sans Mono', 'Liberation Mono', 'Courier New', monospace"
 
 
-def highlight(frame: tuple[float, float, float, float], label: str, label_at: tuple[float, float],
-              arrow_from: tuple[float, float], arrow_to: tuple[float, float]) -> str:
+def highlight(
+    frame: tuple[float, float, float, float],
+    label: str,
+    label_at: tuple[float, float],
+    arrow_from: tuple[float, float],
+    arrow_to: tuple[float, float],
+) -> str:
     """The bright frame around the number and a callout pointing at it."""
     x, y, w, h = frame
     label_w = 24 + len(label) * 9.2
@@ -117,19 +173,23 @@ def receipt(spec: dict) -> str:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#e5254b"/></marker></defs>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fbfaf6"/>',
-        f'<rect x="14" y="14" width="{WIDTH - 28}" height="{HEIGHT - 28}" fill="#fff" stroke="#c9c6bb" stroke-width="1.5"/>',
+        f'<rect x="14" y="14" width="{WIDTH - 28}" height="{HEIGHT - 28}" fill="#fff" '
+        'stroke="#c9c6bb" stroke-width="1.5"/>',
         f'<rect x="14" y="14" width="{WIDTH - 28}" height="64" fill="{color}"/>',
         text(34, 54, spec["provider"], size=24, weight="bold", color="#fff"),
         text(WIDTH - 34, 52, spec["title"], size=15, weight="bold", color="#fff", anchor="end"),
         text(34, 102, spec["requisites"], size=13, color="#55605a"),
-        text(34, 134, "Плательщик:", size=15, color="#55605a"), text(140, 134, "Иванов Иван Иванович", size=15, weight="bold"),
-        text(34, 160, "Адрес:", size=15, color="#55605a"), text(140, 160, "г. Заречный, ул. Садовая, д. 2, кв. 5", size=15),
-        text(34, 186, "Период:", size=15, color="#55605a"), text(140, 186, "октябрь 2026", size=15),
+        text(34, 134, "Плательщик:", size=15, color="#55605a"),
+        text(140, 134, "Иванов Иван Иванович", size=15, weight="bold"),
+        text(34, 160, "Адрес:", size=15, color="#55605a"),
+        text(140, 160, "г. Заречный, ул. Садовая, д. 2, кв. 5", size=15),
+        text(34, 186, "Период:", size=15, color="#55605a"),
+        text(140, 186, "октябрь 2026", size=15),
     ]
     # The account number, placed where this provider prints it.
-    lines = [f'{spec["number_label"]}: {spec["number"]}']
+    lines = [f"{spec['number_label']}: {spec['number']}"]
     if spec["extra"]:
-        lines.append(f'{spec["extra"][0]}: {spec["extra"][1]}')
+        lines.append(f"{spec['extra'][0]}: {spec['extra'][1]}")
     frame_w = 28 + max(len(line) for line in lines) * 22 * 0.61
     frame_h = 18 + 34 * len(lines)
     label = "Номер лицевого счёта" + (" и ПИН-код" if spec["extra"] else "")
@@ -153,18 +213,20 @@ def receipt(spec: dict) -> str:
     top = 300
     parts += [
         f'<rect x="34" y="{top}" width="{WIDTH - 68}" height="34" fill="{color}" fill-opacity="0.12"/>',
-        text(46, top + 23, "Услуга", size=14, weight="bold"), text(520, top + 23, "Объём", size=14, weight="bold"),
+        text(46, top + 23, "Услуга", size=14, weight="bold"),
+        text(520, top + 23, "Объём", size=14, weight="bold"),
         text(WIDTH - 46, top + 23, "Начислено, ₽", size=14, weight="bold", anchor="end"),
     ]
     for row, (service, volume, amount) in enumerate(spec["services"]):
         y = top + 34 + row * 32
         parts += [
             f'<line x1="34" y1="{y + 32}" x2="{WIDTH - 34}" y2="{y + 32}" stroke="#e3e0d6"/>',
-            text(46, y + 22, service, size=15), text(520, y + 22, volume, size=15),
+            text(46, y + 22, service, size=15),
+            text(520, y + 22, volume, size=15),
             text(WIDTH - 46, y + 22, amount, size=15, anchor="end"),
         ]
     total_y = top + 34 + len(spec["services"]) * 32 + 34
-    parts.append(text(WIDTH - 46, total_y, f'Итого к оплате: {spec["total"]} ₽', size=20, weight="bold", anchor="end"))
+    parts.append(text(WIDTH - 46, total_y, f"Итого к оплате: {spec['total']} ₽", size=20, weight="bold", anchor="end"))
     meters_y = total_y + 36
     parts.append(text(34, meters_y, "Приборы учёта:", size=14, weight="bold", color="#55605a"))
     for index, (kind, serial) in enumerate(spec["meters"]):

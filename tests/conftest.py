@@ -21,9 +21,7 @@ from cabinet.db import engine_for
 # Hypothesis's caches go beside the tests' other throw-away files, not into the project's folder.
 set_hypothesis_home_dir(os.path.join(os.environ["CABINET_DATA_DIR"], "hypothesis"))
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def create_postgres_database() -> str:

@@ -7,10 +7,10 @@ import itertools
 
 from sqlmodel import Session
 
-from cabinet.models import User, UserRole
+from cabinet.models import Meter, MeterKind, Provider, ProviderAccount, User, UserRole
 from cabinet.services.passwords import hash_password
 
-NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 _numbers = itertools.count(1)
 
 
@@ -39,9 +39,7 @@ def make_user(
     return user
 
 
-def make_provider(session: Session, **overrides) -> "Provider":
-    from cabinet.models import Provider
-
+def make_provider(session: Session, **overrides) -> Provider:
     values = dict(
         name=f"Поставщик {next(_numbers)}",
         inn="7707083893",
@@ -58,9 +56,7 @@ def make_provider(session: Session, **overrides) -> "Provider":
     return provider
 
 
-def make_account(session: Session, provider, **overrides) -> "ProviderAccount":
-    from cabinet.models import ProviderAccount
-
+def make_account(session: Session, provider, **overrides) -> ProviderAccount:
     values = dict(
         provider_id=provider.id,
         number=f"{next(_numbers):010d}",
@@ -77,9 +73,7 @@ def make_account(session: Session, provider, **overrides) -> "ProviderAccount":
     return account
 
 
-def make_meter(session: Session, account, **overrides) -> "Meter":
-    from cabinet.models import Meter, MeterKind
-
+def make_meter(session: Session, account, **overrides) -> Meter:
     values = dict(account_id=account.id, kind=MeterKind.cold_water, serial=f"SN{next(_numbers):06d}")
     values.update(overrides)
     meter = Meter(**values)

@@ -20,8 +20,15 @@ from starlette.applications import Starlette
 from cabinet.config import get_settings
 from cabinet.sandbox import faults, sandbox_routes
 
-_SETTINGS_ENV = ("DATABASE_URL", "PUBLIC_URL", "YOOKASSA_SHOP_ID", "YOOKASSA_SECRET_KEY", "YOOKASSA_API_URL",
-                 "RESEND_API_KEY", "RESEND_API_URL")
+_SETTINGS_ENV = (
+    "DATABASE_URL",
+    "PUBLIC_URL",
+    "YOOKASSA_SHOP_ID",
+    "YOOKASSA_SECRET_KEY",
+    "YOOKASSA_API_URL",
+    "RESEND_API_KEY",
+    "RESEND_API_URL",
+)
 
 
 def free_port() -> int:
@@ -31,8 +38,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_stand_ins(engine: sa.Engine, *, with_webhook: bool = False, database_url: str | None = None
-                    ) -> Iterator[str]:
+def serve_stand_ins(engine: sa.Engine, *, with_webhook: bool = False, database_url: str | None = None) -> Iterator[str]:
     """Yields the base URL; settings point at it and at `engine` (or `database_url`) until the block ends.
 
     With the webhook, the app is the backend's own API (health, webhook, images, stand-ins, and

@@ -41,13 +41,26 @@ INN = "7700000017"
 def database(tmp_path):
     """A migrated SQLite database with one provider of 9-digit accounts; yields its URL."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = subprocess.run([sys.executable, "-m", "cabinet", "migrate"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "CABINET_DATA_DIR": str(tmp_path), "DATABASE_URL": url})
+    result = subprocess.run(
+        [sys.executable, "-m", "cabinet", "migrate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CABINET_DATA_DIR": str(tmp_path), "DATABASE_URL": url},
+    )
     assert result.returncode == 0, result.stderr
     engine = sa.create_engine(url)
     with Session(engine) as session:
-        session.add(Provider(name="Теплосеть", inn=INN, account_pattern=r"\d{9}",
-                             account_format_description="9 цифр", account_example="100200301"))
+        session.add(
+            Provider(
+                name="Теплосеть",
+                inn=INN,
+                account_pattern=r"\d{9}",
+                account_format_description="9 цифр",
+                account_example="100200301",
+            )
+        )
         session.commit()
     yield url
     engine.dispose()
@@ -58,9 +71,15 @@ def cli(tmp_path, database):
     """Runs `python -m cabinet …` on that database; keyword arguments are extra environment variables."""
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cabinet", *args], cwd=ROOT, capture_output=True, text=True,
-                              timeout=120, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "CABINET_DATA_DIR": str(tmp_path), "DATABASE_URL": database, **env})
+        return subprocess.run(
+            [sys.executable, "-m", "cabinet", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "CABINET_DATA_DIR": str(tmp_path), "DATABASE_URL": database, **env},
+        )
 
     return run
 
@@ -91,8 +110,9 @@ def test_dry_run_counts_and_writes_nothing_then_import_and_reimport(cli):
 def test_a_wrong_row_is_listed_and_nothing_is_imported(cli, tmp_path):
     lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
     broken = tmp_path / "broken.csv"
-    broken.write_text("\n".join([lines[0], lines[1], "12345;" + lines[2].split(";", 1)[1], *lines[3:]]) + "\n",
-                      encoding="utf-8")
+    broken.write_text(
+        "\n".join([lines[0], lines[1], "12345;" + lines[2].split(";", 1)[1], *lines[3:]]) + "\n", encoding="utf-8"
+    )
     result = cli("import-registry", INN, str(broken))
     assert result.returncode == 1
     assert "строка 3, столбец account" in result.stderr
@@ -130,11 +150,14 @@ def test_create_admin_reads_the_password_from_the_environment(cli, db):
     assert verify_password("boss2026", user.password_hash)
 
 
-@pytest.mark.parametrize(("password", "line"), [
-    ("abc", "Длина пароля — от 5 до 10 символов."),
-    ("much2long2026", "Длина пароля — от 5 до 10 символов."),
-    ("пароль2026", "Пароль может состоять только из латинских букв и цифр, без пробелов и знаков."),
-])
+@pytest.mark.parametrize(
+    ("password", "line"),
+    [
+        ("abc", "Длина пароля — от 5 до 10 символов."),
+        ("much2long2026", "Длина пароля — от 5 до 10 символов."),
+        ("пароль2026", "Пароль может состоять только из латинских букв и цифр, без пробелов и знаков."),
+    ],
+)
 def test_create_admin_refuses_a_bad_password_with_one_line(cli, db, password, line):
     result = cli("create-admin", "chief@example.com", CABINET_ADMIN_PASSWORD=password)
     assert result.returncode == 1
@@ -159,12 +182,22 @@ def test_export_readings_writes_the_month_as_semicolon_csv_with_a_bom(cli, db, t
     account = make_account(db, provider, number="100200300", address="г. Заречный, ул. Мира, д. 1, кв. 1")
     cold = make_meter(db, account, kind=MeterKind.cold_water, serial="W1", digits_fraction=3)
     hot = make_meter(db, account, kind=MeterKind.hot_water, serial="W2", digits_fraction=3)
-    submitted = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.timezone.utc)  # 10:30 in Moscow
-    for meter, value, period, source in ((cold, 123_456, dt.date(2026, 11, 1), ReadingSource.resident),
-                                         (hot, 23_500, dt.date(2026, 11, 1), ReadingSource.payment_form),
-                                         (cold, 120_000, dt.date(2026, 10, 1), ReadingSource.resident)):
-        db.add(MeterReading(meter_id=meter.id, value_thousandths=value, period=period, source=source,
-                            submitted_at=submitted, updated_at=submitted))
+    submitted = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.UTC)  # 10:30 in Moscow
+    for meter, value, period, source in (
+        (cold, 123_456, dt.date(2026, 11, 1), ReadingSource.resident),
+        (hot, 23_500, dt.date(2026, 11, 1), ReadingSource.payment_form),
+        (cold, 120_000, dt.date(2026, 10, 1), ReadingSource.resident),
+    ):
+        db.add(
+            MeterReading(
+                meter_id=meter.id,
+                value_thousandths=value,
+                period=period,
+                source=source,
+                submitted_at=submitted,
+                updated_at=submitted,
+            )
+        )
     db.commit()
     output = tmp_path / "readings.csv"
 
@@ -175,15 +208,31 @@ def test_export_readings_writes_the_month_as_semicolon_csv_with_a_bom(cli, db, t
     assert data.startswith(b"\xef\xbb\xbf")
     assert [line.split(";") for line in data[3:].decode("utf-8").splitlines()] == [
         ["account", "address", "meter_serial", "meter_kind", "value", "submitted_at", "source"],
-        ["100200300", "г. Заречный, ул. Мира, д. 1, кв. 1", "W1", "cold_water", "123,456", "20.11.2026 10:30",
-         "resident"],
-        ["100200300", "г. Заречный, ул. Мира, д. 1, кв. 1", "W2", "hot_water", "23,500", "20.11.2026 10:30",
-         "payment_form"],
+        [
+            "100200300",
+            "г. Заречный, ул. Мира, д. 1, кв. 1",
+            "W1",
+            "cold_water",
+            "123,456",
+            "20.11.2026 10:30",
+            "resident",
+        ],
+        [
+            "100200300",
+            "г. Заречный, ул. Мира, д. 1, кв. 1",
+            "W2",
+            "hot_water",
+            "23,500",
+            "20.11.2026 10:30",
+            "payment_form",
+        ],
     ]
     db.expire_all()
     statuses = {(reading.period, reading.status) for reading in db.exec(select(MeterReading))}
-    assert statuses == {(dt.date(2026, 11, 1), ReadingStatus.sent_to_provider),
-                        (dt.date(2026, 10, 1), ReadingStatus.accepted)}
+    assert statuses == {
+        (dt.date(2026, 11, 1), ReadingStatus.sent_to_provider),
+        (dt.date(2026, 10, 1), ReadingStatus.accepted),
+    }
     assert cli("export-readings", INN, "November").returncode == 2
 
 
@@ -200,10 +249,14 @@ def test_reconcile_applies_the_status_of_a_payment_whose_notification_was_droppe
     db.add(AccountLink(user_id=resident.id, account_id=account.id))
     db.commit()
     with serve_stand_ins(db.get_bind(), database_url=database) as stand_in:
-        httpx.post(f"{stand_in}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True, "count": 0},
-                   timeout=5).raise_for_status()
-        payment = payments.pay(payments.PaymentRequest(user_id=resident.id, account_id=account.id,
-                                                       purpose=PaymentPurpose.debt))
+        httpx.post(
+            f"{stand_in}/sandbox/_faults",
+            json={"service": "yookassa", "drop_notifications": True, "count": 0},
+            timeout=5,
+        ).raise_for_status()
+        payment = payments.pay(
+            payments.PaymentRequest(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt)
+        )
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
         db.expire_all()
         assert db.get(Payment, payment.id).status == PaymentStatus.pending  # paid, but nobody told us

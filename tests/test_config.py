@@ -13,8 +13,12 @@ from cabinet.config import ConfigError, get_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG_SECRET = "k3Jq9vXr2LmN8pWt5YbZ7cHd4FgS6aEu"  # 32 characters
-REAL = {"yookassa_shop_id": "123456", "yookassa_secret_key": "live_abc", "resend_api_key": "re_123",
-        "secret_key": STRONG_SECRET}
+REAL = {
+    "yookassa_shop_id": "123456",
+    "yookassa_secret_key": "live_abc",
+    "resend_api_key": "re_123",
+    "secret_key": STRONG_SECRET,
+}
 
 
 def test_defaults_are_the_embedded_demo():
@@ -97,7 +101,11 @@ def test_half_real_environment_stops_check_config_with_one_line():
     env.pop("RESEND_API_KEY", None)
     result = subprocess.run(
         [sys.executable, "-m", "cabinet", "check-config"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
@@ -134,21 +142,24 @@ def test_a_bad_trusted_proxy_is_one_line_naming_the_variable(monkeypatch, value)
     assert "\n" not in str(raised.value)
 
 
-@pytest.mark.parametrize(("public_url", "origin"), [
-    ("http://localhost:3000", "http://localhost:3000"),
-    ("https://Смородина.онлайн/cabinet/", "https://xn--80ahmohdapg.xn--80asehdb"),
-    ("https://cabinet.example.ru:443/", "https://cabinet.example.ru"),
-    ("http://cabinet.example.ru:80", "http://cabinet.example.ru"),
-    ("https://user:pw@cabinet.example.ru:8443/a?b#c", "https://cabinet.example.ru:8443"),
-    ("http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080"),
-])
+@pytest.mark.parametrize(
+    ("public_url", "origin"),
+    [
+        ("http://localhost:3000", "http://localhost:3000"),
+        ("https://Смородина.онлайн/cabinet/", "https://xn--80ahmohdapg.xn--80asehdb"),
+        ("https://cabinet.example.ru:443/", "https://cabinet.example.ru"),
+        ("http://cabinet.example.ru:80", "http://cabinet.example.ru"),
+        ("https://user:pw@cabinet.example.ru:8443/a?b#c", "https://cabinet.example.ru:8443"),
+        ("http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080"),
+    ],
+)
 def test_public_origin_is_what_a_browser_sends_as_origin(public_url, origin):
     assert load_settings(public_url=public_url).public_origin == origin
 
 
 @pytest.mark.parametrize("public_url", ["http://", "https://host:99999", "http://:3000/", "http://a..b/"])
 def test_a_public_url_without_a_usable_host_or_port_is_refused(public_url):
-    with pytest.raises(ConfigError, match="^Configuration error: PUBLIC_URL: "):
+    with pytest.raises(ConfigError, match=r"^Configuration error: PUBLIC_URL: "):
         load_settings(public_url=public_url)
 
 
@@ -178,16 +189,27 @@ def test_generated_secret_key_is_read_from_its_file_once():
     assert load_settings().effective_secret_key == key
 
 
-@pytest.mark.parametrize(("variable", "value", "line"), [
-    ("PASSWORD_MAX_LENGTH", "ten",
-     "Configuration error: PASSWORD_MAX_LENGTH: Input should be a valid integer, unable to parse string as an integer"),
-    ("REGISTRY_MAX_MB", "0", "Configuration error: REGISTRY_MAX_MB: Input should be greater than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "line"),
+    [
+        (
+            "PASSWORD_MAX_LENGTH",
+            "ten",
+            "Configuration error: PASSWORD_MAX_LENGTH: Input should be a valid integer, "
+            "unable to parse string as an integer",
+        ),
+        ("REGISTRY_MAX_MB", "0", "Configuration error: REGISTRY_MAX_MB: Input should be greater than or equal to 1"),
+    ],
+)
 def test_command_line_prints_one_line_and_no_traceback(variable, value, line):
     env = {**os.environ, variable: value}
     result = subprocess.run(
         [sys.executable, "-m", "cabinet", "check-config"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [line]

@@ -7,8 +7,8 @@ from sqlmodel import Session, func, select
 
 from cabinet.config import get_settings
 from cabinet.db import get_engine, session_scope
-from cabinet.models import Provider
 from cabinet.errors import DomainError
+from cabinet.models import Provider
 from tests.factories import make_provider
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import cabinet.sandbox.models  # noqa: F401  (its tables are part of the schema)
+from alembic import command
 from cabinet.db import engine_for
 from cabinet.migrations import alembic_config, upgrade_to_head
 from tests.conftest import create_postgres_database, drop_postgres_database

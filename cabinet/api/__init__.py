@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     # Log the details for us; the caller only ever sees a short JSON answer.
-    logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return JSONResponse({"error": "internal_error"}, status_code=500)
 
 

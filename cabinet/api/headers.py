@@ -21,8 +21,20 @@ Header = tuple[bytes, bytes]
 # Browser features the cabinet never uses, so a script slipped into a page gets none of them. Only names
 # Chromium knows: it logs an unknown one as a console error.
 DISABLED_FEATURES = (
-    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
-    "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
     "xr-spatial-tracking",
 )
 HSTS = "max-age=31536000; includeSubDomains"

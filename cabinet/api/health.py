@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.concurrency import run_in_threadpool
 
 from cabinet import __version__
 from cabinet.services.health import database_is_reachable

@@ -22,8 +22,15 @@ async def image(request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
     # An image's id never changes its bytes: browsers may keep it.
-    return Response(found.data, media_type=found.content_type, headers={
-        "ETag": etag, "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={
+            "ETag": etag,
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def image_routes() -> list[Route]:

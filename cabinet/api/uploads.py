@@ -74,8 +74,15 @@ def upload_path() -> str:
 class UploadGuard:
     """ASGI middleware: POST /_upload passes only for a known handler, within its size, from an operator's tab."""
 
-    def __init__(self, app: ASGIApp, *, path: str, limits: Mapping[str, int], session_token_of: SessionTokenOf,
-                 is_operator: OperatorCheck) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        path: str,
+        limits: Mapping[str, int],
+        session_token_of: SessionTokenOf,
+        is_operator: OperatorCheck,
+    ) -> None:
         self.app, self.path, self.limits = app, path, dict(limits)
         self.session_token_of, self.is_operator = session_token_of, is_operator
 
@@ -151,13 +158,18 @@ def _answer(status: int, error: str) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=status)
 
 
-def guard_uploads(settings: Settings, *, session_token_of: SessionTokenOf = session_token_of_tab,
-                  is_operator: OperatorCheck = operator_signed_in) -> Callable[[ASGIApp], ASGIApp]:
+def guard_uploads(
+    settings: Settings,
+    *,
+    session_token_of: SessionTokenOf = session_token_of_tab,
+    is_operator: OperatorCheck = operator_signed_in,
+) -> Callable[[ASGIApp], ASGIApp]:
     """The middleware for rx.App(api_transformer=...); the lookups are parameters so tests can run it alone."""
     limits = upload_limits(settings)
 
     def wrap(app: ASGIApp) -> ASGIApp:
-        return UploadGuard(app, path=upload_path(), limits=limits, session_token_of=session_token_of,
-                           is_operator=is_operator)
+        return UploadGuard(
+            app, path=upload_path(), limits=limits, session_token_of=session_token_of, is_operator=is_operator
+        )
 
     return wrap

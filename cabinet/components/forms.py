@@ -103,5 +103,9 @@ def select_field(choices, value, on_change, *, id: str, label: str = "") -> rx.C
     )
     if not label:
         return control
-    return rx.vstack(rx.el.label(rx.text(label, size="1", color=rx.color("gray", 11)), html_for=id), control,
-                     spacing="1", width="100%")
+    return rx.vstack(
+        rx.el.label(rx.text(label, size="1", color=rx.color("gray", 11)), html_for=id),
+        control,
+        spacing="1",
+        width="100%",
+    )

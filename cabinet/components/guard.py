@@ -15,9 +15,7 @@ from cabinet.state.session import SessionState
 
 def _waiting(on_mount) -> rx.Component:
     # Shown until the session is checked, and when another tab signs out: the check redirects.
-    return page_shell(
-        rx.center(rx.spinner(size="3"), padding_y="96px", on_mount=on_mount, id="guard-waiting")
-    )
+    return page_shell(rx.center(rx.spinner(size="3"), padding_y="96px", on_mount=on_mount, id="guard-waiting"))
 
 
 def require_login(page: Callable[[], rx.Component]) -> Callable[[], rx.Component]:

@@ -35,8 +35,13 @@ def _nav() -> rx.Component:
             SessionState.is_admin,
             with_hint(
                 rx.link(
-                    rx.button(rx.icon("shield", size=16), rx.text(texts.ADMIN["title"], display=rx.breakpoints(initial="none", sm="inline")),
-                              variant="ghost", size="2", aria_label=texts.ADMIN["title"]),
+                    rx.button(
+                        rx.icon("shield", size=16),
+                        rx.text(texts.ADMIN["title"], display=rx.breakpoints(initial="none", sm="inline")),
+                        variant="ghost",
+                        size="2",
+                        aria_label=texts.ADMIN["title"],
+                    ),
                     href="/admin",
                     id="nav-admin",
                 ),
@@ -45,8 +50,13 @@ def _nav() -> rx.Component:
         ),
         with_hint(
             rx.link(
-                rx.button(rx.icon("receipt-text", size=16), rx.text(texts.PAYMENTS["nav"], display=rx.breakpoints(initial="none", sm="inline")),
-                          variant="ghost", size="2", aria_label=texts.PAYMENTS["nav"]),
+                rx.button(
+                    rx.icon("receipt-text", size=16),
+                    rx.text(texts.PAYMENTS["nav"], display=rx.breakpoints(initial="none", sm="inline")),
+                    variant="ghost",
+                    size="2",
+                    aria_label=texts.PAYMENTS["nav"],
+                ),
                 href="/payments",
                 id="nav-payments",
             ),
@@ -54,8 +64,13 @@ def _nav() -> rx.Component:
         ),
         with_hint(
             rx.link(
-                rx.button(rx.icon("settings", size=16), rx.text(texts.NAV["settings"], display=rx.breakpoints(initial="none", sm="inline")),
-                          variant="ghost", size="2", aria_label=texts.NAV["settings"]),
+                rx.button(
+                    rx.icon("settings", size=16),
+                    rx.text(texts.NAV["settings"], display=rx.breakpoints(initial="none", sm="inline")),
+                    variant="ghost",
+                    size="2",
+                    aria_label=texts.NAV["settings"],
+                ),
                 href="/settings",
                 id="nav-settings",
             ),

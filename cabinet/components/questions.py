@@ -14,9 +14,12 @@ Q = texts.QUESTIONS
 
 
 def _error(field: str) -> rx.Component:
-    return rx.cond(QuestionState.errors.contains(field),
-                   rx.text(QuestionState.errors[field], size="2", color=rx.color("red", 11),
-                           id=f"question-{field}-error", role="alert"))
+    return rx.cond(
+        QuestionState.errors.contains(field),
+        rx.text(
+            QuestionState.errors[field], size="2", color=rx.color("red", 11), id=f"question-{field}-error", role="alert"
+        ),
+    )
 
 
 def _labelled(label: str, control: rx.Component, field: str, help_text: str = "") -> rx.Component:
@@ -33,27 +36,66 @@ def _labelled(label: str, control: rx.Component, field: str, help_text: str = ""
 def _form() -> rx.Component:
     support = get_settings().support_email
     return rx.vstack(
-        rx.text(Q["lead"], " ", rx.link(support, href=f"mailto:{support}", id="question-mailto"), size="2",
-                color=rx.color("gray", 11)),
-        _labelled(Q["topic"], select_field(QuestionState.topics, QuestionState.topic, QuestionState.set_topic,
-                                           id="question-topic"), "topic"),
+        rx.text(
+            Q["lead"],
+            " ",
+            rx.link(support, href=f"mailto:{support}", id="question-mailto"),
+            size="2",
+            color=rx.color("gray", 11),
+        ),
+        _labelled(
+            Q["topic"],
+            select_field(QuestionState.topics, QuestionState.topic, QuestionState.set_topic, id="question-topic"),
+            "topic",
+        ),
         rx.cond(
             QuestionState.signed_in,
-            rx.cond(QuestionState.accounts.length() > 1,
-                    _labelled(Q["account"], select_field(QuestionState.accounts, QuestionState.account,
-                                                         QuestionState.set_account, id="question-account"),
-                              "account", Q["account_help"])),
-            _labelled(Q["email"], rx.input(value=QuestionState.email, on_change=QuestionState.set_email,
-                                           id="question-email", type="email", auto_complete="email", width="100%"),
-                      "email", Q["email_help"]),
+            rx.cond(
+                QuestionState.accounts.length() > 1,
+                _labelled(
+                    Q["account"],
+                    select_field(
+                        QuestionState.accounts, QuestionState.account, QuestionState.set_account, id="question-account"
+                    ),
+                    "account",
+                    Q["account_help"],
+                ),
+            ),
+            _labelled(
+                Q["email"],
+                rx.input(
+                    value=QuestionState.email,
+                    on_change=QuestionState.set_email,
+                    id="question-email",
+                    type="email",
+                    auto_complete="email",
+                    width="100%",
+                ),
+                "email",
+                Q["email_help"],
+            ),
         ),
-        _labelled(Q["message"], rx.text_area(value=QuestionState.message, on_change=QuestionState.set_message,
-                                             id="question-message", rows="5", width="100%"), "message"),
+        _labelled(
+            Q["message"],
+            rx.text_area(
+                value=QuestionState.message,
+                on_change=QuestionState.set_message,
+                id="question-message",
+                rows="5",
+                width="100%",
+            ),
+            "message",
+        ),
         rx.text(QuestionState.counter, size="1", color=rx.color("gray", 10), align="right", width="100%"),
         rx.flex(
             rx.dialog.close(rx.button(Q["close"], variant="soft", color_scheme="gray", id="question-close")),
-            rx.button(rx.icon("send", size=16), Q["send"], on_click=QuestionState.send, loading=QuestionState.busy,
-                      id="question-send"),
+            rx.button(
+                rx.icon("send", size=16),
+                Q["send"],
+                on_click=QuestionState.send,
+                loading=QuestionState.busy,
+                id="question-send",
+            ),
             justify="end",
             spacing="3",
             width="100%",
@@ -80,8 +122,14 @@ def _sent() -> rx.Component:
 
 def open_question_button(*, id: str) -> rx.Component:
     """«Задать вопрос»: opens the footer's question dialog, from wherever it stands."""
-    return rx.button(rx.icon("message-circle-question", size=16), Q["open"], variant="soft", size="2",
-                     on_click=QuestionState.open_dialog, id=id)
+    return rx.button(
+        rx.icon("message-circle-question", size=16),
+        Q["open"],
+        variant="soft",
+        size="2",
+        on_click=QuestionState.open_dialog,
+        id=id,
+    )
 
 
 def ask_question_button() -> rx.Component:

@@ -47,13 +47,19 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
         ),
         rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
         _replaced_checkbox(row, field_id),
-        rx.cond(row.preview != "",
-                rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")),
-        rx.cond(row.error != "",
-                rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert")),
-        rx.cond(row.jump != "",
-                rx.callout(row.jump, icon="triangle-alert", color_scheme="amber", size="1",
-                           id=f"{field_id}-jump", width="100%")),
+        rx.cond(
+            row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
+        ),
+        rx.cond(
+            row.error != "",
+            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert"),
+        ),
+        rx.cond(
+            row.jump != "",
+            rx.callout(
+                row.jump, icon="triangle-alert", color_scheme="amber", size="1", id=f"{field_id}-jump", width="100%"
+            ),
+        ),
         spacing="2",
         width="100%",
     )
@@ -71,9 +77,10 @@ def _meter_field(row: ReadingRow) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),
-            rx.cond(row.this_period_text != "",
-                    rx.text(row.this_period_text, size="2", color=rx.color("accent", 11),
-                            id=f"{field_id}-this-period")),
+            rx.cond(
+                row.this_period_text != "",
+                rx.text(row.this_period_text, size="2", color=rx.color("accent", 11), id=f"{field_id}-this-period"),
+            ),
             rx.cond(row.open, _value_input(row, field_id)),
             spacing="1",
             width="100%",
@@ -112,9 +119,14 @@ def readings_form() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.text(texts.READINGS["jump_question"], size="2", weight="medium"),
-                    rx.button(texts.READINGS["jump_confirm"], color_scheme="amber", size="3",
-                              on_click=ReadingsState.submit(True), loading=ReadingsState.busy,
-                              id="readings-confirm-jump"),
+                    rx.button(
+                        texts.READINGS["jump_confirm"],
+                        color_scheme="amber",
+                        size="3",
+                        on_click=ReadingsState.submit(True),
+                        loading=ReadingsState.busy,
+                        id="readings-confirm-jump",
+                    ),
                     spacing="2",
                 ),
                 width="100%",

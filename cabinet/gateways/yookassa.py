@@ -35,9 +35,7 @@ def _configure() -> None:
             shop_id, secret = "sandbox", "sandbox"
         else:
             shop_id, secret = settings.yookassa_shop_id, settings.yookassa_secret_key
-        Configuration.configure(
-            shop_id, secret, api_url=settings.yookassa_base_url, timeout=1000, max_attempts=2
-        )
+        Configuration.configure(shop_id, secret, api_url=settings.yookassa_base_url, timeout=1000, max_attempts=2)
 
 
 def _call(function, *args, **kwargs):

@@ -17,8 +17,9 @@ _GRASS_9 = "#46a758"
 
 
 def _section_title(text: str, hint: str, *, id: str) -> rx.Component:
-    return rx.hstack(rx.heading(text, size="3", as_="h3"), hint_icon(hint, id=f"{id}-hint"), align="center",
-                     spacing="1")
+    return rx.hstack(
+        rx.heading(text, size="3", as_="h3"), hint_icon(hint, id=f"{id}-hint"), align="center", spacing="1"
+    )
 
 
 def _bar_chart(points: rx.Var[list[dict[str, Any]]], *, color: str, id: str) -> rx.Component:
@@ -28,8 +29,15 @@ def _bar_chart(points: rx.Var[list[dict[str, Any]]], *, color: str, id: str) -> 
 def _meter(meter: MeterView) -> rx.Component:
     return rx.box(
         rx.hstack(
-            icon_match(meter.unit, {"кВт·ч": "zap", "Гкал": "heater"}, "droplet", size=18,
-                    color=rx.color("accent", 10), flex_shrink="0", margin_top="2px"),
+            icon_match(
+                meter.unit,
+                {"кВт·ч": "zap", "Гкал": "heater"},
+                "droplet",
+                size=18,
+                color=rx.color("accent", 10),
+                flex_shrink="0",
+                margin_top="2px",
+            ),
             rx.vstack(
                 rx.hstack(
                     rx.text(meter.kind, weight="medium", size="2"),
@@ -78,30 +86,35 @@ def _charts(account: AccountView) -> rx.Component:
 
     return rx.el.details(
         rx.el.summary(
-            with_hint(rx.text(texts.DASHBOARD["charts"], as_="span", size="2", weight="medium"),
-                      texts.DASHBOARD["charts_hint"]),
+            with_hint(
+                rx.text(texts.DASHBOARD["charts"], as_="span", size="2", weight="medium"),
+                texts.DASHBOARD["charts_hint"],
+            ),
             cursor="pointer",
             color=rx.color("accent", 11),
             id=f"account-charts-toggle-{account.account_id}",
             on_click=DashboardState.toggle_charts(account.account_id),
         ),
-        rx.cond(DashboardState.charts_open.contains(account.account_id), rx.grid(
-            rx.foreach(account.meters, meter_chart),
-            rx.vstack(
-                rx.text(texts.DASHBOARD["chart_payments"], size="2", weight="medium"),
-                rx.cond(
-                    account.has_payments,
-                    _bar_chart(account.payments_chart, color=_GRASS_9, id=f"chart-payments-{account.account_id}"),
-                    rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 10)),
+        rx.cond(
+            DashboardState.charts_open.contains(account.account_id),
+            rx.grid(
+                rx.foreach(account.meters, meter_chart),
+                rx.vstack(
+                    rx.text(texts.DASHBOARD["chart_payments"], size="2", weight="medium"),
+                    rx.cond(
+                        account.has_payments,
+                        _bar_chart(account.payments_chart, color=_GRASS_9, id=f"chart-payments-{account.account_id}"),
+                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 10)),
+                    ),
+                    spacing="1",
+                    width="100%",
                 ),
-                spacing="1",
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                padding_top="12px",
                 width="100%",
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            padding_top="12px",
-            width="100%",
-        )),
+        ),
         open=DashboardState.charts_open.contains(account.account_id),
         id=f"account-charts-{account.account_id}",
         style={"width": "100%"},
@@ -114,10 +127,16 @@ def _account_title(account: AccountView) -> rx.Component:
         rx.hstack(
             rx.heading(
                 rx.cond(account.nickname != "", account.nickname, account.provider),
-                size="4", as_="h2",
+                size="4",
+                as_="h2",
             ),
-            rx.badge(texts.DASHBOARD["account_label"], account.number, variant="surface", size="2",
-                     id=f"account-number-{account.account_id}"),
+            rx.badge(
+                texts.DASHBOARD["account_label"],
+                account.number,
+                variant="surface",
+                size="2",
+                id=f"account-number-{account.account_id}",
+            ),
             spacing="2",
             align="center",
             wrap="wrap",
@@ -136,12 +155,21 @@ def _amount_to_pay(account: AccountView) -> rx.Component:
             rx.text(account.to_pay_label, size="2", color=rx.color("gray", 11), tab_index=0),
             texts.DASHBOARD["to_pay_hint"],
         ),
-        rx.text(account.to_pay_text, size="7", weight="bold", color=rx.color(account.to_pay_color, 11),
-                id=f"account-to-pay-{account.account_id}", data_state=account.to_pay_state,
-                white_space="nowrap"),
-        rx.cond(account.penalty_text != "",
-                rx.text(account.penalty_text, size="2", color=rx.color("red", 11),
-                        id=f"account-penalty-{account.account_id}")),
+        rx.text(
+            account.to_pay_text,
+            size="7",
+            weight="bold",
+            color=rx.color(account.to_pay_color, 11),
+            id=f"account-to-pay-{account.account_id}",
+            data_state=account.to_pay_state,
+            white_space="nowrap",
+        ),
+        rx.cond(
+            account.penalty_text != "",
+            rx.text(
+                account.penalty_text, size="2", color=rx.color("red", 11), id=f"account-penalty-{account.account_id}"
+            ),
+        ),
         rx.text(account.as_of_text, size="1", color=rx.color("gray", 10)),
         spacing="0",
         align=rx.breakpoints(initial="start", sm="end"),
@@ -164,16 +192,30 @@ def _link_button(icon: str, label: str, *, href: str, id: str, hint: str, **butt
 def _actions(account: AccountView) -> rx.Component:
     """«Оплатить», «Передать показания» (when there are meters) and the last payment."""
     return rx.flex(
-        _link_button("credit-card", texts.DASHBOARD["pay"], href=f"/accounts/{account.account_id}/pay",
-                     id=f"account-pay-{account.account_id}", hint=texts.DASHBOARD["pay_hint"]),
+        _link_button(
+            "credit-card",
+            texts.DASHBOARD["pay"],
+            href=f"/accounts/{account.account_id}/pay",
+            id=f"account-pay-{account.account_id}",
+            hint=texts.DASHBOARD["pay_hint"],
+        ),
         rx.cond(
             account.meters.length() > 0,
-            _link_button("gauge", texts.DASHBOARD["readings"], href=f"/accounts/{account.account_id}/readings",
-                         id=f"account-readings-{account.account_id}", hint=texts.DASHBOARD["readings_hint"],
-                         variant="soft"),
+            _link_button(
+                "gauge",
+                texts.DASHBOARD["readings"],
+                href=f"/accounts/{account.account_id}/readings",
+                id=f"account-readings-{account.account_id}",
+                hint=texts.DASHBOARD["readings_hint"],
+                variant="soft",
+            ),
         ),
-        rx.text(account.last_payment_text, size="2", color=rx.color("gray", 11),
-                id=f"account-last-payment-{account.account_id}"),
+        rx.text(
+            account.last_payment_text,
+            size="2",
+            color=rx.color("gray", 11),
+            id=f"account-last-payment-{account.account_id}",
+        ),
         direction=rx.breakpoints(initial="column", sm="row"),
         align=rx.breakpoints(initial="stretch", sm="center"),
         spacing="3",
@@ -186,8 +228,9 @@ def _meters(account: AccountView) -> rx.Component:
     """The meters with the readings window, then the charts."""
     return rx.vstack(
         rx.flex(
-            _section_title(texts.DASHBOARD["meters"], texts.DASHBOARD["meters_hint"],
-                           id=f"account-meters-{account.account_id}"),
+            _section_title(
+                texts.DASHBOARD["meters"], texts.DASHBOARD["meters_hint"], id=f"account-meters-{account.account_id}"
+            ),
             rx.badge(
                 icon_if(account.window_open, "calendar-check", "calendar-clock", size=14),
                 account.window_text,
@@ -224,8 +267,13 @@ def account_card(account: AccountView) -> rx.Component:
             ),
             rx.cond(
                 account.unavailable != "",
-                rx.callout(account.unavailable, icon="triangle-alert", color_scheme="amber", width="100%",
-                           id=f"account-unavailable-{account.account_id}"),
+                rx.callout(
+                    account.unavailable,
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    width="100%",
+                    id=f"account-unavailable-{account.account_id}",
+                ),
             ),
             _actions(account),
             rx.cond(account.meters.length() > 0, _meters(account)),

@@ -16,8 +16,13 @@ def _provider_option(provider: ProviderCard) -> rx.Component:
     chosen = ConnectState.provider_id == provider.id
     return rx.box(
         rx.hstack(
-            icon_if(chosen, "circle-dot", "circle", size=18,
-                    color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8))),
+            icon_if(
+                chosen,
+                "circle-dot",
+                "circle",
+                size=18,
+                color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8)),
+            ),
             rx.vstack(
                 rx.text(provider.name, weight="medium", size="2"),
                 rx.text(provider.service, size="1", color=rx.color("gray", 11)),
@@ -143,8 +148,9 @@ def _providers() -> rx.Component:
                 role="radiogroup",
                 id="connect-providers",
             ),
-            rx.text(texts.CONNECT["provider_none_found"], size="2", color=rx.color("gray", 11),
-                    id="connect-providers-empty"),
+            rx.text(
+                texts.CONNECT["provider_none_found"], size="2", color=rx.color("gray", 11), id="connect-providers-empty"
+            ),
         ),
         rx.cond(
             ConnectState.provider_error != "",
@@ -201,15 +207,22 @@ def _form() -> rx.Component:
             _providers(),
             rx.cond(
                 ConnectState.selected & (ConnectState.selected.unavailable_message != ""),
-                rx.callout(ConnectState.selected.unavailable_message, icon="construction", color_scheme="amber",
-                           width="100%"),
+                rx.callout(
+                    ConnectState.selected.unavailable_message, icon="construction", color_scheme="amber", width="100%"
+                ),
             ),
             _number_field(),
             _ownership_field(),
             _nickname_field(),
             form_alert(ConnectState.form_error, id="connect-error"),
-            rx.button(texts.CONNECT["submit"], type="submit", size="3", loading=ConnectState.busy, id="connect-submit",
-                      width=rx.breakpoints(initial="100%", sm="auto")),
+            rx.button(
+                texts.CONNECT["submit"],
+                type="submit",
+                size="3",
+                loading=ConnectState.busy,
+                id="connect-submit",
+                width=rx.breakpoints(initial="100%", sm="auto"),
+            ),
             spacing="4",
             width="100%",
         ),
@@ -235,13 +248,19 @@ def _linked() -> rx.Component:
                 id="connect-congratulations",
                 width="100%",
             ),
-            rx.callout(ConnectState.linked_message, icon="check", color_scheme="grass", id="connect-linked",
-                       width="100%"),
+            rx.callout(
+                ConnectState.linked_message, icon="check", color_scheme="grass", id="connect-linked", width="100%"
+            ),
         ),
         rx.flex(
             rx.link(rx.button(texts.CONNECT["to_dashboard"], size="3"), href="/", id="connect-to-dashboard"),
-            rx.button(texts.CONNECT["connect_more"], variant="soft", size="3", on_click=ConnectState.connect_another,
-                      id="connect-more"),
+            rx.button(
+                texts.CONNECT["connect_more"],
+                variant="soft",
+                size="3",
+                on_click=ConnectState.connect_another,
+                id="connect-more",
+            ),
             spacing="3",
             wrap="wrap",
         ),
@@ -255,8 +274,9 @@ def connect_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 with_hint(
-                    rx.heading(texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0,
-                               width="fit-content"),
+                    rx.heading(
+                        texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0, width="fit-content"
+                    ),
                     texts.CONNECT["lead"],
                 ),
                 rx.cond(

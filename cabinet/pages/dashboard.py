@@ -19,8 +19,11 @@ def _empty_state() -> rx.Component:
             rx.icon("receipt-text", size=40, color=rx.color("accent", 9)),
             rx.heading(texts.DASHBOARD["empty_title"], size="5", as_="h2"),
             rx.text(texts.DASHBOARD["empty_text"], size="3", color=rx.color("gray", 11), max_width="520px"),
-            rx.link(rx.button(texts.DASHBOARD["empty_action"], size="3"), href="/accounts/connect",
-                    id="dashboard-empty-connect"),
+            rx.link(
+                rx.button(texts.DASHBOARD["empty_action"], size="3"),
+                href="/accounts/connect",
+                id="dashboard-empty-connect",
+            ),
             align="center",
             text_align="center",
             spacing="3",
@@ -36,8 +39,12 @@ def dashboard_content() -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(texts.DASHBOARD["title"], size=rx.breakpoints(initial="6", sm="7"), as_="h1",
-                               id="dashboard-title"),
+                    rx.heading(
+                        texts.DASHBOARD["title"],
+                        size=rx.breakpoints(initial="6", sm="7"),
+                        as_="h1",
+                        id="dashboard-title",
+                    ),
                     hint_icon(texts.DASHBOARD["lead_hint"], id="dashboard-title-hint"),
                     align="center",
                     spacing="2",
@@ -48,8 +55,11 @@ def dashboard_content() -> rx.Component:
             rx.cond(
                 DashboardState.has_accounts,
                 with_hint(
-                    rx.link(rx.button(rx.icon("plus", size=16), texts.DASHBOARD["connect_more"], variant="soft"),
-                            href="/accounts/connect", id="dashboard-connect"),
+                    rx.link(
+                        rx.button(rx.icon("plus", size=16), texts.DASHBOARD["connect_more"], variant="soft"),
+                        href="/accounts/connect",
+                        id="dashboard-connect",
+                    ),
                     texts.DASHBOARD["connect_more_hint"],
                 ),
             ),
@@ -63,8 +73,12 @@ def dashboard_content() -> rx.Component:
             DashboardState.loaded,
             rx.cond(
                 DashboardState.has_accounts,
-                rx.vstack(rx.foreach(DashboardState.accounts, account_card), spacing="4", width="100%",
-                          id="dashboard-accounts"),
+                rx.vstack(
+                    rx.foreach(DashboardState.accounts, account_card),
+                    spacing="4",
+                    width="100%",
+                    id="dashboard-accounts",
+                ),
                 _empty_state(),
             ),
             rx.skeleton(rx.box(height="240px", width="100%")),

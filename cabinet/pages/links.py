@@ -20,8 +20,14 @@ def _problem(message: rx.Var[str], *, id: str) -> rx.Component:
 
 def confirm_page() -> rx.Component:
     confirmed = rx.vstack(
-        rx.callout(texts.CONFIRM["success_title"], icon="party-popper", color_scheme="grass", size="2",
-                   id="confirm-success", width="100%"),
+        rx.callout(
+            texts.CONFIRM["success_title"],
+            icon="party-popper",
+            color_scheme="grass",
+            size="2",
+            id="confirm-success",
+            width="100%",
+        ),
         rx.text(texts.CONFIRM["success_text"], size="3"),
         rx.link(
             rx.button(texts.CONFIRM["success_next"], size="3", width="100%"),
@@ -37,8 +43,13 @@ def confirm_page() -> rx.Component:
         form_alert(ConfirmState.notice, id="confirm-new-sent", color="grass", icon="mail-check"),
         rx.cond(
             ConfirmState.problem_email != "",
-            rx.button(texts.CONFIRM["send_new"], on_click=ConfirmState.send_new_letter, size="3", width="100%",
-                      id="confirm-send-new"),
+            rx.button(
+                texts.CONFIRM["send_new"],
+                on_click=ConfirmState.send_new_letter,
+                size="3",
+                width="100%",
+                id="confirm-send-new",
+            ),
         ),
         rx.link(texts.CONFIRM["to_login"], href="/login", size="2", id="confirm-login-link"),
         spacing="3",
@@ -48,16 +59,22 @@ def confirm_page() -> rx.Component:
         auth_card(
             texts.CONFIRM["title"],
             "",
-            rx.match(ConfirmState.status, ("confirmed", confirmed), ("problem", problem),
-                     _checking("confirm-checking")),
+            rx.match(
+                ConfirmState.status, ("confirmed", confirmed), ("problem", problem), _checking("confirm-checking")
+            ),
             id="confirm",
         )
     )
 
 
 def email_change_page() -> rx.Component:
-    confirmed = rx.callout(EmailChangeState.success_message, icon="mail-check", color_scheme="grass",
-                           id="email-change-success", width="100%")
+    confirmed = rx.callout(
+        EmailChangeState.success_message,
+        icon="mail-check",
+        color_scheme="grass",
+        id="email-change-success",
+        width="100%",
+    )
     return page_shell(
         auth_card(
             texts.EMAIL_CHANGE_CONFIRM["title"],
@@ -79,21 +96,27 @@ def reset_page() -> rx.Component:
         rx.vstack(
             form_field(
                 texts.FIELDS["new_password"],
-                password_input(ResetState.password, ResetState.set_password, id="reset-password",
-                               autocomplete="new-password"),
+                password_input(
+                    ResetState.password, ResetState.set_password, id="reset-password", autocomplete="new-password"
+                ),
                 field_id="reset-password",
                 error=ResetState.password_error,
             ),
             password_rules(ResetState.password_marks, id="reset-password-rules"),
             form_field(
                 texts.FIELDS["password_repeat"],
-                password_input(ResetState.password_repeat, ResetState.set_password_repeat, id="reset-password-repeat",
-                               autocomplete="new-password"),
+                password_input(
+                    ResetState.password_repeat,
+                    ResetState.set_password_repeat,
+                    id="reset-password-repeat",
+                    autocomplete="new-password",
+                ),
                 field_id="reset-password-repeat",
                 error=ResetState.password_repeat_error,
             ),
-            rx.button(texts.RESET["submit"], type="submit", size="3", width="100%", loading=ResetState.busy,
-                      id="reset-submit"),
+            rx.button(
+                texts.RESET["submit"], type="submit", size="3", width="100%", loading=ResetState.busy, id="reset-submit"
+            ),
             spacing="4",
             width="100%",
         ),
@@ -103,8 +126,9 @@ def reset_page() -> rx.Component:
     )
     done = rx.vstack(
         rx.callout(texts.RESET["done_text"], icon="check", color_scheme="grass", id="reset-done", width="100%"),
-        rx.link(rx.button(texts.NAV["sign_in"], size="3", width="100%"), href="/login", id="reset-login-link",
-                width="100%"),
+        rx.link(
+            rx.button(texts.NAV["sign_in"], size="3", width="100%"), href="/login", id="reset-login-link", width="100%"
+        ),
         spacing="3",
         width="100%",
     )
@@ -118,8 +142,9 @@ def reset_page() -> rx.Component:
         auth_card(
             texts.RESET["title"],
             texts.RESET["lead"],
-            rx.match(ResetState.status, ("form", form), ("done", done), ("problem", problem),
-                     _checking("reset-checking")),
+            rx.match(
+                ResetState.status, ("form", form), ("done", done), ("problem", problem), _checking("reset-checking")
+            ),
             id="reset",
         )
     )

@@ -63,17 +63,20 @@ def _form() -> rx.Component:
             ),
             form_field(
                 texts.FIELDS["password"],
-                password_input(LoginState.password, LoginState.set_password, id="login-password",
-                               autocomplete="current-password"),
+                password_input(
+                    LoginState.password, LoginState.set_password, id="login-password", autocomplete="current-password"
+                ),
                 field_id="login-password",
             ),
             _remember_and_forgot(),
             form_alert(LoginState.error, id="login-error"),
             _resend_confirmation(),
-            rx.button(texts.LOGIN["submit"], type="submit", size="3", width="100%", loading=LoginState.busy,
-                      id="login-submit"),
+            rx.button(
+                texts.LOGIN["submit"], type="submit", size="3", width="100%", loading=LoginState.busy, id="login-submit"
+            ),
             rx.text(
-                texts.LOGIN["no_account"], " ",
+                texts.LOGIN["no_account"],
+                " ",
                 rx.link(texts.NAV["register"], href="/register", id="login-register-link"),
                 size="2",
             ),

@@ -17,8 +17,12 @@ def _not_found() -> rx.Component:
 def account_header(title: rx.Var[str], subtitle: rx.Var[str], *, id: str) -> rx.Component:
     """Back link, the account's name and its provider, number and address."""
     return rx.vstack(
-        rx.link(rx.hstack(rx.icon("arrow-left", size=16), texts.READINGS["back"], spacing="1", align="center"),
-                href="/", size="2", id=f"{id}-back"),
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=16), texts.READINGS["back"], spacing="1", align="center"),
+            href="/",
+            size="2",
+            id=f"{id}-back",
+        ),
         rx.heading(title, size=rx.breakpoints(initial="6", sm="7"), as_="h1", id=f"{id}-title"),
         rx.text(subtitle, size="2", color=rx.color("gray", 11), id=f"{id}-account"),
         spacing="2",

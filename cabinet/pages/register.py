@@ -42,8 +42,10 @@ def _password_fields() -> list[rx.Component]:
         form_field(
             texts.FIELDS["password"],
             password_input(
-                RegisterState.password, RegisterState.set_password,
-                id="register-password", autocomplete="new-password",
+                RegisterState.password,
+                RegisterState.set_password,
+                id="register-password",
+                autocomplete="new-password",
             ),
             field_id="register-password",
             error=RegisterState.password_error,
@@ -52,8 +54,10 @@ def _password_fields() -> list[rx.Component]:
         form_field(
             texts.FIELDS["password_repeat"],
             password_input(
-                RegisterState.password_repeat, RegisterState.set_password_repeat,
-                id="register-password-repeat", autocomplete="new-password",
+                RegisterState.password_repeat,
+                RegisterState.set_password_repeat,
+                id="register-password-repeat",
+                autocomplete="new-password",
             ),
             field_id="register-password-repeat",
             error=RegisterState.password_repeat_error,
@@ -72,8 +76,7 @@ def _consent() -> rx.Component:
                 ),
                 rx.text(
                     texts.REGISTER["consent_before"],
-                    rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank",
-                            id="register-policy-link"),
+                    rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank", id="register-policy-link"),
                     texts.REGISTER["consent_after"],
                     size="2",
                 ),
@@ -102,7 +105,8 @@ def _form() -> rx.Component:
                 id="register-submit",
             ),
             rx.text(
-                texts.REGISTER["have_account"], " ",
+                texts.REGISTER["have_account"],
+                " ",
                 rx.link(texts.NAV["sign_in"], href="/login", id="register-login-link"),
                 size="2",
             ),

@@ -30,8 +30,14 @@ def _section(title: str, hint: str, *children: rx.Component, id: str) -> rx.Comp
 def _unlink_dialog(account: LinkedAccount) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
-            rx.button(texts.SETTINGS["unlink"], variant="soft", color_scheme="red", size="2", type="button",
-                      id=f"settings-unlink-{account.account_id}"),
+            rx.button(
+                texts.SETTINGS["unlink"],
+                variant="soft",
+                color_scheme="red",
+                size="2",
+                type="button",
+                id=f"settings-unlink-{account.account_id}",
+            ),
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(texts.SETTINGS["unlink_title"]),
@@ -43,8 +49,12 @@ def _unlink_dialog(account: LinkedAccount) -> rx.Component:
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(texts.SETTINGS["unlink_cancel"], variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button(texts.SETTINGS["unlink_confirm"], color_scheme="red",
-                              on_click=SettingsAccountsState.unlink(account.account_id), id="settings-unlink-confirm"),
+                    rx.button(
+                        texts.SETTINGS["unlink_confirm"],
+                        color_scheme="red",
+                        on_click=SettingsAccountsState.unlink(account.account_id),
+                        id="settings-unlink-confirm",
+                    ),
                 ),
                 spacing="3",
                 justify="end",
@@ -69,11 +79,22 @@ def _linked_account(account: LinkedAccount) -> rx.Component:
                 # would name a variable that does not exist where the form's handler is compiled.
                 rx.el.input(type="hidden", name="account_id", value=account.account_id.to_string()),
                 rx.hstack(
-                    rx.input(name="nickname", default_value=account.nickname, placeholder=texts.SETTINGS["nickname"],
-                             aria_label=texts.SETTINGS["nickname"], max_length=40, size="2",
-                             id=f"settings-nickname-{account.account_id}"),
-                    rx.button(texts.SETTINGS["nickname_save"], variant="soft", size="2", type="submit",
-                              id=f"settings-nickname-save-{account.account_id}"),
+                    rx.input(
+                        name="nickname",
+                        default_value=account.nickname,
+                        placeholder=texts.SETTINGS["nickname"],
+                        aria_label=texts.SETTINGS["nickname"],
+                        max_length=40,
+                        size="2",
+                        id=f"settings-nickname-{account.account_id}",
+                    ),
+                    rx.button(
+                        texts.SETTINGS["nickname_save"],
+                        variant="soft",
+                        size="2",
+                        type="submit",
+                        id=f"settings-nickname-save-{account.account_id}",
+                    ),
                     _unlink_dialog(account),
                     spacing="2",
                     wrap="wrap",
@@ -98,18 +119,27 @@ def _accounts() -> rx.Component:
         texts.SETTINGS["accounts_title"],
         texts.SETTINGS["accounts_hint"],
         with_hint(
-            rx.link(rx.button(rx.icon("plus", size=16), texts.SETTINGS["connect"], size="3"), href="/accounts/connect",
-                    id="settings-connect", width="fit-content"),
+            rx.link(
+                rx.button(rx.icon("plus", size=16), texts.SETTINGS["connect"], size="3"),
+                href="/accounts/connect",
+                id="settings-connect",
+                width="fit-content",
+            ),
             texts.SETTINGS["connect_hint"],
         ),
         form_alert(SettingsAccountsState.notice, id="settings-accounts-notice", color="grass", icon="check"),
         form_alert(SettingsAccountsState.error, id="settings-accounts-error"),
         rx.cond(
             SettingsAccountsState.linked.length() > 0,
-            rx.vstack(rx.foreach(SettingsAccountsState.linked, _linked_account), spacing="2", width="100%",
-                      id="settings-accounts"),
-            rx.text(texts.SETTINGS["accounts_empty"], size="2", color=rx.color("gray", 11),
-                    id="settings-accounts-empty"),
+            rx.vstack(
+                rx.foreach(SettingsAccountsState.linked, _linked_account),
+                spacing="2",
+                width="100%",
+                id="settings-accounts",
+            ),
+            rx.text(
+                texts.SETTINGS["accounts_empty"], size="2", color=rx.color("gray", 11), id="settings-accounts-empty"
+            ),
         ),
         id="settings-accounts-section",
     )
@@ -126,8 +156,12 @@ def _form(*children: rx.Component, on_submit) -> rx.Component:
 
 def _checkbox(label: str, checked: rx.Var[bool], on_change, *, id: str) -> rx.Component:
     return rx.el.label(
-        rx.hstack(rx.checkbox(checked=checked, on_change=on_change, id=id), rx.text(label, size="2"),
-                  spacing="2", align="center"),
+        rx.hstack(
+            rx.checkbox(checked=checked, on_change=on_change, id=id),
+            rx.text(label, size="2"),
+            spacing="2",
+            align="center",
+        ),
     )
 
 
@@ -137,18 +171,46 @@ def _profile() -> rx.Component:
         texts.SETTINGS["profile_title"],
         texts.SETTINGS["profile_hint"],
         _form(
-            form_field(texts.SETTINGS["full_name"],
-                       rx.input(value=state.full_name, on_change=state.set_full_name, id="settings-full-name",
-                                auto_complete="name", size="3", width="100%"),
-                       field_id="settings-full-name", error=state.full_name_error),
-            form_field(texts.SETTINGS["phone"],
-                       rx.input(value=state.phone, on_change=state.set_phone, type="tel", id="settings-phone",
-                                auto_complete="tel", size="3", width="100%"),
-                       field_id="settings-phone", error=state.phone_error, help_text=texts.SETTINGS["phone_help"]),
-            _checkbox(texts.SETTINGS["notify_receipts"], state.notify_receipts, state.set_notify_receipts,
-                      id="settings-notify-receipts"),
-            _checkbox(texts.SETTINGS["notify_reminders"], state.notify_reminders, state.set_notify_reminders,
-                      id="settings-notify-reminders"),
+            form_field(
+                texts.SETTINGS["full_name"],
+                rx.input(
+                    value=state.full_name,
+                    on_change=state.set_full_name,
+                    id="settings-full-name",
+                    auto_complete="name",
+                    size="3",
+                    width="100%",
+                ),
+                field_id="settings-full-name",
+                error=state.full_name_error,
+            ),
+            form_field(
+                texts.SETTINGS["phone"],
+                rx.input(
+                    value=state.phone,
+                    on_change=state.set_phone,
+                    type="tel",
+                    id="settings-phone",
+                    auto_complete="tel",
+                    size="3",
+                    width="100%",
+                ),
+                field_id="settings-phone",
+                error=state.phone_error,
+                help_text=texts.SETTINGS["phone_help"],
+            ),
+            _checkbox(
+                texts.SETTINGS["notify_receipts"],
+                state.notify_receipts,
+                state.set_notify_receipts,
+                id="settings-notify-receipts",
+            ),
+            _checkbox(
+                texts.SETTINGS["notify_reminders"],
+                state.notify_reminders,
+                state.set_notify_reminders,
+                id="settings-notify-reminders",
+            ),
             form_alert(state.notice, id="settings-profile-notice", color="grass", icon="check"),
             rx.button(texts.SETTINGS["profile_save"], type="submit", size="3", id="settings-profile-save"),
             on_submit=state.save,
@@ -163,22 +225,45 @@ def _password() -> rx.Component:
         texts.SETTINGS["password_title"],
         texts.SETTINGS["password_hint"],
         _form(
-            form_field(texts.FIELDS["current_password"],
-                       password_input(state.current_password, state.set_current_password,
-                                      id="settings-current-password", autocomplete="current-password"),
-                       field_id="settings-current-password", error=state.current_password_error),
-            form_field(texts.FIELDS["new_password"],
-                       password_input(state.new_password, state.set_new_password,
-                                      id="settings-new-password", autocomplete="new-password"),
-                       field_id="settings-new-password", error=state.new_password_error),
+            form_field(
+                texts.FIELDS["current_password"],
+                password_input(
+                    state.current_password,
+                    state.set_current_password,
+                    id="settings-current-password",
+                    autocomplete="current-password",
+                ),
+                field_id="settings-current-password",
+                error=state.current_password_error,
+            ),
+            form_field(
+                texts.FIELDS["new_password"],
+                password_input(
+                    state.new_password, state.set_new_password, id="settings-new-password", autocomplete="new-password"
+                ),
+                field_id="settings-new-password",
+                error=state.new_password_error,
+            ),
             password_rules(state.new_password_marks, id="settings-new-password-rules"),
-            form_field(texts.FIELDS["password_repeat"],
-                       password_input(state.new_password_repeat, state.set_new_password_repeat,
-                                      id="settings-new-password-repeat", autocomplete="new-password"),
-                       field_id="settings-new-password-repeat", error=state.new_password_repeat_error),
+            form_field(
+                texts.FIELDS["password_repeat"],
+                password_input(
+                    state.new_password_repeat,
+                    state.set_new_password_repeat,
+                    id="settings-new-password-repeat",
+                    autocomplete="new-password",
+                ),
+                field_id="settings-new-password-repeat",
+                error=state.new_password_repeat_error,
+            ),
             form_alert(state.notice, id="settings-password-notice", color="grass", icon="check"),
-            rx.button(texts.SETTINGS["password_save"], type="submit", size="3", loading=state.busy,
-                      id="settings-password-save"),
+            rx.button(
+                texts.SETTINGS["password_save"],
+                type="submit",
+                size="3",
+                loading=state.busy,
+                id="settings-password-save",
+            ),
             on_submit=state.submit,
         ),
         id="settings-password",
@@ -190,20 +275,36 @@ def _email() -> rx.Component:
     return _section(
         texts.SETTINGS["email_title"],
         texts.SETTINGS["email_hint"],
-        rx.text(texts.SETTINGS["email_current"], ": ", rx.text.strong(state.email, id="settings-email-current"),
-                size="2"),
+        rx.text(
+            texts.SETTINGS["email_current"], ": ", rx.text.strong(state.email, id="settings-email-current"), size="2"
+        ),
         _form(
-            form_field(texts.SETTINGS["email_new"],
-                       rx.input(value=state.new_email, on_change=state.set_new_email, type="email",
-                                id="settings-new-email", auto_complete="email", size="3", width="100%"),
-                       field_id="settings-new-email", error=state.new_email_error),
-            form_field(texts.SETTINGS["email_password"],
-                       password_input(state.password, state.set_password,
-                                      id="settings-email-password", autocomplete="current-password"),
-                       field_id="settings-email-password", error=state.password_error),
+            form_field(
+                texts.SETTINGS["email_new"],
+                rx.input(
+                    value=state.new_email,
+                    on_change=state.set_new_email,
+                    type="email",
+                    id="settings-new-email",
+                    auto_complete="email",
+                    size="3",
+                    width="100%",
+                ),
+                field_id="settings-new-email",
+                error=state.new_email_error,
+            ),
+            form_field(
+                texts.SETTINGS["email_password"],
+                password_input(
+                    state.password, state.set_password, id="settings-email-password", autocomplete="current-password"
+                ),
+                field_id="settings-email-password",
+                error=state.password_error,
+            ),
             form_alert(state.notice, id="settings-email-notice", color="grass", icon="mail-check"),
-            rx.button(texts.SETTINGS["email_save"], type="submit", size="3", loading=state.busy,
-                      id="settings-email-save"),
+            rx.button(
+                texts.SETTINGS["email_save"], type="submit", size="3", loading=state.busy, id="settings-email-save"
+            ),
             on_submit=state.submit,
         ),
         id="settings-email",

@@ -82,7 +82,9 @@ def _as_dict(row: SandboxResendEmail) -> dict:
 def list_letters(*, to: str | None = None, limit: int = 100) -> list[dict]:
     """Letters the stand-in took, newest first; `to` keeps those sent to that address."""
     with session_scope() as session:
-        query = select(SandboxResendEmail).order_by(col(SandboxResendEmail.created_at).desc(), col(SandboxResendEmail.id))
+        query = select(SandboxResendEmail).order_by(
+            col(SandboxResendEmail.created_at).desc(), col(SandboxResendEmail.id)
+        )
         rows = list(session.exec(query.limit(limit * 5 if to else limit)))
     letters = [_as_dict(row) for row in rows]
     if to:
@@ -159,11 +161,13 @@ header a{color:#2f7d4a;text-decoration:none;font-weight:700}.badge{background:#f
 padding:3px 10px;font-size:12px}main{max-width:900px;margin:0 auto;padding:20px 16px}h1{font-size:22px;margin:0 0 6px}
 .muted{color:#5f6b63;font-size:14px}ul{list-style:none;padding:0;margin:16px 0;background:#fff;border:1px solid #dfe5e0;
 border-radius:12px;overflow:hidden}li{border-bottom:1px solid #edf0ed}li:last-child{border-bottom:0}
-li a{display:flex;flex-wrap:wrap;gap:4px 16px;padding:12px 16px;color:inherit;text-decoration:none}li a:hover{background:#f6faf7}
+li a{display:flex;flex-wrap:wrap;gap:4px 16px;padding:12px 16px;color:inherit;text-decoration:none}
+li a:hover{background:#f6faf7}
 .to{font-weight:600;min-width:220px}.subject{flex:1;min-width:200px}.time{color:#5f6b63;font-size:13px}
 iframe{width:100%;height:560px;border:1px solid #dfe5e0;border-radius:12px;background:#fff}
 pre{white-space:pre-wrap;background:#fff;border:1px solid #dfe5e0;border-radius:12px;padding:16px;font-size:13px}
-.meta{background:#fff;border:1px solid #dfe5e0;border-radius:12px;padding:12px 16px;margin:12px 0;font-size:14px;line-height:1.6}
+.meta{background:#fff;border:1px solid #dfe5e0;border-radius:12px;padding:12px 16px;margin:12px 0;font-size:14px;
+line-height:1.6}
 """
 
 
@@ -186,7 +190,7 @@ def _moscow(iso: str) -> str:
 def _mailbox_html(letters: list[dict]) -> str:
     escape = html.escape
     intro = (
-        "<h1>Демо-почта</h1><p class=\"muted\">Письма, которые кабинет отправил в демо-режиме. "
+        '<h1>Демо-почта</h1><p class="muted">Письма, которые кабинет отправил в демо-режиме. '
         "Настоящие адреса их не получают.</p>"
     )
     if not letters:
@@ -209,11 +213,14 @@ def _letter_html(letter: dict) -> str:
     )
     meta = (
         f'<div class="meta"><b>Кому:</b> {escape(", ".join(letter["to"]))}<br><b>От:</b> {escape(letter["from"])}<br>'
-        f'<b>Тема:</b> {escape(letter["subject"])}<br><b>Время:</b> {_moscow(letter["created_at"])}</div>'
+        f"<b>Тема:</b> {escape(letter['subject'])}<br><b>Время:</b> {_moscow(letter['created_at'])}</div>"
     )
     frame = (
         f'<iframe id="mailbox-letter-body" title="Письмо" srcdoc="{escape(document, quote=True)}" '
         'sandbox="allow-popups allow-top-navigation-by-user-activation allow-same-origin"></iframe>'
     )
-    text = f'<h2 style="font-size:16px">Текстовая версия</h2><pre id="mailbox-letter-text">{escape(letter["text"] or "")}</pre>'
+    text = (
+        '<h2 style="font-size:16px">Текстовая версия</h2>'
+        f'<pre id="mailbox-letter-text">{escape(letter["text"] or "")}</pre>'
+    )
     return _page(letter["subject"], f'<p><a href="{MAILBOX}">← Все письма</a></p>{meta}{frame}{text}')

@@ -37,8 +37,13 @@ class ConnectChoices:
 
 def _linked(session: Session, user_id: int) -> list[LinkedAccount]:
     return [
-        LinkedAccount(account_id=account.id or 0, number=account.number, provider=provider.name,
-                      address=account.address, nickname=link.nickname)
+        LinkedAccount(
+            account_id=account.id or 0,
+            number=account.number,
+            provider=provider.name,
+            address=account.address,
+            nickname=link.nickname,
+        )
         for link, account, provider in accounts.links_of(session=session, user_id=user_id)
     ]
 
@@ -77,8 +82,14 @@ def connect_account(
     if not number.strip():
         raise DomainError("account_required", field="number")
     link = accounts.link_account(
-        session=session, user_id=user_id, provider_id=provider_id, number=number,
-        ownership_answer=ownership_answer, nickname=nickname, now=now, client_address=client_address,
+        session=session,
+        user_id=user_id,
+        provider_id=provider_id,
+        number=number,
+        ownership_answer=ownership_answer,
+        nickname=nickname,
+        now=now,
+        client_address=client_address,
     )
     account = session.get(ProviderAccount, link.account_id)
     assert account is not None

@@ -112,7 +112,8 @@ def links_of(*, session: Session, user_id: int) -> list[tuple[AccountLink, Provi
 
 
 _LINK_OF_USER = select(AccountLink).where(
-    AccountLink.user_id == sa.bindparam("user_id"), AccountLink.account_id == sa.bindparam("account_id"))
+    AccountLink.user_id == sa.bindparam("user_id"), AccountLink.account_id == sa.bindparam("account_id")
+)
 
 
 def require_linked_account(*, session: Session, user_id: int, account_id: int) -> ProviderAccount:
@@ -142,9 +143,7 @@ def find_account(*, session: Session, provider: Provider, number_text: str) -> P
     number = normalize_account_number(number_text)
     check_account_format(provider, number)
     account = session.exec(
-        select(ProviderAccount).where(
-            ProviderAccount.provider_id == provider.id, ProviderAccount.number == number
-        )
+        select(ProviderAccount).where(ProviderAccount.provider_id == provider.id, ProviderAccount.number == number)
     ).first()
     if account is None:
         raise DomainError("account_not_found", field="number", provider=provider.name)
@@ -186,8 +185,13 @@ def link_account(
             assert account.id is not None
             session.add(OwnershipFailure(user_id=user_id, account_id=account.id, created_at=now))
             record_event(
-                session=session, action="account_ownership_failed", now=now, actor_user_id=user_id,
-                client_address=client_address, target_type="account", target_id=account.id,
+                session=session,
+                action="account_ownership_failed",
+                now=now,
+                actor_user_id=user_id,
+                client_address=client_address,
+                target_type="account",
+                target_id=account.id,
             )
             left = OWNERSHIP_FAILURES_PER_DAY - failures - 1
             if left <= 0:
@@ -199,8 +203,13 @@ def link_account(
     session.add(link)
     session.flush()
     record_event(
-        session=session, action="account_linked", now=now, actor_user_id=user_id,
-        client_address=client_address, target_type="account", target_id=account.id,
+        session=session,
+        action="account_linked",
+        now=now,
+        actor_user_id=user_id,
+        client_address=client_address,
+        target_type="account",
+        target_id=account.id,
     )
     return link
 
@@ -232,6 +241,11 @@ def unlink_account(
     ).one()
     session.delete(link)
     record_event(
-        session=session, action="account_unlinked", now=now, actor_user_id=user_id,
-        client_address=client_address, target_type="account", target_id=account_id,
+        session=session,
+        action="account_unlinked",
+        now=now,
+        actor_user_id=user_id,
+        client_address=client_address,
+        target_type="account",
+        target_id=account_id,
     )

@@ -20,9 +20,7 @@ from cabinet.services.passwords import dummy_hash, hashes_passwords, verify_pass
 from cabinet.services.transactions import transactional
 
 
-def authenticate(
-    *, session: Session, email: str, password: str, now: dt.datetime, client_address: str = ""
-) -> User:
+def authenticate(*, session: Session, email: str, password: str, now: dt.datetime, client_address: str = "") -> User:
     """The user for these credentials, or DomainError: sign_in_failed (one message for a wrong
     address or password), sign_in_locked, email_not_confirmed, account_blocked."""
     canonical = email.strip().lower()
@@ -39,8 +37,11 @@ def authenticate(
             session=session, email_canonical=canonical, client_address=client_address, succeeded=False, now=now
         )
         record_event(
-            session=session, action="sign_in_failed", now=now,
-            actor_user_id=user.id if user else None, client_address=client_address,
+            session=session,
+            action="sign_in_failed",
+            now=now,
+            actor_user_id=user.id if user else None,
+            client_address=client_address,
         )
         raise DomainError("sign_in_failed")
     # Only someone who knows the password learns the account's state.
@@ -83,8 +84,12 @@ def sign_in(
     user = authenticate(session=session, email=email, password=password, now=now, client_address=client_address)
     assert user.id is not None
     return sessions.start_session(
-        session=session, user_id=user.id, remember=remember, now=now,
-        client_address=client_address, user_agent=user_agent,
+        session=session,
+        user_id=user.id,
+        remember=remember,
+        now=now,
+        client_address=client_address,
+        user_agent=user_agent,
     )
 
 

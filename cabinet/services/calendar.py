@@ -24,7 +24,7 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def start_of_local_day(day: dt.date) -> dt.datetime:
     """The UTC moment the resident's day begins."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=RESIDENT_ZONE).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=RESIDENT_ZONE).astimezone(dt.UTC)
 
 
 def month_start(day: dt.date) -> dt.date:

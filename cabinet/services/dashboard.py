@@ -47,7 +47,8 @@ def paid_since_registry(session: Session, account: ProviderAccount) -> int:
 
 # Built once, run on every dashboard opening (see reading_history._METERS_OF_ACCOUNT).
 _PAID_SINCE = select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
-    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
+    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since")
+)
 _LAST_SUCCEEDED_PAYMENT = (
     select(Payment)
     .where(Payment.account_id == sa.bindparam("account_id"), Payment.status == PaymentStatus.succeeded)
@@ -55,7 +56,8 @@ _LAST_SUCCEEDED_PAYMENT = (
     .limit(1)
 )
 _LEDGER_SINCE = select(LedgerEntry.booked_at, LedgerEntry.amount_kopecks).where(
-    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since"))
+    LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since")
+)
 
 
 def balance_of(session: Session, account: ProviderAccount) -> Balance:
@@ -123,8 +125,9 @@ class AccountCard:
     support_email: str
 
 
-def account_card(session: Session, *, account: ProviderAccount, provider: Provider, nickname: str,
-                 today: dt.date) -> AccountCard:
+def account_card(
+    session: Session, *, account: ProviderAccount, provider: Provider, nickname: str, today: dt.date
+) -> AccountCard:
     assert account.id is not None and provider.id is not None
     window = window_state(provider, today)
     return AccountCard(

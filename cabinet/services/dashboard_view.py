@@ -71,12 +71,14 @@ def account_subtitle(card: AccountCard) -> str:
 def window_text(window: WindowState, *, blocks: bool) -> str:
     """The window badge of an account card: until when readings are taken, or from when."""
     if window.is_open:
-        return texts.DASHBOARD["window_open"].format(closes=short_date(window.window.closes),
-                                                     days=days_text(window.days_left))
+        return texts.DASHBOARD["window_open"].format(
+            closes=short_date(window.window.closes), days=days_text(window.days_left)
+        )
     if blocks:
         return texts.DASHBOARD["window_closed"].format(opens=short_date(window.window.opens))
     return texts.DASHBOARD["window_closed_warn"].format(
-        opens=short_date(window.window.opens), closes=short_date(window.window.closes))
+        opens=short_date(window.window.opens), closes=short_date(window.window.closes)
+    )
 
 
 def chart_points(series: list[tuple[dt.date, int]], scale: int) -> list[dict[str, Any]]:
@@ -88,15 +90,19 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
     unit = kind_unit(meter.kind)
     if meter.last_value is not None and meter.last_day is not None:
         last = texts.DASHBOARD["last_reading"].format(
-            value=thousandths_text(meter.last_value, meter.digits_fraction), unit=unit,
-            date=date_text(meter.last_day), source=texts.READING_SOURCES.get(meter.last_source, ""))
+            value=thousandths_text(meter.last_value, meter.digits_fraction),
+            unit=unit,
+            date=date_text(meter.last_day),
+            source=texts.READING_SOURCES.get(meter.last_source, ""),
+        )
     else:
         last = texts.DASHBOARD["no_reading"]
     state = verification_state(meter.verified_until, today)
     verification = ""
     if meter.verified_until is not None:
         verification = texts.DASHBOARD[_VERIFICATION_KEYS.get(state, "verified_until")].format(
-            date=date_text(meter.verified_until))
+            date=date_text(meter.verified_until)
+        )
     return MeterView(
         meter_id=meter.meter_id,
         kind=kind_label(meter.kind),
@@ -131,8 +137,9 @@ def _as_of_text(card: AccountCard) -> str:
 def _last_payment_text(card: AccountCard) -> str:
     if card.last_payment is None:
         return texts.DASHBOARD["no_payments"]
-    return texts.DASHBOARD["last_payment"].format(amount=format_rubles(card.last_payment.amount_kopecks),
-                                                  date=local_time_text(card.last_payment.paid_at))
+    return texts.DASHBOARD["last_payment"].format(
+        amount=format_rubles(card.last_payment.amount_kopecks), date=local_time_text(card.last_payment.paid_at)
+    )
 
 
 def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.date, int]]) -> AccountView:

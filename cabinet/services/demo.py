@@ -76,15 +76,15 @@ class DemoSummary:
         lines += [f"    {login.role:<9} {login.email:<24} password {login.password}" for login in self.logins]
         lines += ["", "  Accounts a new resident can connect"]
         lines += [
-            f"    {sample.provider:<30} {sample.number:<14} {sample.second_field}".rstrip()
-            for sample in self.samples
+            f"    {sample.provider:<30} {sample.number:<14} {sample.second_field}".rstrip() for sample in self.samples
         ]
         lines.append("")
         return "\n".join(lines)
 
 
-def _upsert(session: Session, model: type[SQLModel], key: dict, values: dict,
-            now: dt.datetime) -> tuple[SQLModel, bool]:
+def _upsert(
+    session: Session, model: type[SQLModel], key: dict, values: dict, now: dt.datetime
+) -> tuple[SQLModel, bool]:
     """The row matching `key`, created or brought to `values`; True when anything was written."""
     row = session.exec(select(model).filter_by(**key)).first()
     if row is None:
@@ -104,14 +104,21 @@ def _upsert(session: Session, model: type[SQLModel], key: dict, values: dict,
     return row, True
 
 
-def _user(session: Session, *, email: str, password: str, role: UserRole, now: dt.datetime,
-          **profile) -> tuple[User, bool]:
+def _user(
+    session: Session, *, email: str, password: str, role: UserRole, now: dt.datetime, **profile
+) -> tuple[User, bool]:
     user = session.exec(select(User).where(User.email_canonical == email)).first()
     if user is not None:
         return user, False
     user = User(
-        email=email, email_canonical=email, password_hash=hash_password(password), role=role,
-        confirmed_at=now, created_at=now, updated_at=now, **profile,
+        email=email,
+        email_canonical=email,
+        password_hash=hash_password(password),
+        role=role,
+        confirmed_at=now,
+        created_at=now,
+        updated_at=now,
+        **profile,
     )
     session.add(user)
     session.flush()
@@ -146,21 +153,24 @@ class _Seeded:
 
 
 def seed_demo(*, session: Session, today: dt.date) -> DemoSummary:
-    now = dt.datetime.combine(today, dt.time(6, 0), tzinfo=dt.timezone.utc)
+    now = dt.datetime.combine(today, dt.time(6, 0), tzinfo=dt.UTC)
     seeded = _Seeded()
     for provider_index, spec in enumerate(PROVIDERS):
         _seed_provider(session, seeded, provider_index, spec, today=today, now=now)
     _seed_people(session, seeded, today=today, now=now)
     return DemoSummary(
-        logins=[DemoLogin("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
-                DemoLogin("resident", RESIDENT_EMAIL, RESIDENT_PASSWORD)],
+        logins=[
+            DemoLogin("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+            DemoLogin("resident", RESIDENT_EMAIL, RESIDENT_PASSWORD),
+        ],
         samples=seeded.samples,
         created=seeded.writes,
     )
 
 
-def _seed_provider(session: Session, seeded: _Seeded, provider_index: int, spec: dict, *, today: dt.date,
-                   now: dt.datetime) -> None:
+def _seed_provider(
+    session: Session, seeded: _Seeded, provider_index: int, spec: dict, *, today: dt.date, now: dt.datetime
+) -> None:
     """The provider, its accounts and their meters, and the account the summary offers to connect."""
     values = {k: v for k, v in spec.items() if k not in ("slug", "inn")}
     values["receipt_image"] = f"/receipts/{spec['slug']}.svg"
@@ -174,14 +184,25 @@ def _seed_provider(session: Session, seeded: _Seeded, provider_index: int, spec:
         if position % 4 == 3:
             seeded.meters_by_account[account.id] = []
             continue
-        seeded.meters_by_account[account.id] = _seed_meters(session, seeded, account, provider_index, spec, position,
-                                                            today=today, now=now)
+        seeded.meters_by_account[account.id] = _seed_meters(
+            session, seeded, account, provider_index, spec, position, today=today, now=now
+        )
     sample_account = seeded.accounts_by_slug[spec["slug"]][1]
     seeded.samples.append(_sample(spec, sample_account, seeded.meters_by_account[sample_account.id]))
 
 
-def _seed_account(session: Session, seeded: _Seeded, provider: Provider, provider_index: int, spec: dict,
-                  position: int, number: str, *, today: dt.date, now: dt.datetime) -> ProviderAccount:
+def _seed_account(
+    session: Session,
+    seeded: _Seeded,
+    provider: Provider,
+    provider_index: int,
+    spec: dict,
+    position: int,
+    number: str,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+) -> ProviderAccount:
     debt, penalty = DEBTS[(position + provider_index) % len(DEBTS)]
     street = STREETS[(position + provider_index) % len(STREETS)]
     account_values = dict(
@@ -203,17 +224,30 @@ def _seed_account(session: Session, seeded: _Seeded, provider: Provider, provide
     return account
 
 
-def _seed_meters(session: Session, seeded: _Seeded, account: ProviderAccount, provider_index: int, spec: dict,
-                 position: int, *, today: dt.date, now: dt.datetime) -> list[Meter]:
+def _seed_meters(
+    session: Session,
+    seeded: _Seeded,
+    account: ProviderAccount,
+    provider_index: int,
+    spec: dict,
+    position: int,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+) -> list[Meter]:
     last_reading_date = _month_start(today, 1).replace(day=25)
     meters = []
     for meter_index, (kind, whole, fraction, tariff, typical) in enumerate(METERS[spec["slug"]]):
         serial = f"{spec['slug'][:2].upper()}{provider_index}{position}{meter_index}{account.number[-4:]}"
         verified = [today.replace(year=today.year + 3), today + dt.timedelta(days=40), today - dt.timedelta(days=30)]
         meter, wrote = _upsert(
-            session, Meter, {"account_id": account.id, "kind": kind, "serial": serial},
+            session,
+            Meter,
+            {"account_id": account.id, "kind": kind, "serial": serial},
             dict(
-                digits_whole=whole, digits_fraction=fraction, tariff_kopecks=tariff,
+                digits_whole=whole,
+                digits_fraction=fraction,
+                tariff_kopecks=tariff,
                 last_value_thousandths=typical * (40 + position * 7 + meter_index * 3),
                 last_value_date=last_reading_date,
                 verified_until=verified[(position + meter_index + provider_index) % 3],
@@ -239,22 +273,30 @@ def _sample(spec: dict, sample_account: ProviderAccount, meters: list[Meter]) ->
 
 def _seed_people(session: Session, seeded: _Seeded, *, today: dt.date, now: dt.datetime) -> None:
     """The two logins, the resident's linked accounts and a year of readings on their meters."""
-    _admin, wrote = _user(session, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, role=UserRole.admin, now=now,
-                          full_name="Оператор Демо")
+    _admin, wrote = _user(
+        session, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, role=UserRole.admin, now=now, full_name="Оператор Демо"
+    )
     seeded.writes += wrote
     resident, wrote = _user(
-        session, email=RESIDENT_EMAIL, password=RESIDENT_PASSWORD, role=UserRole.resident, now=now,
-        full_name="Иванов Иван Иванович", phone="+79123456789",
+        session,
+        email=RESIDENT_EMAIL,
+        password=RESIDENT_PASSWORD,
+        role=UserRole.resident,
+        now=now,
+        full_name="Иванов Иван Иванович",
+        phone="+79123456789",
     )
     seeded.writes += wrote
     for slug, position, nickname in RESIDENT_LINKS:
         account = seeded.accounts_by_slug[slug][position]
-        _link, wrote = _upsert(session, AccountLink, {"user_id": resident.id, "account_id": account.id},
-                               {"nickname": nickname}, now)
+        _link, wrote = _upsert(
+            session, AccountLink, {"user_id": resident.id, "account_id": account.id}, {"nickname": nickname}, now
+        )
         seeded.writes += wrote
         for meter_index, meter in enumerate(seeded.meters_by_account[account.id]):
-            seeded.writes += _seed_history(session, meter=meter, user_id=resident.id, today=today,
-                                           seed=meter_index + position)
+            seeded.writes += _seed_history(
+                session, meter=meter, user_id=resident.id, today=today, seed=meter_index + position
+            )
 
 
 def _seed_history(session: Session, *, meter: Meter, user_id: int, today: dt.date, seed: int) -> int:
@@ -270,14 +312,19 @@ def _seed_history(session: Session, *, meter: Meter, user_id: int, today: dt.dat
         values.append(value)
         value -= use
     values.reverse()
-    for months_back, reading in zip(range(12, 0, -1), values):
+    for months_back, reading in zip(range(12, 0, -1), values, strict=True):
         period = _month_start(today, months_back)
-        submitted = dt.datetime.combine(period.replace(day=24), dt.time(9, 30), tzinfo=dt.timezone.utc)
+        submitted = dt.datetime.combine(period.replace(day=24), dt.time(9, 30), tzinfo=dt.UTC)
         session.add(
             MeterReading(
-                meter_id=meter.id, user_id=user_id, value_thousandths=reading, period=period,
-                source=ReadingSource.resident, status=ReadingStatus.sent_to_provider,
-                submitted_at=submitted, updated_at=submitted,
+                meter_id=meter.id,
+                user_id=user_id,
+                value_thousandths=reading,
+                period=period,
+                source=ReadingSource.resident,
+                status=ReadingStatus.sent_to_provider,
+                submitted_at=submitted,
+                updated_at=submitted,
             )
         )
     return 12

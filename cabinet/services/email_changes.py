@@ -36,13 +36,21 @@ def request_email_change(
         session=session, user_id=user_id, purpose=TokenPurpose.change_email, now=now, new_email=address.display
     )
     send_letter(
-        session, to=address.display, kind="change_email", now=now,
-        link=link_to(f"/confirm-email/{token}"), hours=lifetime_hours(TokenPurpose.change_email),
+        session,
+        to=address.display,
+        kind="change_email",
+        now=now,
+        link=link_to(f"/confirm-email/{token}"),
+        hours=lifetime_hours(TokenPurpose.change_email),
     )
     send_letter(session, to=user.email, kind="email_change_requested", now=now, new_email=address.display)
     record_event(
-        session=session, action="email_change_requested", now=now, actor_user_id=user_id,
-        client_address=client_address, details={"new_email": address.display},
+        session=session,
+        action="email_change_requested",
+        now=now,
+        actor_user_id=user_id,
+        client_address=client_address,
+        details={"new_email": address.display},
     )
     return address.display
 
@@ -63,7 +71,11 @@ def confirm_email_change(*, session: Session, raw_token: str, now: dt.datetime, 
     user.updated_at = now
     session.add(user)
     record_event(
-        session=session, action="email_changed", now=now, actor_user_id=user.id, client_address=client_address,
+        session=session,
+        action="email_changed",
+        now=now,
+        actor_user_id=user.id,
+        client_address=client_address,
         details={"before": old_email, "after": address.display},
     )
     return address.display

@@ -70,13 +70,29 @@ def local_time(moment: dt.datetime | None) -> Number:
     return Number(moment.astimezone(RESIDENT_ZONE).strftime("%d.%m.%Y %H:%M") if moment else "")
 
 
-def export_readings(session: Session, *, provider_id: int, period: dt.date, mark_sent: bool = True,
-                    now: dt.datetime, actor_user_id: int | None = None) -> bytes:
+def export_readings(
+    session: Session,
+    *,
+    provider_id: int,
+    period: dt.date,
+    mark_sent: bool = True,
+    now: dt.datetime,
+    actor_user_id: int | None = None,
+) -> bytes:
     """All readings of a billing month for the provider's billing system; with `mark_sent` they
     become «передано поставщику» and residents can no longer change them."""
     query = (
-        select(MeterReading.id, ProviderAccount.number, ProviderAccount.address, Meter.serial, Meter.kind,
-               MeterReading.value_thousandths, Meter.digits_fraction, MeterReading.submitted_at, MeterReading.source)
+        select(
+            MeterReading.id,
+            ProviderAccount.number,
+            ProviderAccount.address,
+            Meter.serial,
+            Meter.kind,
+            MeterReading.value_thousandths,
+            Meter.digits_fraction,
+            MeterReading.submitted_at,
+            MeterReading.source,
+        )
         .join(Meter, col(Meter.id) == MeterReading.meter_id)
         .join(ProviderAccount, col(ProviderAccount.id) == Meter.account_id)
         .where(ProviderAccount.provider_id == provider_id, MeterReading.period == period)
@@ -89,8 +105,18 @@ def export_readings(session: Session, *, provider_id: int, period: dt.date, mark
     rows = session.exec(query).all()
     data = csv_bytes(
         ["account", "address", "meter_serial", "meter_kind", "value", "submitted_at", "source"],
-        ([number, address, serial, kind.value, reading_value(value, fraction), local_time(submitted_at), source.value]
-         for _id, number, address, serial, kind, value, fraction, submitted_at, source in rows),
+        (
+            [
+                number,
+                address,
+                serial,
+                kind.value,
+                reading_value(value, fraction),
+                local_time(submitted_at),
+                source.value,
+            ]
+            for _id, number, address, serial, kind, value, fraction, submitted_at, source in rows
+        ),
     )
     if mark_sent:
         # By id, not by period: a reading sent after the SELECT is not in this file and must stay editable.
@@ -98,23 +124,47 @@ def export_readings(session: Session, *, provider_id: int, period: dt.date, mark
         for start in range(0, len(ids), _IDS_PER_STATEMENT):
             session.execute(
                 sa.update(MeterReading)
-                .where(col(MeterReading.id).in_(ids[start:start + _IDS_PER_STATEMENT]),
-                       MeterReading.status == ReadingStatus.accepted)
+                .where(
+                    col(MeterReading.id).in_(ids[start : start + _IDS_PER_STATEMENT]),
+                    MeterReading.status == ReadingStatus.accepted,
+                )
                 .values(status=ReadingStatus.sent_to_provider, updated_at=now)
             )
-    record_event(session=session, action="readings_exported", now=now, actor_user_id=actor_user_id,
-                 target_type="provider", target_id=provider_id,
-                 details={"period": period.isoformat(), "readings": len(rows), "marked_sent": mark_sent})
+    record_event(
+        session=session,
+        action="readings_exported",
+        now=now,
+        actor_user_id=actor_user_id,
+        target_type="provider",
+        target_id=provider_id,
+        details={"period": period.isoformat(), "readings": len(rows), "marked_sent": mark_sent},
+    )
     return data
 
 
-def export_payments(session: Session, *, provider_id: int | None = None, status: PaymentStatus | None = None,
-                    since: dt.datetime | None = None, until: dt.datetime | None = None,
-                    actor_user_id: int | None = None, now: dt.datetime | None = None) -> bytes:
+def export_payments(
+    session: Session,
+    *,
+    provider_id: int | None = None,
+    status: PaymentStatus | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    actor_user_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
     """Payments created in [since, until), oldest first, for accountants; every filter is optional."""
     query = (
-        select(Payment.id, Payment.created_at, Payment.paid_at, Provider.name, ProviderAccount.number,
-               Payment.amount_kopecks, Payment.status, Payment.gateway_payment_id, User.email)
+        select(
+            Payment.id,
+            Payment.created_at,
+            Payment.paid_at,
+            Provider.name,
+            ProviderAccount.number,
+            Payment.amount_kopecks,
+            Payment.status,
+            Payment.gateway_payment_id,
+            User.email,
+        )
         .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
         .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
         .join(User, col(User.id) == Payment.user_id)
@@ -129,12 +179,37 @@ def export_payments(session: Session, *, provider_id: int | None = None, status:
     if until is not None:
         query = query.where(Payment.created_at < until)
     if actor_user_id is not None and now is not None:
-        record_event(session=session, action="payments_exported", now=now, actor_user_id=actor_user_id,
-                     details={"provider": provider_id, "status": status.value if status else None})
+        record_event(
+            session=session,
+            action="payments_exported",
+            now=now,
+            actor_user_id=actor_user_id,
+            details={"provider": provider_id, "status": status.value if status else None},
+        )
     return csv_bytes(
         ["id", "created_at", "paid_at", "provider", "account", "amount", "status", "gateway_payment_id", "email"],
-        ([Number(str(payment_id)), local_time(created_at), local_time(paid_at), provider, number, rubles(amount),
-          payment_status.value, gateway_id or "", email]
-         for payment_id, created_at, paid_at, provider, number, amount, payment_status, gateway_id, email
-         in session.exec(query)),
+        (
+            [
+                Number(str(payment_id)),
+                local_time(created_at),
+                local_time(paid_at),
+                provider,
+                number,
+                rubles(amount),
+                payment_status.value,
+                gateway_id or "",
+                email,
+            ]
+            for (
+                payment_id,
+                created_at,
+                paid_at,
+                provider,
+                number,
+                amount,
+                payment_status,
+                gateway_id,
+                email,
+            ) in session.exec(query)
+        ),
     )

@@ -41,15 +41,27 @@ def store_image(*, session: Session, actor_id: int, data: bytes, now: dt.datetim
     image = session.exec(select(UploadedImage).where(UploadedImage.sha256 == digest)).first()
     stored = image is None
     if image is None:
-        image = UploadedImage(content_type=content_type, sha256=digest, size_bytes=len(data), data=data,
-                              uploaded_by=actor_id, created_at=now)
+        image = UploadedImage(
+            content_type=content_type,
+            sha256=digest,
+            size_bytes=len(data),
+            data=data,
+            uploaded_by=actor_id,
+            created_at=now,
+        )
         session.add(image)
         session.flush()
     # Audited even when the same picture was already kept: the picture is what residents are told
     # to compare their receipt with, so who offered it and when matters.
-    record_event(session=session, action="image_uploaded", now=now, actor_user_id=actor_id, target_type="image",
-                 target_id=image.id, details={"content_type": content_type, "size_bytes": len(data),
-                                              "sha256": digest, "stored": stored})
+    record_event(
+        session=session,
+        action="image_uploaded",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="image",
+        target_id=image.id,
+        details={"content_type": content_type, "size_bytes": len(data), "sha256": digest, "stored": stored},
+    )
     return f"/api/images/{image.id}"
 
 

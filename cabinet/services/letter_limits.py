@@ -37,8 +37,10 @@ def over_limit(recent: RecentLetters) -> str | None:
 
 
 def _count(session: Session, column, value: str, now: dt.datetime) -> int:
-    query = select(func.count()).select_from(PublicLetter).where(
-        column == value, col(PublicLetter.created_at) > now - WINDOW
+    query = (
+        select(func.count())
+        .select_from(PublicLetter)
+        .where(column == value, col(PublicLetter.created_at) > now - WINDOW)
     )
     return int(session.exec(query).one())
 
@@ -62,8 +64,13 @@ def take_letter(*, session: Session, kind: str, recipient: str, client_address: 
     if broken is not None:
         logger.warning("Letter %s to %s from %r not sent: over the %s limit", kind, canonical, client_address, broken)
         record_event(
-            session=session, action="letter_limited", now=now, client_address=client_address,
-            target_type="email", target_id=canonical[:64], details={"kind": kind, "limit": broken, "to": canonical},
+            session=session,
+            action="letter_limited",
+            now=now,
+            client_address=client_address,
+            target_type="email",
+            target_id=canonical[:64],
+            details={"kind": kind, "limit": broken, "to": canonical},
         )
         return False
     session.add(PublicLetter(kind=kind, recipient=canonical[:320], client_address=client_address[:64], created_at=now))

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from cabinet.clock import utc_now
 from cabinet.db import session_scope
 from cabinet.gateways import GatewayError
 from cabinet.models import EmailStatus, OutgoingEmail
-from cabinet.clock import utc_now
 
 logger = logging.getLogger(__name__)
 

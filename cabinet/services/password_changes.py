@@ -31,11 +31,18 @@ def request_password_reset(*, session: Session, email: str, now: dt.datetime, cl
         return address.display
     token = issue_token(session=session, user_id=user.id, purpose=TokenPurpose.reset_password, now=now)
     send_letter(
-        session, to=user.email, kind="reset_password", now=now,
-        link=link_to(f"/reset/{token}"), hours=lifetime_hours(TokenPurpose.reset_password),
+        session,
+        to=user.email,
+        kind="reset_password",
+        now=now,
+        link=link_to(f"/reset/{token}"),
+        hours=lifetime_hours(TokenPurpose.reset_password),
     )
     record_event(
-        session=session, action="password_reset_requested", now=now, actor_user_id=user.id,
+        session=session,
+        action="password_reset_requested",
+        now=now,
+        actor_user_id=user.id,
         client_address=client_address,
     )
     return address.display
@@ -57,8 +64,10 @@ def reset_password(
     # Check the new password first: a typo must not burn the link.
     check_reset_link(session=session, raw_token=raw_token, now=now)
     check_new_password(
-        password, password_repeat,
-        min_length=settings.password_min_length, max_length=settings.password_max_length,
+        password,
+        password_repeat,
+        min_length=settings.password_min_length,
+        max_length=settings.password_max_length,
     )
     token = consume_token(session=session, raw_token=raw_token, purpose=TokenPurpose.reset_password, now=now)
     user = session.get(User, token.user_id)
@@ -97,8 +106,10 @@ def change_password(
         raise DomainError("password_wrong_current", field="current_password")
     settings = get_settings()
     check_new_password(
-        new_password, new_password_repeat,
-        min_length=settings.password_min_length, max_length=settings.password_max_length,
+        new_password,
+        new_password_repeat,
+        min_length=settings.password_min_length,
+        max_length=settings.password_max_length,
     )
     if new_password == current_password:
         raise DomainError("password_same", field="password")

@@ -67,7 +67,11 @@ def update_profile(
     user.updated_at = now
     session.add(user)
     record_event(
-        session=session, action="profile_updated", now=now, actor_user_id=user_id, client_address=client_address,
+        session=session,
+        action="profile_updated",
+        now=now,
+        actor_user_id=user_id,
+        client_address=client_address,
         details={"before": before, "after": {"full_name": user.full_name, "phone": user.phone}},
     )
     return user
@@ -85,8 +89,11 @@ def display_phone(e164: str) -> str:
 
 def _profile(user: User) -> Profile:
     return Profile(
-        email=user.email, full_name=user.full_name, phone=display_phone(user.phone),
-        notify_receipts=user.notify_payment_receipts, notify_reminders=user.notify_reading_reminders,
+        email=user.email,
+        full_name=user.full_name,
+        phone=display_phone(user.phone),
+        notify_receipts=user.notify_payment_receipts,
+        notify_reminders=user.notify_reading_reminders,
     )
 
 
@@ -112,8 +119,13 @@ def save_profile(
 ) -> Profile:
     """«Сохранить» in «Дополнительные данные» (see update_profile); returns the profile as saved, tidied."""
     user = update_profile(
-        session=session, user_id=user_id, full_name=full_name, phone=phone,
-        notify_payment_receipts=notify_receipts, notify_reading_reminders=notify_reminders,
-        now=now, client_address=client_address,
+        session=session,
+        user_id=user_id,
+        full_name=full_name,
+        phone=phone,
+        notify_payment_receipts=notify_receipts,
+        notify_reading_reminders=notify_reminders,
+        now=now,
+        client_address=client_address,
     )
     return _profile(user)

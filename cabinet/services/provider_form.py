@@ -19,10 +19,19 @@ _INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 # (field, longest, required) of the form's free texts.
-_TEXTS = (("name", 200, True), ("service_description", 200, False), ("account_format_description", 200, True),
-          ("hint_text", 1000, False), ("unavailable_message", 500, False), ("support_phone", 40, False))
-_CHOICES = (("account_checksum", AccountChecksum), ("ownership_check", OwnershipCheck),
-            ("reading_window_policy", ReadingWindowPolicy))
+_TEXTS = (
+    ("name", 200, True),
+    ("service_description", 200, False),
+    ("account_format_description", 200, True),
+    ("hint_text", 1000, False),
+    ("unavailable_message", 500, False),
+    ("support_phone", 40, False),
+)
+_CHOICES = (
+    ("account_checksum", AccountChecksum),
+    ("ownership_check", OwnershipCheck),
+    ("reading_window_policy", ReadingWindowPolicy),
+)
 
 
 def inn_is_valid(inn: str) -> bool:
@@ -32,7 +41,7 @@ def inn_is_valid(inn: str) -> bool:
     digits = [int(char) for char in inn]
 
     def check(weights: tuple[int, ...]) -> int:
-        return sum(weight * digit for weight, digit in zip(weights, digits)) % 11 % 10
+        return sum(weight * digit for weight, digit in zip(weights, digits, strict=False)) % 11 % 10
 
     if len(inn) == 10:
         return check(_INN10) == digits[9]
@@ -68,10 +77,14 @@ class ProviderForm:
         return {name: str(getattr(self, name)) for name in TEXT_FIELDS}
 
     @classmethod
-    def from_texts(cls, texts: Mapping[str, str], *, allow_zero_consumption: bool,
-                   allow_rollover: bool) -> ProviderForm:
-        return cls(**{name: texts.get(name, "") for name in TEXT_FIELDS},
-                   allow_zero_consumption=allow_zero_consumption, allow_rollover=allow_rollover)
+    def from_texts(
+        cls, texts: Mapping[str, str], *, allow_zero_consumption: bool, allow_rollover: bool
+    ) -> ProviderForm:
+        return cls(
+            **{name: texts.get(name, "") for name in TEXT_FIELDS},
+            allow_zero_consumption=allow_zero_consumption,
+            allow_rollover=allow_rollover,
+        )
 
 
 TEXT_FIELDS = tuple(field.name for field in dataclasses.fields(ProviderForm) if field.type in ("str", str))
@@ -88,9 +101,13 @@ class ProviderInvalid(DomainError):
 def provider_form(provider: Provider) -> ProviderForm:
     cap = provider.consumption_cap_thousandths
     return ProviderForm(
-        name=provider.name, inn=provider.inn, service_description=provider.service_description,
-        account_pattern=provider.account_pattern, account_format_description=provider.account_format_description,
-        account_example=provider.account_example, account_checksum=provider.account_checksum.value,
+        name=provider.name,
+        inn=provider.inn,
+        service_description=provider.service_description,
+        account_pattern=provider.account_pattern,
+        account_format_description=provider.account_format_description,
+        account_example=provider.account_example,
+        account_checksum=provider.account_checksum.value,
         hint_text=provider.hint_text,
         # A picture stored before the address rules is left out: not shown, and dropped when saved.
         receipt_image=shown_receipt_image(provider.receipt_image, allowed_hosts=get_settings().receipt_image_hosts),
@@ -98,9 +115,11 @@ def provider_form(provider: Provider) -> ProviderForm:
         reading_window_start_day=str(provider.reading_window_start_day),
         reading_window_end_day=str(provider.reading_window_end_day),
         reading_window_policy=provider.reading_window_policy.value,
-        allow_zero_consumption=provider.allow_zero_consumption, allow_rollover=provider.allow_rollover,
+        allow_zero_consumption=provider.allow_zero_consumption,
+        allow_rollover=provider.allow_rollover,
         consumption_cap="" if cap is None else f"{cap / UNIT:g}".replace(".", ","),
-        support_email=provider.support_email, support_phone=provider.support_phone,
+        support_email=provider.support_email,
+        support_phone=provider.support_phone,
         unavailable_message=provider.unavailable_message,
     )
 

@@ -51,8 +51,9 @@ class SavedProvider:
 
 
 @transactional()
-def save_provider(*, session: Session, actor_id: int, provider_id: int | None, form: ProviderForm,
-                  now: dt.datetime) -> SavedProvider:
+def save_provider(
+    *, session: Session, actor_id: int, provider_id: int | None, form: ProviderForm, now: dt.datetime
+) -> SavedProvider:
     """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
     require_operator(session, actor_id)
     values = _provider_values(session, form)
@@ -69,9 +70,15 @@ def save_provider(*, session: Session, actor_id: int, provider_id: int | None, f
     session.flush()
     after = {key: _plain(value) for key, value in values.items()}
     changed = {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
-    record_event(session=session, action="provider_created" if provider_id is None else "provider_updated",
-                 now=now, actor_user_id=actor_id, target_type="provider", target_id=provider.id,
-                 details={"changed": changed})
+    record_event(
+        session=session,
+        action="provider_created" if provider_id is None else "provider_updated",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="provider",
+        target_id=provider.id,
+        details={"changed": changed},
+    )
     return SavedProvider(provider.id or 0, provider.name)
 
 
@@ -80,15 +87,20 @@ def _plain(value: object) -> object:
 
 
 @transactional()
-def set_provider_active(*, session: Session, actor_id: int, provider_id: int, active: bool,
-                        now: dt.datetime) -> None:
+def set_provider_active(*, session: Session, actor_id: int, provider_id: int, active: bool, now: dt.datetime) -> None:
     """Deactivated: no new links; existing links, payments and readings stay."""
     provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
     provider.is_active = active
     provider.updated_at = now
     session.add(provider)
-    record_event(session=session, action="provider_activated" if active else "provider_deactivated", now=now,
-                 actor_user_id=actor_id, target_type="provider", target_id=provider.id)
+    record_event(
+        session=session,
+        action="provider_activated" if active else "provider_deactivated",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="provider",
+        target_id=provider.id,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,12 +119,20 @@ class ProviderRow:
 def list_providers(*, session: Session, actor_id: int) -> list[ProviderRow]:
     """Every provider by name, with how many registry accounts it has."""
     require_operator(session, actor_id)
-    counts = dict(session.exec(
-        select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))
-    ).all())
-    return [ProviderRow(provider.id or 0, provider.name, provider.inn, provider.account_format_description,
-                        int(counts.get(provider.id, 0)), provider.is_active)
-            for provider in session.exec(select(Provider).order_by(col(Provider.name)))]
+    counts = dict(
+        session.exec(select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))).all()
+    )
+    return [
+        ProviderRow(
+            provider.id or 0,
+            provider.name,
+            provider.inn,
+            provider.account_format_description,
+            int(counts.get(provider.id, 0)),
+            provider.is_active,
+        )
+        for provider in session.exec(select(Provider).order_by(col(Provider.name)))
+    ]
 
 
 def get_provider_for_admin(*, session: Session, actor_id: int, provider_id: object) -> Provider:
@@ -131,6 +151,4 @@ def edit_provider_form(*, session: Session, actor_id: int, provider_id: object) 
 
 def list_active_providers(*, session: Session) -> list[Provider]:
     """Providers a resident may connect an account of, by name."""
-    return list(
-        session.exec(select(Provider).where(Provider.is_active).order_by(Provider.name))
-    )
+    return list(session.exec(select(Provider).where(Provider.is_active).order_by(Provider.name)))

@@ -45,8 +45,11 @@ def question_targets(*, session: Session, user_id: int) -> list[QuestionTarget]:
 
 
 def _recent_questions(session: Session, *, now: dt.datetime, sender: str = "", client_address: str = "") -> int:
-    query = select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "support_question", col(AuditEvent.created_at) > now - dt.timedelta(hours=1))
+    query = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "support_question", col(AuditEvent.created_at) > now - dt.timedelta(hours=1))
+    )
     if sender:
         query = query.where(AuditEvent.target_id == sender)
     else:
@@ -70,8 +73,10 @@ def _check_limits(session: Session, *, sender: str, client_address: str, now: dt
     if _recent_questions(session, sender=sender.lower(), now=now) >= QUESTIONS_PER_ADDRESS:
         raise DomainError("question_too_many", field=MESSAGE)
     # A visitor could name a new address each time: the network address is limited too.
-    if client_address and _recent_questions(
-            session, client_address=client_address[:64], now=now) >= QUESTIONS_PER_CLIENT:
+    if (
+        client_address
+        and _recent_questions(session, client_address=client_address[:64], now=now) >= QUESTIONS_PER_CLIENT
+    ):
         raise DomainError("question_too_many", field=MESSAGE)
 
 
@@ -89,8 +94,17 @@ def _account_asked_about(session: Session, user: User | None, account_id: int) -
 
 
 @transactional()
-def ask_question(*, session: Session, user_id: int | None, contact_email: str, topic: str, message: str,
-                 account_id: int | None, now: dt.datetime, client_address: str = "") -> str:
+def ask_question(
+    *,
+    session: Session,
+    user_id: int | None,
+    contact_email: str,
+    topic: str,
+    message: str,
+    account_id: int | None,
+    now: dt.datetime,
+    client_address: str = "",
+) -> str:
     """Queues the question and a copy for the resident; returns where it went.
 
     A signed-in resident writes from their own address; a visitor gives one. An account must be
@@ -107,22 +121,49 @@ def ask_question(*, session: Session, user_id: int | None, contact_email: str, t
     if account_id is not None:
         provider, account = _account_asked_about(session, user, account_id)
         recipient = provider.support_email or recipient
-        about = texts.QUESTIONS["about_account"].format(provider=provider.name, number=account.number,
-                                                        address=account.address)
+        about = texts.QUESTIONS["about_account"].format(
+            provider=provider.name, number=account.number, address=account.address
+        )
     topic_label = texts.QUESTIONS["topics"][topic]
     who = ", ".join(part for part in (user.full_name if user else "", sender, user.phone if user else "") if part)
-    letter = render_letter("support_question", support=settings.support_email, topic=topic_label, sender=who,
-                           about=about, message=text)
-    queue_email(session=session, to_address=recipient, subject=letter.subject, text_body=letter.text_body,
-                html_body=letter.html_body, now=now)
+    letter = render_letter(
+        "support_question", support=settings.support_email, topic=topic_label, sender=who, about=about, message=text
+    )
+    queue_email(
+        session=session,
+        to_address=recipient,
+        subject=letter.subject,
+        text_body=letter.text_body,
+        html_body=letter.html_body,
+        now=now,
+    )
     # The copy goes to an address a visitor typed: a public letter, under the shared limit.
-    if letter_limits.take_letter(session=session, kind="support_question_copy", recipient=sender,
-                                 client_address=client_address, now=now):
-        copy = render_letter("support_question_copy", support=settings.support_email, topic=topic_label,
-                             recipient=recipient, message=text)
-        queue_email(session=session, to_address=sender, subject=copy.subject, text_body=copy.text_body,
-                    html_body=copy.html_body, now=now)
-    record_event(session=session, action="support_question", now=now, actor_user_id=user.id if user else None,
-                 client_address=client_address, target_type="sender", target_id=sender.lower(),
-                 details={"topic": topic, "account": account_id, "to": recipient})
+    if letter_limits.take_letter(
+        session=session, kind="support_question_copy", recipient=sender, client_address=client_address, now=now
+    ):
+        copy = render_letter(
+            "support_question_copy",
+            support=settings.support_email,
+            topic=topic_label,
+            recipient=recipient,
+            message=text,
+        )
+        queue_email(
+            session=session,
+            to_address=sender,
+            subject=copy.subject,
+            text_body=copy.text_body,
+            html_body=copy.html_body,
+            now=now,
+        )
+    record_event(
+        session=session,
+        action="support_question",
+        now=now,
+        actor_user_id=user.id if user else None,
+        client_address=client_address,
+        target_type="sender",
+        target_id=sender.lower(),
+        details={"topic": topic, "account": account_id, "to": recipient},
+    )
     return recipient

@@ -72,8 +72,11 @@ class SentReadings:
 def _previous_text(meter: MeterSummary, unit: str) -> str:
     if meter.previous is None:
         return texts.READINGS["no_previous"]
-    return texts.READINGS["previous"].format(value=thousandths_text(meter.previous.value, meter.digits_fraction),
-                                             unit=unit, date=date_text(meter.previous.day))
+    return texts.READINGS["previous"].format(
+        value=thousandths_text(meter.previous.value, meter.digits_fraction),
+        unit=unit,
+        date=date_text(meter.previous.day),
+    )
 
 
 def _help_text(meter: MeterSummary) -> str:
@@ -121,8 +124,13 @@ def form_of(card: AccountCard) -> ReadingsForm:
         mode, color = "warn", "amber"
         notice = texts.READINGS["window_warn"].format(opens=opens, closes=closes)
     return ReadingsForm(
-        title=card.nickname or card.provider_name, subtitle=account_subtitle(card), rows=rows, window_text=notice,
-        window_mode=mode, window_open=window.is_open, window_color=color,
+        title=card.nickname or card.provider_name,
+        subtitle=account_subtitle(card),
+        rows=rows,
+        window_text=notice,
+        window_mode=mode,
+        window_open=window.is_open,
+        window_color=color,
         can_submit=mode != "blocked" and any(row.open for row in rows),
     )
 
@@ -166,11 +174,13 @@ def marked_rows(rows: Iterable[ReadingRow], rejected: ReadingsRejected) -> list[
     for row in rows:
         error = rejected.errors.get(row.meter_id)
         factor = rejected.jumps.get(row.meter_id)
-        marked.append(dataclasses.replace(
-            row,
-            error=texts.error_text(error.code, **error.params) if error else "",
-            jump=texts.READINGS["jump"].format(factor=_factor_text(factor)) if factor else "",
-        ))
+        marked.append(
+            dataclasses.replace(
+                row,
+                error=texts.error_text(error.code, **error.params) if error else "",
+                jump=texts.READINGS["jump"].format(factor=_factor_text(factor)) if factor else "",
+            )
+        )
     return marked
 
 
@@ -184,12 +194,27 @@ def open_form(*, session: Session, user_id: int, account_id: int, now: dt.dateti
 
 
 @transactional()
-def send_readings(*, session: Session, user_id: int, account_id: int, entries: list[ReadingEntry], now: dt.datetime,
-                  confirmed_jumps: frozenset[int] = frozenset(), client_address: str = "") -> SentReadings:
+def send_readings(
+    *,
+    session: Session,
+    user_id: int,
+    account_id: int,
+    entries: list[ReadingEntry],
+    now: dt.datetime,
+    confirmed_jumps: frozenset[int] = frozenset(),
+    client_address: str = "",
+) -> SentReadings:
     """Saves the form's readings (all or none: ReadingsRejected names the fields) and shows it afresh."""
-    check = submit_readings(session, user_id=user_id, account_id=account_id, entries=entries, now=now,
-                            source=ReadingSource.resident, confirmed_jumps=confirmed_jumps,
-                            client_address=client_address)
+    check = submit_readings(
+        session,
+        user_id=user_id,
+        account_id=account_id,
+        entries=entries,
+        now=now,
+        source=ReadingSource.resident,
+        confirmed_jumps=confirmed_jumps,
+        client_address=client_address,
+    )
     card = card_for(session, user_id=user_id, account_id=account_id, today=local_date(now))
     key = "saved_outside" if check.outside_window else "saved"
     return SentReadings(form=form_of(card), notice=texts.READINGS[key].format(date=local_time_text(now)))

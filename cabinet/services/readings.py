@@ -74,8 +74,9 @@ class ReadingsRejected(DomainError):
 # --- checking ---------------------------------------------------------------------------------
 
 
-def _measured_use(previous: PastValue | None, value: int, meter: Meter, rollover_ticked: bool,
-                  provider: Provider) -> tuple[int, bool]:
+def _measured_use(
+    previous: PastValue | None, value: int, meter: Meter, rollover_ticked: bool, provider: Provider
+) -> tuple[int, bool]:
     if previous is None:
         return 0, False
     measured = use_since(previous.value, value, meter, rolled_over=rollover_ticked)
@@ -86,8 +87,16 @@ def _measured_use(previous: PastValue | None, value: int, meter: Meter, rollover
     return measured
 
 
-def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: ReadingEntry, period: dt.date,
-               window: Window, jump_confirmed: bool) -> CheckedReading:
+def _check_one(
+    session: Session,
+    *,
+    provider: Provider,
+    meter: Meter,
+    entry: ReadingEntry,
+    period: dt.date,
+    window: Window,
+    jump_confirmed: bool,
+) -> CheckedReading:
     value = parse_reading(entry.text, meter)
     assert meter.id is not None
     # One query serves both the value compared with and the year's average.
@@ -106,13 +115,24 @@ def _check_one(session: Session, *, provider: Provider, meter: Meter, entry: Rea
     return CheckedReading(meter.id, value, use, is_rollover, charge, jump)
 
 
-def check_readings(session: Session, *, provider: Provider, meters: list[Meter], entries: list[ReadingEntry],
-                   today: dt.date, confirmed_jumps: frozenset[int] = frozenset()) -> ReadingsCheck:
+def check_readings(
+    session: Session,
+    *,
+    provider: Provider,
+    meters: list[Meter],
+    entries: list[ReadingEntry],
+    today: dt.date,
+    confirmed_jumps: frozenset[int] = frozenset(),
+) -> ReadingsCheck:
     """Checks the filled-in fields without saving; errors and jumps are reported per meter."""
     state = window_state(provider, today)
     if not state.is_open and provider.reading_window_policy == ReadingWindowPolicy.block:
-        raise DomainError("reading_window_closed", field=READINGS_FIELD, opens=state.window.opens.strftime("%d.%m"),
-                          closes=state.window.closes.strftime("%d.%m"))
+        raise DomainError(
+            "reading_window_closed",
+            field=READINGS_FIELD,
+            opens=state.window.opens.strftime("%d.%m"),
+            closes=state.window.closes.strftime("%d.%m"),
+        )
     check = ReadingsCheck(period=state.window.period, window=state, outside_window=not state.is_open)
     by_id = {meter.id: meter for meter in meters}
     filled = [entry for entry in entries if entry.text.strip()]
@@ -124,8 +144,15 @@ def check_readings(session: Session, *, provider: Provider, meters: list[Meter],
             raise DomainError("not_found")
         try:
             check.readings.append(
-                _check_one(session, provider=provider, meter=meter, entry=entry, period=check.period,
-                           window=state.window, jump_confirmed=entry.meter_id in confirmed_jumps)
+                _check_one(
+                    session,
+                    provider=provider,
+                    meter=meter,
+                    entry=entry,
+                    period=check.period,
+                    window=state.window,
+                    jump_confirmed=entry.meter_id in confirmed_jumps,
+                )
             )
         except DomainError as error:
             check.errors[entry.meter_id] = error
@@ -143,14 +170,23 @@ def _period_reading(session: Session, meter_id: int, period: dt.date) -> MeterRe
     return session.exec(query).first()
 
 
-def _save(session: Session, reading: CheckedReading, check: ReadingsCheck, *, user_id: int, now: dt.datetime,
-          source: ReadingSource, payment_id: int | None) -> None:
+def _save(
+    session: Session,
+    reading: CheckedReading,
+    check: ReadingsCheck,
+    *,
+    user_id: int,
+    now: dt.datetime,
+    source: ReadingSource,
+    payment_id: int | None,
+) -> None:
     """Writes one checked reading: a new row, or this month's while the provider has not taken it."""
     row = _period_reading(session, reading.meter_id, check.period)
     if row is not None and row.status != ReadingStatus.accepted:
         raise ReadingsRejected({reading.meter_id: DomainError("reading_already_taken")}, {})
-    row = row or MeterReading(meter_id=reading.meter_id, period=check.period, source=source,
-                              value_thousandths=reading.value, submitted_at=now)
+    row = row or MeterReading(
+        meter_id=reading.meter_id, period=check.period, source=source, value_thousandths=reading.value, submitted_at=now
+    )
     row.value_thousandths = reading.value
     row.user_id = user_id
     row.source = source
@@ -161,10 +197,18 @@ def _save(session: Session, reading: CheckedReading, check: ReadingsCheck, *, us
     session.add(row)
 
 
-def submit_readings(session: Session, *, user_id: int, account_id: int, entries: list[ReadingEntry],
-                    now: dt.datetime, source: ReadingSource = ReadingSource.resident,
-                    confirmed_jumps: frozenset[int] = frozenset(), payment_id: int | None = None,
-                    client_address: str = "") -> ReadingsCheck:
+def submit_readings(
+    session: Session,
+    *,
+    user_id: int,
+    account_id: int,
+    entries: list[ReadingEntry],
+    now: dt.datetime,
+    source: ReadingSource = ReadingSource.resident,
+    confirmed_jumps: frozenset[int] = frozenset(),
+    payment_id: int | None = None,
+    client_address: str = "",
+) -> ReadingsCheck:
     """Saves every filled-in reading, or none: raises ReadingsRejected listing what to fix.
 
     A reading already given for this month is replaced while the provider has not taken it.
@@ -172,15 +216,28 @@ def submit_readings(session: Session, *, user_id: int, account_id: int, entries:
     account = require_linked_account(session=session, user_id=user_id, account_id=account_id)
     provider = session.get(Provider, account.provider_id)
     assert provider is not None
-    check = check_readings(session, provider=provider, meters=meters_of(session, account), entries=entries,
-                           today=local_date(now), confirmed_jumps=confirmed_jumps)
+    check = check_readings(
+        session,
+        provider=provider,
+        meters=meters_of(session, account),
+        entries=entries,
+        today=local_date(now),
+        confirmed_jumps=confirmed_jumps,
+    )
     jumps = {reading.meter_id: reading.jump_factor for reading in check.readings if reading.jump_factor}
     if check.errors or jumps:
         raise ReadingsRejected(check.errors, jumps)
     for reading in check.readings:
         _save(session, reading, check, user_id=user_id, now=now, source=source, payment_id=payment_id)
-        record_event(session=session, action="reading_submitted", now=now, actor_user_id=user_id,
-                     client_address=client_address, target_type="meter", target_id=reading.meter_id,
-                     details={"value": reading.value, "period": check.period.isoformat(), "source": source.value})
+        record_event(
+            session=session,
+            action="reading_submitted",
+            now=now,
+            actor_user_id=user_id,
+            client_address=client_address,
+            target_type="meter",
+            target_id=reading.meter_id,
+            details={"value": reading.value, "period": check.period.isoformat(), "source": source.value},
+        )
     session.flush()
     return check

@@ -1,4 +1,4 @@
-"""Where a provider's receipt picture may come from: uploaded here, shipped with the cabinet, or an allowed https host."""
+"""Where a provider's receipt picture may come from: uploaded here, shipped with the cabinet, or an allowed host."""
 
 from __future__ import annotations
 
@@ -32,8 +32,13 @@ def _allowed_https(value: str, hosts: tuple[str, ...]) -> bool:
         port = parts.port
     except ValueError:
         return False
-    return (parts.scheme == "https" and parts.hostname in hosts and port in (None, 443)
-            and parts.username is None and parts.password is None)
+    return (
+        parts.scheme == "https"
+        and parts.hostname in hosts
+        and port in (None, 443)
+        and parts.username is None
+        and parts.password is None
+    )
 
 
 def check_receipt_image(value: str, *, allowed_hosts: tuple[str, ...]) -> None:

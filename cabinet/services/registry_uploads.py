@@ -83,15 +83,17 @@ def discard_registry_upload(name: str, *, folder: Path | None = None) -> None:
 
 
 @transactional()
-def check_registry_upload(*, session: Session, actor_id: int, provider_id: int, upload: BinaryIO, replacing: str,
-                          folder: Path | None = None) -> CheckedUpload:
+def check_registry_upload(
+    *, session: Session, actor_id: int, provider_id: int, upload: BinaryIO, replacing: str, folder: Path | None = None
+) -> CheckedUpload:
     """«Проверить»: keeps the file only while the preview finds it importable; the file it replaces goes."""
     require_operator(session, actor_id)  # a stranger's bytes never reach the disk
     discard_registry_upload(replacing, folder=folder)
     name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
     try:
-        preview = registry_import.preview_registry(session=session, actor_id=actor_id, provider_id=provider_id,
-                                                   source=_folder(folder) / name)
+        preview = registry_import.preview_registry(
+            session=session, actor_id=actor_id, provider_id=provider_id, source=_folder(folder) / name
+        )
     except BaseException:
         discard_registry_upload(name, folder=folder)
         raise
@@ -101,9 +103,15 @@ def check_registry_upload(*, session: Session, actor_id: int, provider_id: int, 
     return CheckedUpload(name, preview)
 
 
-def import_registry_upload(*, actor_id: int, provider_id: int, name: str, now: dt.datetime,
-                           progress: registry.Progress | None = None,
-                           folder: Path | None = None) -> registry.RegistryPreview:
+def import_registry_upload(
+    *,
+    actor_id: int,
+    provider_id: int,
+    name: str,
+    now: dt.datetime,
+    progress: registry.Progress | None = None,
+    folder: Path | None = None,
+) -> registry.RegistryPreview:
     """«Импортировать»: applies a checked upload in one transaction, then removes the file.
 
     Removed only after the commit: had the commit failed, the operator could try again with the same file.
@@ -116,10 +124,18 @@ def import_registry_upload(*, actor_id: int, provider_id: int, name: str, now: d
 
 
 @transactional()
-def _import_upload(*, session: Session, actor_id: int, provider_id: int, path: Path, now: dt.datetime,
-                   progress: registry.Progress | None) -> registry.RegistryPreview:
-    return registry_import.import_registry(session=session, actor_id=actor_id, provider_id=provider_id, source=path,
-                                           now=now, progress=progress)
+def _import_upload(
+    *,
+    session: Session,
+    actor_id: int,
+    provider_id: int,
+    path: Path,
+    now: dt.datetime,
+    progress: registry.Progress | None,
+) -> registry.RegistryPreview:
+    return registry_import.import_registry(
+        session=session, actor_id=actor_id, provider_id=provider_id, source=path, now=now, progress=progress
+    )
 
 
 def sweep_registry_uploads(*, now: dt.datetime, folder: Path | None = None) -> int:

@@ -175,9 +175,7 @@ def end_session(*, session: Session, raw_token: str, now: dt.datetime) -> None:
         session.add(login)
 
 
-def end_sessions_of(
-    *, session: Session, user_id: int, now: dt.datetime, except_raw_token: str | None = None
-) -> int:
+def end_sessions_of(*, session: Session, user_id: int, now: dt.datetime, except_raw_token: str | None = None) -> int:
     """Ends every session of a user (but the one given); returns how many were ended."""
     keep = token_digest(except_raw_token) if except_raw_token else None
     ended = 0

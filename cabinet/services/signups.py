@@ -84,8 +84,11 @@ def _sign_up_again(session: Session, user: User, *, password_hash: str, now: dt.
         else:
             send_letter(session, to=user.email, kind="already_registered", now=now, link=link_to("/forgot"))
     record_event(
-        session=session, action="sign_up_existing_address", now=now,
-        actor_user_id=user.id, client_address=client_address,
+        session=session,
+        action="sign_up_existing_address",
+        now=now,
+        actor_user_id=user.id,
+        client_address=client_address,
     )
 
 
@@ -146,8 +149,12 @@ def issue_signup_link(*, session: Session, user_id: int, password_hash: str, now
     """A confirmation link carrying this sign-up's password; other pending links stay alive,
     so a stranger signing up later cannot kill the owner's letter."""
     return issue_token(
-        session=session, user_id=user_id, purpose=TokenPurpose.confirm_email, now=now,
-        password_hash=password_hash, replace_earlier=False,
+        session=session,
+        user_id=user_id,
+        purpose=TokenPurpose.confirm_email,
+        now=now,
+        password_hash=password_hash,
+        replace_earlier=False,
     )
 
 

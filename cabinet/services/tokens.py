@@ -73,9 +73,7 @@ def find_token(*, session: Session, raw_token: str, purpose: TokenPurpose) -> On
     """The stored token for a link, whatever its state; DomainError('token_invalid') if none."""
     if not raw_token or len(raw_token) > 200:
         raise DomainError("token_invalid", field=LINK)
-    token = session.exec(
-        select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(raw_token))
-    ).first()
+    token = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(raw_token))).first()
     # A token of another purpose is as good as none: a reset link never confirms an address.
     if token is None or token.purpose != purpose:
         raise DomainError("token_invalid", field=LINK)
@@ -89,9 +87,7 @@ def check_usable(token: OneTimeToken, *, now: dt.datetime) -> None:
         raise DomainError("token_expired", field=LINK)
 
 
-def consume_token(
-    *, session: Session, raw_token: str, purpose: TokenPurpose, now: dt.datetime
-) -> OneTimeToken:
+def consume_token(*, session: Session, raw_token: str, purpose: TokenPurpose, now: dt.datetime) -> OneTimeToken:
     """Marks the token used and returns it; raises token_invalid / token_used / token_expired."""
     token = find_token(session=session, raw_token=raw_token, purpose=purpose)
     check_usable(token, now=now)

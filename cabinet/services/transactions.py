@@ -11,7 +11,9 @@ from cabinet.db import session_scope
 Result = TypeVar("Result")
 
 
-def transactional(*, keep_on: tuple[type[BaseException], ...] = ()) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+def transactional(
+    *, keep_on: tuple[type[BaseException], ...] = ()
+) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     """Makes a service function an action's entry.
 
     Called without `session` (as a State or a route calls it), it runs in a transaction of its own:

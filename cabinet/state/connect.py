@@ -15,8 +15,12 @@ from cabinet.state.session import LOGIN_ROUTE, current_user_id
 
 __all__ = ["OWNERSHIP_QUESTIONS", "ConnectState", "ProviderCard"]
 # The service's field → this form's error var.
-FIELDS = {"provider": "provider_error", "number": "number_error", "ownership": "ownership_error",
-          "nickname": "nickname_error"}
+FIELDS = {
+    "provider": "provider_error",
+    "number": "number_error",
+    "ownership": "ownership_error",
+    "nickname": "nickname_error",
+}
 
 
 class ConnectState(rx.State):
@@ -114,8 +118,11 @@ class ConnectState(rx.State):
                 return rx.redirect(LOGIN_ROUTE)
             self.busy = True
             request = dict(
-                user_id=user_id, provider_id=self.provider_id, number=self.number,
-                ownership_answer=self.ownership_answer, nickname=self.nickname,
+                user_id=user_id,
+                provider_id=self.provider_id,
+                number=self.number,
+                ownership_answer=self.ownership_answer,
+                nickname=self.nickname,
                 client_address=self.router.session.client_ip or "",
             )
         outcome = await call(account_links.connect_account, now=utc_now(), **request)

@@ -135,8 +135,12 @@ class ResetState(rx.State):
                 return
             self.busy = True
             clear_refusals(self, fields=RESET_FIELDS, fallback="password_error")
-            request = dict(raw_token=_token_from_path(self.router.url.path), password=self.password,
-                           password_repeat=self.password_repeat, client_address=self.router.session.client_ip or "")
+            request = dict(
+                raw_token=_token_from_path(self.router.url.path),
+                password=self.password,
+                password_repeat=self.password_repeat,
+                client_address=self.router.session.client_ip or "",
+            )
         outcome = await call(password_changes.reset_password, now=utc_now(), **request)
         async with self:
             self.busy = False

@@ -17,8 +17,10 @@ from cabinet.state.session import adopt_session, current_user_id, safe_next_path
 
 def _refusal_text(error: DomainError) -> str:
     """The refusal in Russian, a lock-out's end shown in the residents' time."""
-    params = {name: format_local_time(value) if isinstance(value, dt.datetime) else value
-              for name, value in error.params.items()}
+    params = {
+        name: format_local_time(value) if isinstance(value, dt.datetime) else value
+        for name, value in error.params.items()
+    }
     return texts.error_text(error.code, **params)
 
 
@@ -75,8 +77,15 @@ class LoginState(rx.State):
             client = self.router.session.client_ip or ""
             agent = self.router.headers.user_agent or ""
             target = self._next_path()
-        outcome = await call(auth.sign_in, email=email, password=password, remember=remember, now=utc_now(),
-                             client_address=client, user_agent=agent)
+        outcome = await call(
+            auth.sign_in,
+            email=email,
+            password=password,
+            remember=remember,
+            now=utc_now(),
+            client_address=client,
+            user_agent=agent,
+        )
         async with self:
             self.password = ""
             self.busy = False

@@ -48,7 +48,8 @@ class QuestionState(rx.State):
         outcome = await call(questions.question_targets, user_id=user_id)
         async with self:
             self.accounts = [Choice(NO_ACCOUNT, texts.QUESTIONS["no_account_choice"])] + [
-                Choice(str(target.account_id), target.label) for target in outcome.value or []]
+                Choice(str(target.account_id), target.label) for target in outcome.value or []
+            ]
             if self.account not in {choice.value for choice in self.accounts}:
                 self.account = NO_ACCOUNT
 
@@ -89,8 +90,11 @@ class QuestionState(rx.State):
                 self.errors = {"account": texts.error_text("not_found")}
                 return
             request = dict(
-                user_id=await current_user_id(self) or None, contact_email=self.email, topic=self.topic,
-                message=self.message, account_id=account_id,
+                user_id=await current_user_id(self) or None,
+                contact_email=self.email,
+                topic=self.topic,
+                message=self.message,
+                account_id=account_id,
                 client_address=self.router.session.client_ip or "",
             )
             self.busy, self.errors = True, {}

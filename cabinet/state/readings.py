@@ -78,8 +78,9 @@ class ReadingsState(rx.State):
         if row is None:
             return
         value = value[:20]
-        self._update(meter_id, value=value, error="", jump="",
-                     preview=reading_form.preview_text(row, value, row.replaced))
+        self._update(
+            meter_id, value=value, error="", jump="", preview=reading_form.preview_text(row, value, row.replaced)
+        )
         self.saved_notice = ""
         self.jump_pending = any(row.jump for row in self.rows)
 
@@ -101,9 +102,13 @@ class ReadingsState(rx.State):
                 return login_redirect(self)
             self.busy = True
             self.form_error = self.saved_notice = ""
-            request = dict(user_id=user_id, account_id=self.account_id, entries=reading_form.entries_of(self.rows),
-                           confirmed_jumps=reading_form.jumps_of(self.rows) if confirm_jumps else frozenset(),
-                           client_address=self.router.session.client_ip or "")
+            request = dict(
+                user_id=user_id,
+                account_id=self.account_id,
+                entries=reading_form.entries_of(self.rows),
+                confirmed_jumps=reading_form.jumps_of(self.rows) if confirm_jumps else frozenset(),
+                client_address=self.router.session.client_ip or "",
+            )
         outcome = await call(reading_form.send_readings, now=utc_now(), **request)
         async with self:
             self.busy = False

@@ -17,8 +17,12 @@ from cabinet.state.password_rules import rule_marks
 
 RESEND_COOLDOWN_SECONDS = 60
 # The service's field → this form's error var.
-FIELDS = {"email": "email_error", "password": "password_error", "password_repeat": "password_repeat_error",
-          "consent": "consent_error"}
+FIELDS = {
+    "email": "email_error",
+    "password": "password_error",
+    "password_repeat": "password_repeat_error",
+    "consent": "consent_error",
+}
 
 
 class RegisterState(rx.State):
@@ -91,8 +95,13 @@ class RegisterState(rx.State):
                 return
             self.busy = True
             clear_refusals(self, fields=FIELDS, fallback="form_error")
-            request = dict(email=self.email, password=self.password, password_repeat=self.password_repeat,
-                           consent=self.consent, client_address=self.router.session.client_ip or "")
+            request = dict(
+                email=self.email,
+                password=self.password,
+                password_repeat=self.password_repeat,
+                consent=self.consent,
+                client_address=self.router.session.client_ip or "",
+            )
         outcome = await call(signups.register, now=utc_now(), **request)
         async with self:
             show_refusal(self, outcome, fields=FIELDS, fallback="form_error")

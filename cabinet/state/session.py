@@ -50,8 +50,9 @@ class SessionState(rx.State):
         if not self.session_token:
             self._forget()
             return False
-        outcome = await call(sessions.identify, raw_token=self.session_token, browser_alive=bool(self.browser_marker),
-                             now=utc_now())
+        outcome = await call(
+            sessions.identify, raw_token=self.session_token, browser_alive=bool(self.browser_marker), now=utc_now()
+        )
         if not outcome.ok:
             # The database did not answer: this event is refused, but the resident stays signed in.
             return False

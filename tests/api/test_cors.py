@@ -11,8 +11,13 @@ from tests.api.asgi_chain import chain, reflex_config
 
 PUBLIC_URL = "https://Смородина.онлайн/cabinet/"
 ORIGIN = "https://xn--80ahmohdapg.xn--80asehdb"
-FOREIGN = ("https://evil.example", f"{ORIGIN}.evil.example", ORIGIN.replace("https:", "http:"), f"{ORIGIN}:8443",
-           "null")
+FOREIGN = (
+    "https://evil.example",
+    f"{ORIGIN}.evil.example",
+    ORIGIN.replace("https:", "http:"),
+    f"{ORIGIN}:8443",
+    "null",
+)
 
 
 def test_rxconfig_allows_the_public_origin_only():
@@ -45,8 +50,9 @@ def test_a_foreign_origin_gets_no_cors_answer(backend, origin):
 
 
 def _socket(client: TestClient, origin: str):
-    return client.websocket_connect("/_event/?EIO=4&transport=websocket",
-                                    headers={"Upgrade": "websocket", "Origin": origin})
+    return client.websocket_connect(
+        "/_event/?EIO=4&transport=websocket", headers={"Upgrade": "websocket", "Origin": origin}
+    )
 
 
 def test_the_socket_opens_only_for_the_public_origin():
@@ -62,12 +68,15 @@ def test_the_socket_opens_only_for_the_public_origin():
                 socket.receive_text()
 
 
-@pytest.mark.parametrize(("public_url", "origins"), [
-    ("http://localhost:3000", ["http://localhost:3000", "http://127.0.0.1:3000"]),
-    ("http://127.0.0.1:8080/", ["http://127.0.0.1:8080", "http://localhost:8080"]),
-    ("https://lk.example.ru", ["https://lk.example.ru"]),
-    ("http://[::1]:3000", ["http://[::1]:3000"]),
-])
+@pytest.mark.parametrize(
+    ("public_url", "origins"),
+    [
+        ("http://localhost:3000", ["http://localhost:3000", "http://127.0.0.1:3000"]),
+        ("http://127.0.0.1:8080/", ["http://127.0.0.1:8080", "http://localhost:8080"]),
+        ("https://lk.example.ru", ["https://lk.example.ru"]),
+        ("http://[::1]:3000", ["http://[::1]:3000"]),
+    ],
+)
 def test_a_loopback_public_url_also_allows_its_twin_and_nothing_else(public_url, origins):
     with reflex_config(PUBLIC_URL=public_url) as config:
         assert list(config.cors_allowed_origins) == origins

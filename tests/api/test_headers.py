@@ -38,8 +38,9 @@ async def site(scope: Scope, receive: Receive, send: Send) -> None:
     elif path == "/assets/app.js":
         response = PlainTextResponse("export {}", media_type="text/javascript")
     elif path == "/own":
-        response = PlainTextResponse("own", headers={
-            "Content-Security-Policy": "sandbox", "X-Frame-Options": "SAMEORIGIN"})
+        response = PlainTextResponse(
+            "own", headers={"Content-Security-Policy": "sandbox", "X-Frame-Options": "SAMEORIGIN"}
+        )
     else:
         response = PlainTextResponse("reflex", status_code=404)
     await response(scope, receive, send)
@@ -54,11 +55,20 @@ def _client(**settings: object) -> TestClient:
     return TestClient(chain(load_settings(**settings), site), raise_server_exceptions=False)
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/"), ("GET", "/login"), ("GET", "/assets/app.js"), ("GET", "/api/health"), ("GET", "/no-such-page"),
-    ("GET", "/api/images/abc"), ("POST", "/_upload"), ("GET", "/_event/?EIO=4&transport=polling"),
-    ("POST", "/api/yookassa/webhook"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("GET", "/assets/app.js"),
+        ("GET", "/api/health"),
+        ("GET", "/no-such-page"),
+        ("GET", "/api/images/abc"),
+        ("POST", "/_upload"),
+        ("GET", "/_event/?EIO=4&transport=polling"),
+        ("POST", "/api/yookassa/webhook"),
+    ],
+)
 def test_every_answer_carries_the_security_headers(method, path):
     response = _client().request(method, path)
     for name, value in FIXED.items():
@@ -122,9 +132,11 @@ def test_the_policy_names_each_inline_script_of_the_built_pages(tmp_path):
     (tmp_path / "login").mkdir()
     (tmp_path / "index.html").write_text(
         f'<html><script>{HELLO}</script><SCRIPT type="module">\r\nimport "/a.js";\r\n</SCRIPT>'
-        '<script src="/assets/app.js"></script></html>')
+        '<script src="/assets/app.js"></script></html>'
+    )
     (tmp_path / "login" / "index.html").write_text(
-        f'<script>{HELLO}</script><script id="_R_"></script><script data-src="x">run()</script>')
+        f'<script>{HELLO}</script><script id="_R_"></script><script data-src="x">run()</script>'
+    )
     hashes = inline_script_hashes(tmp_path)
     # One source per distinct script, whatever the page; none for an empty or external one.
     assert len(hashes) == 3 and HELLO_SOURCE in hashes

@@ -33,8 +33,19 @@ def test_a_stored_picture_is_served_and_cached_by_its_digest(engine, client):
     assert client.get(url, headers={"if-none-match": response.headers["etag"]}).status_code == 304
 
 
-@pytest.mark.parametrize("image_id", ["999999", "0", "-1", "2147483648", "99999999999999999999", "abc", "1.5",
-                                      pytest.param("9" * 5000, id="5000-digits")])
+@pytest.mark.parametrize(
+    "image_id",
+    [
+        "999999",
+        "0",
+        "-1",
+        "2147483648",
+        "99999999999999999999",
+        "abc",
+        "1.5",
+        pytest.param("9" * 5000, id="5000-digits"),
+    ],
+)
 def test_an_id_that_names_no_picture_gets_the_same_json_404(client, image_id):
     response = client.get(f"/api/images/{image_id}")
     assert response.status_code == 404

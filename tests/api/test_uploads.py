@@ -17,9 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cabinet.api import uploads
+from cabinet.clock import utc_now
 from cabinet.config import get_settings, load_settings
 from cabinet.models import UserRole
-from cabinet.clock import utc_now
 from cabinet.services.images import MAX_IMAGE_BYTES
 from cabinet.services.sessions import end_session, start_session
 from cabinet.state.admin.providers import AdminProvidersState
@@ -60,14 +60,22 @@ class Answer:
 
 
 def _multipart(data: bytes, name: str = "registry.csv") -> bytes:
-    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{BOUNDARY}--\r\n".encode()
+    return (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
 
 
 def _post(app, *, headers: dict[str, str], chunks: list[bytes]) -> Answer:
     """One POST through the ASGI app, its body handed over in `chunks` as a server would."""
-    messages = [{"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
-                for index, chunk in enumerate(chunks)]
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+        for index, chunk in enumerate(chunks)
+    ]
     pulled = 0
     sent: list[dict] = []
 
@@ -82,10 +90,20 @@ def _post(app, *, headers: dict[str, str], chunks: list[bytes]) -> Answer:
         sent.append(message)
 
     all_headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}", **headers}
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": "/_upload", "raw_path": b"/_upload", "root_path": "", "query_string": b"",
-             "headers": [(key.lower().encode(), value.encode()) for key, value in all_headers.items()],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/_upload",
+        "raw_path": b"/_upload",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(key.lower().encode(), value.encode()) for key, value in all_headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
     asyncio.run(app(scope, receive, send))
     body = b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
     return Answer(sent[0]["status"], json.loads(body) if body else {}, pulled)
@@ -103,10 +121,12 @@ def world(engine, session, monkeypatch, tmp_path):
     admin = make_user(session, email="operator@example.com", role=UserRole.admin)
     resident = make_user(session, email="resident@example.com")
     ended = make_user(session, email="gone@example.com", role=UserRole.admin)
-    tabs = {"admin-tab": start_session(session=session, user_id=admin.id, remember=True, now=now),
-            "resident-tab": start_session(session=session, user_id=resident.id, remember=True, now=now),
-            "ended-tab": start_session(session=session, user_id=ended.id, remember=True, now=now),
-            "anonymous-tab": ""}
+    tabs = {
+        "admin-tab": start_session(session=session, user_id=admin.id, remember=True, now=now),
+        "resident-tab": start_session(session=session, user_id=resident.id, remember=True, now=now),
+        "ended-tab": start_session(session=session, user_id=ended.id, remember=True, now=now),
+        "anonymous-tab": "",
+    }
     end_session(session=session, raw_token=tabs["ended-tab"], now=now)
     session.commit()
 
@@ -129,29 +149,46 @@ def _nothing_kept(tmp_path: Path) -> bool:
 
 
 def test_handler_names_are_the_ones_reflex_sends():
-    assert uploads.RECEIPT_HANDLER == format_event_handler(AdminProvidersState.upload_receipt)
-    assert uploads.REGISTRY_HANDLER == format_event_handler(AdminRegistryState.upload_registry)
-    assert uploads.SESSION_STATE == SessionState.get_full_name()
+    assert format_event_handler(AdminProvidersState.upload_receipt) == uploads.RECEIPT_HANDLER
+    assert format_event_handler(AdminRegistryState.upload_registry) == uploads.REGISTRY_HANDLER
+    assert SessionState.get_full_name() == uploads.SESSION_STATE
     assert uploads.upload_path() == "/_upload"
 
 
 def test_limits_follow_the_settings_and_the_picture_limit():
     limits = uploads.upload_limits(load_settings(registry_max_mb=3))
-    assert limits == {uploads.REGISTRY_HANDLER: 3 * 1024 * 1024 + uploads.MULTIPART_OVERHEAD,
-                      uploads.RECEIPT_HANDLER: MAX_IMAGE_BYTES + uploads.MULTIPART_OVERHEAD}
+    assert limits == {
+        uploads.REGISTRY_HANDLER: 3 * 1024 * 1024 + uploads.MULTIPART_OVERHEAD,
+        uploads.RECEIPT_HANDLER: MAX_IMAGE_BYTES + uploads.MULTIPART_OVERHEAD,
+    }
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 403),
-    ({"reflex-client-token": "admin-tab"}, 403),
-    (_headers("admin-tab", handler="reflex___state____state.cabinet___state___settings____settings_state.save"), 403),
-    (_headers("unknown-tab"), 403),
-    (_headers("anonymous-tab"), 403),
-    (_headers("resident-tab"), 403),
-    (_headers("ended-tab"), 403),
-    (_headers("admin-tab", **{"content-length": "12abc"}), 400),
-], ids=["no-headers", "no-handler", "other-handler", "unknown-tab", "anonymous", "resident", "ended-session",
-        "bad-length"])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 403),
+        ({"reflex-client-token": "admin-tab"}, 403),
+        (
+            _headers("admin-tab", handler="reflex___state____state.cabinet___state___settings____settings_state.save"),
+            403,
+        ),
+        (_headers("unknown-tab"), 403),
+        (_headers("anonymous-tab"), 403),
+        (_headers("resident-tab"), 403),
+        (_headers("ended-tab"), 403),
+        (_headers("admin-tab", **{"content-length": "12abc"}), 400),
+    ],
+    ids=[
+        "no-headers",
+        "no-handler",
+        "other-handler",
+        "unknown-tab",
+        "anonymous",
+        "resident",
+        "ended-session",
+        "bad-length",
+    ],
+)
 def test_refused_before_a_byte_is_read(world, headers, status):
     guard, inner, tmp_path, _settings = world
     answer = _post(guard, headers=headers, chunks=[_multipart(b"account;address\r\n")])
@@ -163,11 +200,13 @@ def test_refused_before_a_byte_is_read(world, headers, status):
 def test_an_admin_with_an_oversized_content_length_gets_413_before_a_byte_is_read(world):
     guard, inner, tmp_path, settings = world
     limit = uploads.upload_limits(settings)[uploads.REGISTRY_HANDLER]
-    answer = _post(guard, headers=_headers("admin-tab", **{"content-length": str(limit + 1)}),
-                   chunks=[b"x" * 1024])
+    answer = _post(guard, headers=_headers("admin-tab", **{"content-length": str(limit + 1)}), chunks=[b"x" * 1024])
     assert (answer.status, answer.body, answer.pulled, inner.calls) == (413, {"error": "upload_too_large"}, 0, 0)
-    picture = _post(guard, headers=_headers("admin-tab", uploads.RECEIPT_HANDLER,
-                                            **{"content-length": str(MAX_IMAGE_BYTES * 2)}), chunks=[b"x"])
+    picture = _post(
+        guard,
+        headers=_headers("admin-tab", uploads.RECEIPT_HANDLER, **{"content-length": str(MAX_IMAGE_BYTES * 2)}),
+        chunks=[b"x"],
+    )
     assert (picture.status, picture.pulled, inner.calls) == (413, 0, 0)
     assert _nothing_kept(tmp_path)
 
@@ -176,7 +215,7 @@ def test_an_admin_whose_chunked_body_passes_the_limit_is_cut_off_there(world):
     guard, inner, tmp_path, settings = world
     limit = uploads.upload_limits(settings)[uploads.REGISTRY_HANDLER]
     body = _multipart(b"x" * (limit * 3))
-    chunks = [body[start:start + 64 * 1024] for start in range(0, len(body), 64 * 1024)]
+    chunks = [body[start : start + 64 * 1024] for start in range(0, len(body), 64 * 1024)]
     answer = _post(guard, headers=_headers("admin-tab"), chunks=chunks)
     assert (answer.status, answer.body) == (413, {"error": "upload_too_large"})
     # The app got the first chunks only: the one that passed the limit never reached it.
@@ -188,8 +227,11 @@ def test_a_content_length_that_lies_low_is_cut_off_as_well(world):
     guard, inner, tmp_path, settings = world
     limit = uploads.upload_limits(settings)[uploads.REGISTRY_HANDLER]
     body = _multipart(b"x" * (limit * 2))
-    answer = _post(guard, headers=_headers("admin-tab", **{"content-length": "1000"}),
-                   chunks=[body[:limit // 2], body[limit // 2:limit + 10], body[limit + 10:]])
+    answer = _post(
+        guard,
+        headers=_headers("admin-tab", **{"content-length": "1000"}),
+        chunks=[body[: limit // 2], body[limit // 2 : limit + 10], body[limit + 10 :]],
+    )
     assert (answer.status, answer.pulled, inner.calls) == (413, 2, 1)
     assert _nothing_kept(tmp_path)
 
@@ -198,8 +240,9 @@ def test_an_admin_within_the_limit_passes_through(world):
     guard, inner, tmp_path, settings = world
     data = b"account;address;debt;as_of\r\n" * 1000
     body = _multipart(data)
-    answer = _post(guard, headers=_headers("admin-tab", **{"content-length": str(len(body))}),
-                   chunks=[body[:5000], body[5000:]])
+    answer = _post(
+        guard, headers=_headers("admin-tab", **{"content-length": str(len(body))}), chunks=[body[:5000], body[5000:]]
+    )
     assert (answer.status, answer.body, inner.calls) == (200, {"saved": 1}, 1)
     assert (tmp_path / "kept" / "registry.csv").read_bytes() == data
     # Exactly at the limit still passes: the limit is what may be sent, not one byte less.
@@ -209,7 +252,7 @@ def test_an_admin_within_the_limit_passes_through(world):
 
 
 def test_other_requests_pass_untouched(world):
-    guard, inner, _tmp_path, _settings = world
+    guard, _inner, _tmp_path, _settings = world
     sent: list[dict] = []
 
     async def receive() -> dict:
@@ -218,14 +261,23 @@ def test_other_requests_pass_untouched(world):
     async def send(message: dict) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "method": "GET", "scheme": "http", "path": "/_upload",
-             "root_path": "", "query_string": b"", "headers": [], "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "method": "GET",
+        "scheme": "http",
+        "path": "/_upload",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "server": ("testserver", 80),
+    }
     asyncio.run(guard(scope, receive, send))
     assert sent[0]["status"] == 405  # the app's own answer: the guard only stands in front of POST
 
 
 def test_a_failing_lookup_refuses(world, monkeypatch):
-    guard, inner, _tmp_path, settings = world
+    _guard, inner, _tmp_path, settings = world
 
     async def broken(_client_token: str) -> str:
         raise RuntimeError("state store down")

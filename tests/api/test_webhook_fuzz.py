@@ -21,8 +21,13 @@ from tests.factories import make_account, make_provider, make_user
 from tests.stand_ins import serve_stand_ins
 
 # Few enough to keep the suite quick, the same ones every run (no example database to drift).
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 UNKNOWN_ID = "2f0b0d1e-000f-5000-9000-1b2c3d4e5f60"
 
 
@@ -59,8 +64,9 @@ def _nothing_credited(engine, payment: Payment) -> None:
 # --- the bodies ------------------------------------------------------------------------------------------------
 
 # Any character, control characters and NULs often, and lone surrogates (sent as \ud800 escapes).
-_CHARS = st.one_of(st.characters(), st.characters(max_codepoint=0x1F), st.just("\x00"),
-                   st.characters(categories=["Cs"]))
+_CHARS = st.one_of(
+    st.characters(), st.characters(max_codepoint=0x1F), st.just("\x00"), st.characters(categories=["Cs"])
+)
 _TEXT = st.text(_CHARS, max_size=40)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | _TEXT,
@@ -76,21 +82,28 @@ def _or_anything(right: st.SearchStrategy) -> st.SearchStrategy:
 
 def _notifications(real_id: str) -> st.SearchStrategy:
     """Bodies shaped like YooKassa's, with a wrong type or odd text possible at every level."""
-    amount = st.fixed_dictionaries({"value": _or_anything(st.just("2500.00")),
-                                    "currency": _or_anything(st.just("RUB"))})
-    payment = st.fixed_dictionaries({
-        "id": _or_anything(st.sampled_from([real_id, UNKNOWN_ID, real_id + "\x00", real_id.upper()]) | _TEXT),
-        "status": _or_anything(st.sampled_from(["succeeded", "waiting_for_capture", "canceled", "pending"])),
-        "paid": _or_anything(st.booleans()),
-        "amount": _or_anything(amount),
-        "metadata": _or_anything(st.dictionaries(_TEXT, _TEXT, max_size=3)),
-        "created_at": _or_anything(st.just("2026-11-25T09:00:00.000Z")),
-    })
-    return st.fixed_dictionaries({
-        "type": _or_anything(st.just("notification")),
-        "event": _or_anything(st.sampled_from(["payment.succeeded", "payment.canceled", "refund.succeeded"]) | _TEXT),
-        "object": _or_anything(payment),
-    })
+    amount = st.fixed_dictionaries(
+        {"value": _or_anything(st.just("2500.00")), "currency": _or_anything(st.just("RUB"))}
+    )
+    payment = st.fixed_dictionaries(
+        {
+            "id": _or_anything(st.sampled_from([real_id, UNKNOWN_ID, real_id + "\x00", real_id.upper()]) | _TEXT),
+            "status": _or_anything(st.sampled_from(["succeeded", "waiting_for_capture", "canceled", "pending"])),
+            "paid": _or_anything(st.booleans()),
+            "amount": _or_anything(amount),
+            "metadata": _or_anything(st.dictionaries(_TEXT, _TEXT, max_size=3)),
+            "created_at": _or_anything(st.just("2026-11-25T09:00:00.000Z")),
+        }
+    )
+    return st.fixed_dictionaries(
+        {
+            "type": _or_anything(st.just("notification")),
+            "event": _or_anything(
+                st.sampled_from(["payment.succeeded", "payment.canceled", "refund.succeeded"]) | _TEXT
+            ),
+            "object": _or_anything(payment),
+        }
+    )
 
 
 def _encoded(value, ascii_only: bool) -> bytes:
@@ -120,8 +133,10 @@ def _bodies(real_id: str) -> st.SearchStrategy:
 
 def _template(real_id: str, amount: str) -> str:
     # A real payment's notification whose amount is replaced by raw JSON text.
-    return ('{"type": "notification", "event": "payment.succeeded", "object": {"id": "%s", "status": "succeeded", '
-            '"paid": true, "amount": {"value": %s, "currency": "RUB"}}}' % (real_id, amount))
+    return (
+        '{"type": "notification", "event": "payment.succeeded", "object": {"id": "' + real_id + '", '
+        '"status": "succeeded", "paid": true, "amount": {"value": ' + amount + ', "currency": "RUB"}}}'
+    )
 
 
 # --- the tests -------------------------------------------------------------------------------------------------
@@ -139,26 +154,38 @@ def test_no_body_makes_the_webhook_fail_or_credit(engine, webhook):
     _nothing_credited(engine, payment)
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param(b"", id="empty"),
-    pytest.param(b"[" * 100_000 + b"]" * 100_000, id="100000-levels"),
-    pytest.param(b"[" * 30_000 + b"]" * 30_000, id="30000-levels-within-the-size-limit"),
-    pytest.param(b'{"a":' * 10_000 + b"1" + b"}" * 10_000, id="nested-objects"),
-    pytest.param(b"x" * (10 * 1024 * 1024), id="10-MB"),
-    pytest.param(b" " * (MAX_BODY_BYTES + 1), id="one-byte-over-the-limit"),
-    pytest.param(b"\xff\xfe\x00{}", id="not-utf-8"),
-    pytest.param(b'{"type": "notification", "event": "payment.succeeded"}\x00', id="nul-byte"),
-    pytest.param(b'{"type": "notification", "event": "payment.succeeded", "object": {"id": "\\u0000"}}',
-                 id="nul-in-object-id"),
-    pytest.param(b'{"type": "notification", "event": "payment.\\u0000", "object": {"id": "abc"}}', id="nul-in-event"),
-    pytest.param(b'{"type": "notification", "event": "payment.succeeded", "object": {"id": "\\ud800"}}',
-                 id="lone-surrogate-id"),
-    pytest.param(json.dumps({"type": "notification", "event": "payment.succeeded",
-                             "object": {"id": "a" * 10_000}}).encode(), id="long-id"),
-    pytest.param(b'{"type": "notification", "event": "payment.succeeded", "object": {"id": 1e999}}',
-                 id="infinite-id"),
-    pytest.param(b"9" * 5000, id="5000-digit-number"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="100000-levels"),
+        pytest.param(b"[" * 30_000 + b"]" * 30_000, id="30000-levels-within-the-size-limit"),
+        pytest.param(b'{"a":' * 10_000 + b"1" + b"}" * 10_000, id="nested-objects"),
+        pytest.param(b"x" * (10 * 1024 * 1024), id="10-MB"),
+        pytest.param(b" " * (MAX_BODY_BYTES + 1), id="one-byte-over-the-limit"),
+        pytest.param(b"\xff\xfe\x00{}", id="not-utf-8"),
+        pytest.param(b'{"type": "notification", "event": "payment.succeeded"}\x00', id="nul-byte"),
+        pytest.param(
+            b'{"type": "notification", "event": "payment.succeeded", "object": {"id": "\\u0000"}}',
+            id="nul-in-object-id",
+        ),
+        pytest.param(
+            b'{"type": "notification", "event": "payment.\\u0000", "object": {"id": "abc"}}', id="nul-in-event"
+        ),
+        pytest.param(
+            b'{"type": "notification", "event": "payment.succeeded", "object": {"id": "\\ud800"}}',
+            id="lone-surrogate-id",
+        ),
+        pytest.param(
+            json.dumps({"type": "notification", "event": "payment.succeeded", "object": {"id": "a" * 10_000}}).encode(),
+            id="long-id",
+        ),
+        pytest.param(
+            b'{"type": "notification", "event": "payment.succeeded", "object": {"id": 1e999}}', id="infinite-id"
+        ),
+        pytest.param(b"9" * 5000, id="5000-digit-number"),
+    ],
+)
 def test_the_known_troublemakers_get_an_answer_in_json(engine, webhook, body):
     client, payment = webhook
     response = _post(client, body)
@@ -169,8 +196,13 @@ def test_the_known_troublemakers_get_an_answer_in_json(engine, webhook, body):
 
 def test_nul_bytes_are_kept_escaped_and_odd_ids_are_not_looked_up(engine, webhook):
     client, payment = webhook
-    forged = json.dumps({"type": "notification", "event": "payment.succeeded",
-                         "object": {"id": payment.gateway_payment_id + "\x00", "status": "succeeded"}})
+    forged = json.dumps(
+        {
+            "type": "notification",
+            "event": "payment.succeeded",
+            "object": {"id": payment.gateway_payment_id + "\x00", "status": "succeeded"},
+        }
+    )
     assert _post(client, b"\x00 raw NUL").status_code == 400
     assert _post(client, forged.encode()).status_code == 400
     with Session(engine) as session:

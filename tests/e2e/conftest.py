@@ -53,8 +53,14 @@ def watch_csp_violations(page) -> list[str]:
     violations: list[str] = []
     page.expose_function("__cspViolation", lambda text: violations.append(text))
     page.add_init_script(_REPORT_VIOLATIONS)
-    page.on("console", lambda message: violations.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return violations
 
 

@@ -68,7 +68,10 @@ def run_app(*, database_url: str | None = None, redis_url: str | None = None) ->
     env = _prepare_env(port=port, data_dir=data_dir, database_url=database_url, redis_url=redis_url)
     for command in ("migrate", "seed-demo"):
         subprocess.run(
-            [sys.executable, "-m", "cabinet", command], cwd=PROJECT_ROOT, env=env, check=True,
+            [sys.executable, "-m", "cabinet", command],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
             capture_output=True,
         )
     log_path = data_dir / "reflex.log"

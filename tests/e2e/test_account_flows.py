@@ -141,8 +141,12 @@ def test_forgot_reset_and_sign_in_with_the_new_password(app_server, page: Page, 
 @pytest.mark.parametrize("screen", WIDTHS)
 def test_sign_in_pages_look_finished(app_server, page: Page, screenshot_dir, screen):
     page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
-    for path, marker in [("/register", "#register-title"), ("/login", "#login-title"),
-                         ("/forgot", "#forgot-title"), ("/policy", "#policy-title")]:
+    for path, marker in [
+        ("/register", "#register-title"),
+        ("/login", "#login-title"),
+        ("/forgot", "#forgot-title"),
+        ("/policy", "#policy-title"),
+    ]:
         page.goto(app_server.url + path)
         expect(page.locator(marker)).to_be_visible()
         name = path.strip("/")

@@ -209,8 +209,9 @@ def test_hints_open_on_keyboard_focus(app_server, page: Page):
     expect(page.get_by_role("tooltip").filter(has_text="Подключение лицевых счетов")).to_have_count(0)
 
     # A section's hint: «К оплате» on the first account's card.
-    _tab_to(page, "element => element.closest('[id^=account-card-]') !== null"
-                  " && element.textContent.trim() === 'К оплате'")
+    _tab_to(
+        page, "element => element.closest('[id^=account-card-]') !== null && element.textContent.trim() === 'К оплате'"
+    )
     expect(page.get_by_role("tooltip").filter(has_text="Долг по данным поставщика")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.get_by_role("tooltip")).to_have_count(0)
@@ -264,8 +265,10 @@ def test_an_account_that_is_not_yours_is_not_found(app_server, page: Page):
     _sign_in(page, app_server.url, "resident@example.com", "demo2026")
     page.goto(app_server.url + "/")
     expect(page.locator("[id^=account-card-]")).to_have_count(3)
-    mine = {int(card.get_attribute("id").removeprefix("account-card-"))
-            for card in page.locator("[id^=account-card-]").all()}
+    mine = {
+        int(card.get_attribute("id").removeprefix("account-card-"))
+        for card in page.locator("[id^=account-card-]").all()
+    }
     # The demo registry has 24 accounts: one of the first four is someone else's.
     someone_elses = next(number for number in range(1, 5) if number not in mine)
     for account_id in (someone_elses, 999999):
@@ -277,7 +280,10 @@ def test_an_account_that_is_not_yours_is_not_found(app_server, page: Page):
 def test_settings_and_connect_pages_look_finished(app_server, page: Page, screenshot_dir, screen):
     page.set_viewport_size({"width": WIDTHS[screen], "height": 900})
     _sign_in(page, app_server.url, "resident@example.com", "demo2026")
-    for path, marker, name in [("/settings", "#settings-title", "settings"), ("/accounts/connect", "#connect-title", "connect")]:
+    for path, marker, name in [
+        ("/settings", "#settings-title", "settings"),
+        ("/accounts/connect", "#connect-title", "connect"),
+    ]:
         page.goto(app_server.url + path)
         expect(page.locator(marker)).to_be_visible()
         page.screenshot(path=str(screenshot_dir / f"{name}-{screen}.png"), full_page=True)

@@ -19,8 +19,15 @@ from tests.e2e.test_accounts_and_readings import _sign_in
 from tests.e2e.test_payments import _open_pay, _pay_at_checkout, _submit_own_amount
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "docs" / "registry-sample.csv"
-ADMIN_ROUTES = ["/admin", "/admin/providers", "/admin/registry", "/admin/residents", "/admin/payments",
-                "/admin/readings", "/admin/audit"]
+ADMIN_ROUTES = [
+    "/admin",
+    "/admin/providers",
+    "/admin/registry",
+    "/admin/residents",
+    "/admin/payments",
+    "/admin/readings",
+    "/admin/audit",
+]
 
 
 def png_bytes(width: int = 120, height: int = 60) -> bytes:
@@ -37,7 +44,12 @@ def png_bytes(width: int = 120, height: int = 60) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize("who", ["visitor", "resident"])
@@ -105,7 +117,9 @@ def test_admin_creates_a_provider_with_a_receipt_picture(app_server, page: Page,
     expect(page.locator("#admin-registry-accounts_unchanged")).to_have_text("12", timeout=15_000)
 
     bad = tmp_path / "bad.csv"
-    bad.write_text(SAMPLE_REGISTRY.read_text(encoding="utf-8-sig").replace("100200305", "1002003", 1), encoding="cp1251")
+    bad.write_text(
+        SAMPLE_REGISTRY.read_text(encoding="utf-8-sig").replace("100200305", "1002003", 1), encoding="cp1251"
+    )
     page.locator("#admin-registry-upload input[type=file]").set_input_files(str(bad))
     expect(page.locator("#admin-registry-errors")).to_contain_text("Номер не подходит", timeout=15_000)
     expect(page.locator("#admin-registry-import")).to_be_disabled()

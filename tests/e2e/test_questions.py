@@ -29,8 +29,10 @@ def test_a_resident_asks_about_an_account_and_gets_a_copy(app_server, page: Page
     expect(page.locator("#question-sent")).to_contain_text("отправлен")
     # The provider's support gets the question, the resident a copy, through the outbox.
     deadline = time.monotonic() + 30
-    while not (count_letters(base, to="abonent@gaz-servis.ru") > before[0]
-               and count_letters(base, to="resident@example.com") > before[1]):
+    while not (
+        count_letters(base, to="abonent@gaz-servis.ru") > before[0]
+        and count_letters(base, to="resident@example.com") > before[1]
+    ):
         assert time.monotonic() < deadline, "the letters did not arrive in the mailbox"
         time.sleep(0.5)
     page.locator("#question-done").click()

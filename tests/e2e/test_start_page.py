@@ -22,9 +22,7 @@ def test_start_page_shows_steps_and_providers(app_server, page: Page, screenshot
     expect(providers.first).to_be_visible()
     assert providers.count() >= 3
     expect(page.locator("#demo-badge")).to_have_text(re.compile("Демо-режим"))
-    expect(page.locator("#footer-support-link")).to_have_attribute(
-        "href", "mailto:support@смородина.онлайн"
-    )
+    expect(page.locator("#footer-support-link")).to_have_attribute("href", "mailto:support@смородина.онлайн")
     assert page.evaluate("document.documentElement.lang") == "ru"
     page.screenshot(path=str(screenshot_dir / f"start-{screen}.png"), full_page=True)
     # Nothing may stick out sideways on a phone.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import urllib.parse
@@ -30,19 +31,20 @@ def _post_head_first(base: str, *, client_token: str, chunked: bool = False) -> 
     comes in time; with it, the answer comes from the headers alone.
     """
     url = urllib.parse.urlsplit(base)
-    body_start = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"r.csv\"\r\n\r\n"
+    body_start = b'--b\r\nContent-Disposition: form-data; name="files"; filename="r.csv"\r\n\r\n'
     body_start += b"x" * (FIRST_PART - len(body_start))
     length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {TWENTY_MB}"
-    head = (f"POST /_upload HTTP/1.1\r\nHost: {url.netloc}\r\n{length}\r\n"
-            "Content-Type: multipart/form-data; boundary=b\r\n"
-            f"Reflex-Client-Token: {client_token}\r\nReflex-Event-Handler: {REGISTRY_HANDLER}\r\n\r\n").encode()
+    head = (
+        f"POST /_upload HTTP/1.1\r\nHost: {url.netloc}\r\n{length}\r\n"
+        "Content-Type: multipart/form-data; boundary=b\r\n"
+        f"Reflex-Client-Token: {client_token}\r\nReflex-Event-Handler: {REGISTRY_HANDLER}\r\n\r\n"
+    ).encode()
     first = f"{len(body_start):x}\r\n".encode() + body_start + b"\r\n" if chunked else body_start
     with socket.create_connection((url.hostname, url.port), timeout=ANSWER_WAIT_SECONDS) as sock:
         sock.sendall(head)
-        try:
+        # The server may close at once after answering; the answer is still there to read.
+        with contextlib.suppress(OSError):
             sock.sendall(first)
-        except OSError:  # the server may close at once after answering; the answer is still there to read
-            pass
         readable, _, _ = select.select([sock], [], [], ANSWER_WAIT_SECONDS)
         assert readable, "no answer before the body was sent: the upload guard did not stop it"
         answer = sock.recv(65536)
@@ -55,8 +57,11 @@ def test_a_stranger_gets_no_upload_in(app_server):
     assert _post_head_first(app_server.url, client_token=str(uuid.uuid4())) in (403, 413)
     assert _post_head_first(app_server.url, client_token=str(uuid.uuid4()), chunked=True) == 403
     # Only the server's log and the database's journal may change meanwhile.
-    new = {path for path in _files_under(*watched) - before
-           if path.suffix != ".log" and not path.name.startswith("cabinet.db")}
+    new = {
+        path
+        for path in _files_under(*watched) - before
+        if path.suffix != ".log" and not path.name.startswith("cabinet.db")
+    }
     assert new == set()
 
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, func, select
 
-import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
+import cabinet.sandbox.models
 from cabinet.db import engine_for
 from cabinet.models import AccountLink, LedgerEntry, OutgoingEmail, Payment, PaymentPurpose, PaymentStatus
 from cabinet.sandbox.models import SandboxResendEmail
@@ -55,10 +55,22 @@ def _count(engine, model) -> int:
 
 
 def _notification(gateway_id: str) -> str:
-    return json.dumps({"type": "notification", "event": "payment.succeeded", "object": {
-        "id": gateway_id, "status": "succeeded", "paid": True, "amount": {"value": "990.00", "currency": "RUB"},
-        "created_at": "2026-11-25T09:00:00.000Z", "recipient": {"account_id": "1", "gateway_id": "1"},
-        "refundable": True, "test": True}})
+    return json.dumps(
+        {
+            "type": "notification",
+            "event": "payment.succeeded",
+            "object": {
+                "id": gateway_id,
+                "status": "succeeded",
+                "paid": True,
+                "amount": {"value": "990.00", "currency": "RUB"},
+                "created_at": "2026-11-25T09:00:00.000Z",
+                "recipient": {"account_id": "1", "gateway_id": "1"},
+                "refundable": True,
+                "test": True,
+            },
+        }
+    )
 
 
 def test_database_away_mid_payment_loses_and_doubles_nothing(database_behind_a_proxy):
@@ -66,21 +78,26 @@ def test_database_away_mid_payment_loses_and_doubles_nothing(database_behind_a_p
     resident = _resident(engine)
     with serve_stand_ins(engine, with_webhook=True, database_url=proxied_url) as base:
         httpx.post(f"{base}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True}, timeout=5)
-        payment = payments.pay(payments.PaymentRequest(user_id=resident["user"], account_id=resident["account"],
-                                                       purpose=PaymentPurpose.debt))
+        payment = payments.pay(
+            payments.PaymentRequest(
+                user_id=resident["user"], account_id=resident["account"], purpose=PaymentPurpose.debt
+            )
+        )
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)  # paid at YooKassa, notification lost
 
         proxy.cut()  # the database goes away just as YooKassa's notification arrives
-        refused = httpx.post(f"{base}/api/yookassa/webhook", content=_notification(payment.gateway_payment_id),
-                             timeout=30)
+        refused = httpx.post(
+            f"{base}/api/yookassa/webhook", content=_notification(payment.gateway_payment_id), timeout=30
+        )
         assert refused.status_code >= 500 and "Traceback" not in refused.text
         health = httpx.get(f"{base}/api/health", timeout=30)
         assert health.status_code == 503
         proxy.restore()
 
         # YooKassa delivers again; reconciliation runs too. One credit, whatever the order.
-        again = httpx.post(f"{base}/api/yookassa/webhook", content=_notification(payment.gateway_payment_id),
-                           timeout=30)
+        again = httpx.post(
+            f"{base}/api/yookassa/webhook", content=_notification(payment.gateway_payment_id), timeout=30
+        )
         assert again.status_code == 200
         assert payments.reconcile(older_than=dt.timedelta(0)).checked == 0
     assert _count(engine, LedgerEntry) == 1
@@ -94,11 +111,23 @@ def test_database_away_while_paying_leaves_a_retryable_payment(database_behind_a
     with serve_stand_ins(engine, with_webhook=True, database_url=proxied_url):
         proxy.cut()
         with pytest.raises(sa.exc.OperationalError):
-            payments.pay(payments.PaymentRequest(user_id=resident["user"], account_id=resident["account"],
-                                                 purpose=PaymentPurpose.debt, request_key="form-7"))
+            payments.pay(
+                payments.PaymentRequest(
+                    user_id=resident["user"],
+                    account_id=resident["account"],
+                    purpose=PaymentPurpose.debt,
+                    request_key="form-7",
+                )
+            )
         proxy.restore()
-        payment = payments.pay(payments.PaymentRequest(user_id=resident["user"], account_id=resident["account"],
-                                                       purpose=PaymentPurpose.debt, request_key="form-7"))
+        payment = payments.pay(
+            payments.PaymentRequest(
+                user_id=resident["user"],
+                account_id=resident["account"],
+                purpose=PaymentPurpose.debt,
+                request_key="form-7",
+            )
+        )
         assert payment.status == PaymentStatus.pending and payment.gateway_payment_id
     assert _count(engine, Payment) == 1
 
@@ -109,8 +138,12 @@ def test_yookassa_slow_then_failing_then_silent(engine, monkeypatch):
     monkeypatch.setattr(gateway, "CALL_TIMEOUT_SECONDS", 2)
     resident = _resident(engine)
     with serve_stand_ins(engine, with_webhook=True) as base:
-        request = payments.PaymentRequest(user_id=resident["user"], account_id=resident["account"],
-                                          purpose=PaymentPurpose.debt, request_key="slow-form")
+        request = payments.PaymentRequest(
+            user_id=resident["user"],
+            account_id=resident["account"],
+            purpose=PaymentPurpose.debt,
+            request_key="slow-form",
+        )
         httpx.post(f"{base}/sandbox/_faults", json={"service": "yookassa", "delay_seconds": 5, "count": 1}, timeout=5)
         assert payments.pay(request).status == PaymentStatus.failed  # 5 s is past our 2 s patience
         httpx.post(f"{base}/sandbox/_faults", json={"service": "yookassa", "status": 500, "count": 1}, timeout=5)
@@ -130,8 +163,14 @@ def test_resend_refusing_for_a_while_then_every_letter_goes_once(engine):
     with serve_stand_ins(engine) as base:
         with Session(engine, expire_on_commit=False) as session:
             for index in range(6):
-                mail.queue_email(session=session, to_address=f"r{index}@example.com", subject="Тема",
-                                 text_body="Текст", html_body="<p>Текст</p>", now=NOW)
+                mail.queue_email(
+                    session=session,
+                    to_address=f"r{index}@example.com",
+                    subject="Тема",
+                    text_body="Текст",
+                    html_body="<p>Текст</p>",
+                    now=NOW,
+                )
             session.commit()
         httpx.post(f"{base}/sandbox/_faults", json={"service": "resend", "status": 429, "count": 4}, timeout=5)
         moment = NOW
@@ -140,8 +179,11 @@ def test_resend_refusing_for_a_while_then_every_letter_goes_once(engine):
                 mail.deliver_due(session=session, now=moment)
                 session.commit()
             if round_number < 3:  # a lost answer now and then: stored, but the outbox hears 500
-                httpx.post(f"{base}/sandbox/_faults",
-                           json={"service": "resend", "status": 500, "count": 1, "store_then_fail": True}, timeout=5)
+                httpx.post(
+                    f"{base}/sandbox/_faults",
+                    json={"service": "resend", "status": 500, "count": 1, "store_then_fail": True},
+                    timeout=5,
+                )
             moment += max(mail.BACKOFF)
         with Session(engine) as session:
             statuses = [letter.status for letter in session.exec(select(OutgoingEmail))]

@@ -18,8 +18,7 @@ def stand_in(engine):
 
 
 def _send(key: str = "letter-1", subject: str = "Подтвердите регистрацию") -> str:
-    return send_email(to="anna@example.com", subject=subject, html="<p>Привет</p>", text="Привет",
-                      idempotency_key=key)
+    return send_email(to="anna@example.com", subject=subject, html="<p>Привет</p>", text="Привет", idempotency_key=key)
 
 
 def _mailbox(stand_in: str) -> list[dict]:
@@ -37,8 +36,9 @@ def test_a_repeated_key_sends_once(stand_in):
     assert len(_mailbox(stand_in)) == 1
 
 
-@pytest.mark.parametrize(("status", "kind"), [(429, "unavailable"), (500, "unavailable"), (422, "rejected"),
-                                              (400, "rejected")])
+@pytest.mark.parametrize(
+    ("status", "kind"), [(429, "unavailable"), (500, "unavailable"), (422, "rejected"), (400, "rejected")]
+)
 def test_failures_are_classified(stand_in, status, kind):
     httpx.post(f"{stand_in}/sandbox/_faults", json={"service": "resend", "status": status, "count": 1}, timeout=5)
     with pytest.raises(GatewayError) as raised:

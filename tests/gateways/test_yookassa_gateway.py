@@ -19,9 +19,14 @@ def stand_in(engine):
 
 def _create(key: str = "key-1", kopecks: int = 123_456):
     return gateway.create_payment(
-        amount_kopecks=kopecks, description="Оплата услуг", return_url="http://localhost/payments/1",
-        idempotency_key=key, metadata={"payment_id": "1"}, receipt_email="anna@example.com",
-        receipt_item_description="Услуги водоснабжения")
+        amount_kopecks=kopecks,
+        description="Оплата услуг",
+        return_url="http://localhost/payments/1",
+        idempotency_key=key,
+        metadata={"payment_id": "1"},
+        receipt_email="anna@example.com",
+        receipt_item_description="Услуги водоснабжения",
+    )
 
 
 def _fault(stand_in: str, **fault) -> None:
@@ -40,8 +45,10 @@ def test_the_same_key_is_the_same_payment(stand_in):
     assert _create("same").id == _create("same").id != _create("other").id
 
 
-@pytest.mark.parametrize(("status", "kind"), [(500, "unavailable"), (503, "unavailable"), (429, "unavailable"),
-                                              (400, "rejected"), (403, "rejected")])
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(500, "unavailable"), (503, "unavailable"), (429, "unavailable"), (400, "rejected"), (403, "rejected")],
+)
 def test_http_failures_are_classified(stand_in, status, kind):
     _fault(stand_in, status=status, count=1)
     with pytest.raises(GatewayError) as raised:
@@ -85,10 +92,20 @@ def test_cancel_at_checkout_reads_back_with_its_reason(stand_in):
 
 
 def test_parse_notification_takes_a_real_body_and_refuses_others():
-    body = {"type": "notification", "event": "payment.succeeded", "object": {
-        "id": "2f0b0d1e-000f-5000-9000-1b2c3d4e5f60", "status": "succeeded", "paid": True,
-        "amount": {"value": "10.00", "currency": "RUB"}, "created_at": "2026-11-25T09:00:00.000Z",
-        "recipient": {"account_id": "1", "gateway_id": "1"}, "refundable": True, "test": True}}
+    body = {
+        "type": "notification",
+        "event": "payment.succeeded",
+        "object": {
+            "id": "2f0b0d1e-000f-5000-9000-1b2c3d4e5f60",
+            "status": "succeeded",
+            "paid": True,
+            "amount": {"value": "10.00", "currency": "RUB"},
+            "created_at": "2026-11-25T09:00:00.000Z",
+            "recipient": {"account_id": "1", "gateway_id": "1"},
+            "refundable": True,
+            "test": True,
+        },
+    }
     parsed = gateway.parse_notification(body)
     assert (parsed.event, parsed.payment_id) == ("payment.succeeded", "2f0b0d1e-000f-5000-9000-1b2c3d4e5f60")
     for bad in ([], {"type": "notification"}, {**body, "event": "refund.made"}, {**body, "object": {"id": 5}}):

@@ -33,18 +33,30 @@ def home(session):
     """A resident with a linked account: one water meter 5.3 digits at 50 ₽ a m³, readings of 91, 94 and 97 m³
     given on the 20th of August, September and October 2026; the provider takes readings from the 15th to the
     25th, refuses them outside that window and any month's use over 50 m³."""
-    provider = make_provider(session, reading_window_start_day=15, reading_window_end_day=25,
-                             reading_window_policy=ReadingWindowPolicy.block, consumption_cap_thousandths=50_000)
+    provider = make_provider(
+        session,
+        reading_window_start_day=15,
+        reading_window_end_day=25,
+        reading_window_policy=ReadingWindowPolicy.block,
+        consumption_cap_thousandths=50_000,
+    )
     account = make_account(session, provider)
     meter = make_meter(session, account, digits_whole=5, digits_fraction=3, tariff_kopecks=5_000)
     user = make_user(session)
     session.add(AccountLink(user_id=user.id, account_id=account.id))
     for months_back, value in ((3, 91_000), (2, 94_000), (1, 97_000)):
         period = dt.date(2026, 11 - months_back, 1)
-        session.add(MeterReading(meter_id=meter.id, user_id=user.id, value_thousandths=value, period=period,
-                                 source=ReadingSource.resident, status=ReadingStatus.sent_to_provider,
-                                 submitted_at=dt.datetime.combine(period.replace(day=20), dt.time(9, 0),
-                                                                  tzinfo=dt.timezone.utc)))
+        session.add(
+            MeterReading(
+                meter_id=meter.id,
+                user_id=user.id,
+                value_thousandths=value,
+                period=period,
+                source=ReadingSource.resident,
+                status=ReadingStatus.sent_to_provider,
+                submitted_at=dt.datetime.combine(period.replace(day=20), dt.time(9, 0), tzinfo=dt.UTC),
+            )
+        )
     session.flush()
     return dict(provider=provider, account=account, meter=meter, user=user)
 
@@ -64,9 +76,20 @@ def ids(session, people):
     provider = make_provider(session)
     account = make_account(session, provider)
     unconfirmed = make_user(session, confirmed=False)
-    payment = Payment(user_id=people["resident"].id, account_id=account.id, amount_kopecks=1000,
-                      purpose=PaymentPurpose.debt, idempotency_key="k-admin", created_at=NOW, updated_at=NOW)
+    payment = Payment(
+        user_id=people["resident"].id,
+        account_id=account.id,
+        amount_kopecks=1000,
+        purpose=PaymentPurpose.debt,
+        idempotency_key="k-admin",
+        created_at=NOW,
+        updated_at=NOW,
+    )
     session.add(payment)
     session.flush()
-    return {"provider": provider.id, "resident": people["resident"].id, "unconfirmed": unconfirmed.id,
-            "payment": payment.id}
+    return {
+        "provider": provider.id,
+        "resident": people["resident"].id,
+        "unconfirmed": unconfirmed.id,
+        "payment": payment.id,
+    }

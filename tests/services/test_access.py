@@ -21,8 +21,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 NOVEMBER = dt.date(2026, 11, 1)
 # One account of the `ids` provider (10-digit numbers), the registry's four required columns.
 REGISTRY = "account;address;debt;as_of\r\n3700999001;г. Тестов, ул. Мира, д. 2;1200,50;2026-11-01\r\n".encode()
-FORM = ProviderForm(name="ООО «Теплосеть»", inn="7707083893", account_pattern=r"\d{9}",
-                    account_format_description="9 цифр", account_example="123 456 789")
+FORM = ProviderForm(
+    name="ООО «Теплосеть»",
+    inn="7707083893",
+    account_pattern=r"\d{9}",
+    account_format_description="9 цифр",
+    account_example="123 456 789",
+)
 
 # Every function an admin page calls, with the arguments besides the actor that would succeed for an admin.
 ADMIN_CALLS = {
@@ -31,26 +36,36 @@ ADMIN_CALLS = {
     "get_provider_for_admin": (providers.get_provider_for_admin, lambda ids: dict(provider_id=ids["provider"])),
     "edit_provider_form": (providers.edit_provider_form, lambda ids: dict(provider_id=ids["provider"])),
     "save_provider": (providers.save_provider, lambda ids: dict(provider_id=None, form=FORM, now=NOW)),
-    "set_provider_active": (providers.set_provider_active,
-                            lambda ids: dict(provider_id=ids["provider"], active=False, now=NOW)),
+    "set_provider_active": (
+        providers.set_provider_active,
+        lambda ids: dict(provider_id=ids["provider"], active=False, now=NOW),
+    ),
     "store_image": (images.store_image, lambda ids: dict(data=PNG, now=NOW)),
     "search_residents": (residents.search_residents, lambda ids: dict(query="")),
     "resident_detail": (residents.resident_detail, lambda ids: dict(user_id=ids["resident"], now=NOW)),
     "set_blocked": (residents.set_blocked, lambda ids: dict(user_id=ids["resident"], blocked=True, now=NOW)),
-    "resend_confirmation_for": (residents.resend_confirmation_for,
-                                lambda ids: dict(user_id=ids["unconfirmed"], now=NOW)),
+    "resend_confirmation_for": (
+        residents.resend_confirmation_for,
+        lambda ids: dict(user_id=ids["unconfirmed"], now=NOW),
+    ),
     "list_payments": (payments.list_payments, lambda ids: dict(filters=payments.PaymentFilter())),
     "payments_page": (payments.payments_page, lambda ids: dict(filters=payments.PaymentFilter())),
     "payment_detail": (payments.payment_detail, lambda ids: dict(payment_id=ids["payment"])),
     "audit_log": (audit_log.audit_log, lambda ids: {}),
     "check_at_gateway": (payments.check_at_gateway, lambda ids: dict(payment_id=ids["payment"], now=NOW)),
     "export_payments": (payments.export_payments, lambda ids: dict(filters=payments.PaymentFilter(), now=NOW)),
-    "export_readings": (readings_export.export_readings,
-                        lambda ids: dict(provider_id=ids["provider"], period=NOVEMBER, mark_sent=True, now=NOW)),
-    "preview_registry": (registry_import.preview_registry,
-                         lambda ids: dict(provider_id=ids["provider"], source=io.BytesIO(REGISTRY))),
-    "import_registry": (registry_import.import_registry,
-                        lambda ids: dict(provider_id=ids["provider"], source=io.BytesIO(REGISTRY), now=NOW)),
+    "export_readings": (
+        readings_export.export_readings,
+        lambda ids: dict(provider_id=ids["provider"], period=NOVEMBER, mark_sent=True, now=NOW),
+    ),
+    "preview_registry": (
+        registry_import.preview_registry,
+        lambda ids: dict(provider_id=ids["provider"], source=io.BytesIO(REGISTRY)),
+    ),
+    "import_registry": (
+        registry_import.import_registry,
+        lambda ids: dict(provider_id=ids["provider"], source=io.BytesIO(REGISTRY), now=NOW),
+    ),
 }
 # The entries among them: each owns its transaction when called without `session=`, as a State calls it.
 ENTRIES = [name for name, (function, _arguments) in ADMIN_CALLS.items() if hasattr(function, "keeps_on")]

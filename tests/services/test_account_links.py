@@ -33,8 +33,15 @@ def _count(engine, table) -> int:
 
 
 def _connect(world, **changes) -> str:
-    values = dict(user_id=world["resident"], provider_id=world["provider"], number="3700 1234 56",
-                  ownership_answer="1 234,50", nickname="Квартира", now=NOW, client_address="10.0.0.1")
+    values = dict(
+        user_id=world["resident"],
+        provider_id=world["provider"],
+        number="3700 1234 56",
+        ownership_answer="1 234,50",
+        nickname="Квартира",
+        now=NOW,
+        client_address="10.0.0.1",
+    )
     values.update(changes)
     return account_links.connect_account(**values)
 
@@ -47,7 +54,11 @@ def test_connecting_commits_the_link_and_returns_the_number_as_the_registry_has_
     assert not choices.first_account and [card.name for card in choices.providers] == ["Водоканал"]
     [linked] = account_links.linked_accounts(user_id=world["resident"])
     assert (linked.number, linked.provider, linked.address, linked.nickname) == (
-        "3700123456", "Водоканал", "ул. Лесная, 3", "Квартира")
+        "3700123456",
+        "Водоканал",
+        "ул. Лесная, 3",
+        "Квартира",
+    )
 
 
 def test_a_wrong_ownership_answer_is_refused_on_its_field_and_still_counted(world, app_database):
@@ -85,8 +96,9 @@ def test_an_account_linked_twice_is_refused_on_the_number(world):
 
 def test_rename_and_unlink_return_the_accounts_as_they_are_now(world, app_database):
     _connect(world)
-    [renamed] = account_links.save_nickname(user_id=world["resident"], account_id=world["account"], nickname=" Дача ",
-                                            now=NOW)
+    [renamed] = account_links.save_nickname(
+        user_id=world["resident"], account_id=world["account"], nickname=" Дача ", now=NOW
+    )
     assert renamed.nickname == "Дача"
     unlinked = account_links.remove_account(user_id=world["resident"], account_id=world["account"], now=NOW)
     assert (unlinked.number, unlinked.linked) == ("3700123456", [])
@@ -100,5 +112,13 @@ def test_a_strangers_rename_or_unlink_is_not_found_and_changes_nothing(world, ap
         assert refusal.code == "not_found"
     [kept] = account_links.linked_accounts(user_id=world["resident"])
     assert kept.nickname == "Квартира"
-    assert _refusal(account_links.save_nickname, user_id=world["resident"], account_id=world["account"],
-                    nickname="Д" * 41, now=NOW).field == "nickname"
+    assert (
+        _refusal(
+            account_links.save_nickname,
+            user_id=world["resident"],
+            account_id=world["account"],
+            nickname="Д" * 41,
+            now=NOW,
+        ).field
+        == "nickname"
+    )

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from cabinet.config import get_settings
 from cabinet.db import session_scope
+from cabinet.errors import DomainError
 from cabinet.models import (
     AccountChecksum,
     AccountLink,
@@ -22,7 +23,6 @@ from cabinet.models import (
     ReadingSource,
 )
 from cabinet.services import accounts, payments
-from cabinet.errors import DomainError
 from cabinet.services.passwords import hash_password
 from cabinet.services.readings import ReadingEntry, submit_readings
 from tests.factories import NOW, make_account, make_meter, make_provider, make_user
@@ -36,8 +36,13 @@ def _error(call) -> DomainError:
 
 def _link(session, user, provider, number, answer="", nickname=""):
     return accounts.link_account(
-        session=session, user_id=user.id, provider_id=provider.id, number=number,
-        ownership_answer=answer, nickname=nickname, now=NOW,
+        session=session,
+        user_id=user.id,
+        provider_id=provider.id,
+        number=number,
+        ownership_answer=answer,
+        nickname=nickname,
+        now=NOW,
     )
 
 
@@ -56,8 +61,13 @@ def test_number_is_cleaned_of_spaces_and_dashes():
     ],
 )
 def test_formats_per_provider(session, pattern, checksum, good, bad):
-    provider = make_provider(session, account_pattern=pattern, account_checksum=checksum,
-                             account_format_description="как в квитанции", account_example=good)
+    provider = make_provider(
+        session,
+        account_pattern=pattern,
+        account_checksum=checksum,
+        account_format_description="как в квитанции",
+        account_example=good,
+    )
     accounts.check_account_format(provider, good)
     error = _error(lambda: accounts.check_account_format(provider, bad))
     assert error.code == "account_format" and error.params["example"] == good
@@ -113,8 +123,9 @@ def test_inactive_provider_takes_no_new_links(session):
 def test_each_ownership_check(session, kind, right, wrong):
     user = make_user(session)
     provider = make_provider(session, ownership_check=kind)
-    account = make_account(session, provider, number="3700123456", last_bill_kopecks=123450,
-                           pin_hash=hash_password("4821"))
+    account = make_account(
+        session, provider, number="3700123456", last_bill_kopecks=123450, pin_hash=hash_password("4821")
+    )
     make_meter(session, account, serial="SN000777")
     assert _error(lambda: _link(session, user, provider, "3700123456")).code == f"ownership_required_{kind.value}"
     error = _error(lambda: _link(session, user, provider, "3700123456", answer=wrong))
@@ -140,7 +151,12 @@ def test_unlink_keeps_the_account_and_refuses_strangers(session):
     provider = make_provider(session)
     account = make_account(session, provider, number="3700123456")
     _link(session, owner, provider, "3700123456")
-    assert _error(lambda: accounts.unlink_account(session=session, user_id=stranger.id, account_id=account.id, now=NOW)).code == "not_found"
+    assert (
+        _error(
+            lambda: accounts.unlink_account(session=session, user_id=stranger.id, account_id=account.id, now=NOW)
+        ).code
+        == "not_found"
+    )
     accounts.unlink_account(session=session, user_id=owner.id, account_id=account.id, now=NOW)
     assert accounts.links_of(session=session, user_id=owner.id) == []
     assert session.get(type(account), account.id) is not None
@@ -152,14 +168,28 @@ def test_unlinking_keeps_the_residents_payments_and_readings_in_history(session)
     account = make_account(session, provider, number="3700123456")
     meter = make_meter(session, account)
     _link(session, user, provider, "3700123456")
-    submit_readings(session, user_id=user.id, account_id=account.id, entries=[ReadingEntry(meter.id, "123,5")],
-                    now=NOW)
-    paid = Payment(user_id=user.id, account_id=account.id, amount_kopecks=40_000, purpose=PaymentPurpose.debt,
-                   status=PaymentStatus.succeeded, idempotency_key="unlink-paid", paid_at=NOW, created_at=NOW,
-                   updated_at=NOW)
-    canceled = Payment(user_id=user.id, account_id=account.id, amount_kopecks=10_000, purpose=PaymentPurpose.debt,
-                       status=PaymentStatus.canceled, idempotency_key="unlink-canceled", created_at=NOW,
-                       updated_at=NOW)
+    submit_readings(session, user_id=user.id, account_id=account.id, entries=[ReadingEntry(meter.id, "123,5")], now=NOW)
+    paid = Payment(
+        user_id=user.id,
+        account_id=account.id,
+        amount_kopecks=40_000,
+        purpose=PaymentPurpose.debt,
+        status=PaymentStatus.succeeded,
+        idempotency_key="unlink-paid",
+        paid_at=NOW,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    canceled = Payment(
+        user_id=user.id,
+        account_id=account.id,
+        amount_kopecks=10_000,
+        purpose=PaymentPurpose.debt,
+        status=PaymentStatus.canceled,
+        idempotency_key="unlink-canceled",
+        created_at=NOW,
+        updated_at=NOW,
+    )
     session.add_all([paid, canceled])
     session.flush()
     session.add(LedgerEntry(account_id=account.id, payment_id=paid.id, amount_kopecks=40_000, booked_at=NOW))
@@ -175,9 +205,14 @@ def test_unlinking_keeps_the_residents_payments_and_readings_in_history(session)
     assert booked == [40_000]
     history = payments.payments_of(session, user_id=user.id)
     assert sorted((payment.id, row_account.number) for payment, row_account, _provider in history) == sorted(
-        [(paid.id, "3700123456"), (canceled.id, "3700123456")])
-    assert [payment.id for payment, _a, _p in payments.payments_of(session, user_id=user.id, account_id=account.id,
-                                                                   status=PaymentStatus.succeeded)] == [paid.id]
+        [(paid.id, "3700123456"), (canceled.id, "3700123456")]
+    )
+    assert [
+        payment.id
+        for payment, _a, _p in payments.payments_of(
+            session, user_id=user.id, account_id=account.id, status=PaymentStatus.succeeded
+        )
+    ] == [paid.id]
 
 
 def test_another_residents_account_looks_like_a_missing_one(session):
@@ -186,7 +221,9 @@ def test_another_residents_account_looks_like_a_missing_one(session):
     account = make_account(session, provider, number="3700123456")
     _link(session, owner, provider, "3700123456")
     missing = _error(lambda: accounts.require_linked_account(session=session, user_id=stranger.id, account_id=999999))
-    foreign = _error(lambda: accounts.require_linked_account(session=session, user_id=stranger.id, account_id=account.id))
+    foreign = _error(
+        lambda: accounts.require_linked_account(session=session, user_id=stranger.id, account_id=account.id)
+    )
     assert missing.code == foreign.code == "not_found"
 
 
@@ -195,9 +232,18 @@ def test_nickname_rename_and_limit(session):
     provider = make_provider(session)
     account = make_account(session, provider, number="3700123456")
     _link(session, user, provider, "3700123456")
-    assert accounts.rename_link(session=session, user_id=user.id, account_id=account.id, nickname="Дача", now=NOW).nickname == "Дача"
-    assert _error(lambda: accounts.rename_link(session=session, user_id=user.id, account_id=account.id,
-                                               nickname="х" * 41, now=NOW)).code == "nickname_too_long"
+    assert (
+        accounts.rename_link(session=session, user_id=user.id, account_id=account.id, nickname="Дача", now=NOW).nickname
+        == "Дача"
+    )
+    assert (
+        _error(
+            lambda: accounts.rename_link(
+                session=session, user_id=user.id, account_id=account.id, nickname="х" * 41, now=NOW
+            )
+        ).code
+        == "nickname_too_long"
+    )
 
 
 def test_renaming_another_residents_link_looks_like_a_missing_one(session):
@@ -205,10 +251,14 @@ def test_renaming_another_residents_link_looks_like_a_missing_one(session):
     provider = make_provider(session)
     account = make_account(session, provider, number="3700123456")
     _link(session, owner, provider, "3700123456", nickname="Квартира")
-    missing = _error(lambda: accounts.rename_link(session=session, user_id=stranger.id, account_id=999_999,
-                                                  nickname="Моё", now=NOW))
-    foreign = _error(lambda: accounts.rename_link(session=session, user_id=stranger.id, account_id=account.id,
-                                                  nickname="Моё", now=NOW))
+    missing = _error(
+        lambda: accounts.rename_link(session=session, user_id=stranger.id, account_id=999_999, nickname="Моё", now=NOW)
+    )
+    foreign = _error(
+        lambda: accounts.rename_link(
+            session=session, user_id=stranger.id, account_id=account.id, nickname="Моё", now=NOW
+        )
+    )
     assert missing.code == foreign.code == "not_found"
     assert missing.params == foreign.params == {}
     session.expire_all()
@@ -233,8 +283,14 @@ def _attempt(user_id: int, provider_id: int, number: str, answer: str, now: dt.d
     """One click of «Подключить», as cabinet/state/connect.py makes it; the error code or «linked»."""
     try:
         with session_scope(commit_on=(DomainError,)) as session:
-            accounts.link_account(session=session, user_id=user_id, provider_id=provider_id, number=number,
-                                  ownership_answer=answer, now=now)
+            accounts.link_account(
+                session=session,
+                user_id=user_id,
+                provider_id=provider_id,
+                number=number,
+                ownership_answer=answer,
+                now=now,
+            )
     except DomainError as error:
         return error.code
     return "linked"
@@ -255,8 +311,10 @@ def test_wrong_answers_kept_across_sessions_lock_the_eleventh_attempt_until_a_da
 
     # The 11th attempt in the day is refused even with the right PIN.
     assert _attempt(user.id, provider.id, "3700123456", "4821", NOW + dt.timedelta(hours=1)) == "ownership_locked"
-    assert _attempt(user.id, provider.id, "3700123456", "4821",
-                    NOW + dt.timedelta(hours=23, minutes=59)) == "ownership_locked"
+    assert (
+        _attempt(user.id, provider.id, "3700123456", "4821", NOW + dt.timedelta(hours=23, minutes=59))
+        == "ownership_locked"
+    )
     with Session(database) as session:
         assert session.exec(select(func.count()).select_from(AccountLink)).one() == 0
 

@@ -9,10 +9,10 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from cabinet.errors import DomainError
 from cabinet.models import AuditEvent, LoginAttempt, LoginSession, OutgoingEmail, User
 from cabinet.services import auth, email_changes, password_changes, sessions, signups
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR
-from cabinet.errors import DomainError
 from cabinet.services.passwords import verify_password
 from tests.factories import NOW, make_user
 
@@ -37,8 +37,13 @@ def _link(letter: OutgoingEmail, path: str) -> str:
 
 def _register(session, email="new@example.com", password="abc12", repeat=None, consent=True, now=NOW):
     return signups.register(
-        session=session, email=email, password=password, password_repeat=password if repeat is None else repeat,
-        consent=consent, now=now, client_address="10.1.1.1",
+        session=session,
+        email=email,
+        password=password,
+        password_repeat=password if repeat is None else repeat,
+        consent=consent,
+        now=now,
+        client_address="10.1.1.1",
     )
 
 
@@ -100,7 +105,10 @@ def test_registering_again_before_confirming_sends_a_second_link_and_the_first_d
     _register(session, password="zzz99")
     first, second = _letters(session, "new@example.com")
     assert signups.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW).confirmed_at == NOW
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW)) == "already_confirmed"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW))
+        == "already_confirmed"
+    )
 
 
 # --- sign-up pre-hijack: someone signs up with another person's address first ------------------------
@@ -124,7 +132,10 @@ def test_pre_hijack_the_owner_confirming_the_newest_link_leaves_only_the_owners_
     assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
     # The attacker's older link is dead and changes nothing.
     late = NOW + 2 * HOUR
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=late)) == "already_confirmed"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=late))
+        == "already_confirmed"
+    )
     assert _signs_in(session, "victim@example.com", "mine1", now=late)
     assert not _signs_in(session, "victim@example.com", "evil1", now=late)
 
@@ -136,7 +147,10 @@ def test_the_older_link_confirmed_keeps_only_its_own_password_and_the_newer_link
     signups.confirm_email(session=session, raw_token=_link(older, "confirm"), now=NOW + HOUR)
     assert _signs_in(session, "victim@example.com", "first1", now=NOW + HOUR)
     assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(newer, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(newer, "confirm"), now=NOW + HOUR))
+        == "already_confirmed"
+    )
     assert not _signs_in(session, "victim@example.com", "second1", now=NOW + HOUR)
 
 
@@ -154,19 +168,30 @@ def test_resending_after_two_sign_ups_resends_the_newest_one_and_its_confirmatio
     _register(session, email="victim@example.com", password="mine1")
     signups.resend_confirmation(session=session, email="victim@example.com", now=NOW + HOUR)
     attackers, replaced, resent = _letters(session, "victim@example.com")
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(replaced, "confirm"), now=NOW + HOUR)) == "token_used"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(replaced, "confirm"), now=NOW + HOUR))
+        == "token_used"
+    )
     signups.confirm_email(session=session, raw_token=_link(resent, "confirm"), now=NOW + HOUR)
     assert _signs_in(session, "victim@example.com", "mine1", now=NOW + HOUR)
     assert not _signs_in(session, "victim@example.com", "evil1", now=NOW + HOUR)
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW + HOUR)) == "already_confirmed"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW + HOUR))
+        == "already_confirmed"
+    )
 
 
 def test_a_password_reset_of_an_unconfirmed_address_ends_every_pending_sign_up(session):
     _register(session, email="victim@example.com", password="evil1")
     password_changes.request_password_reset(session=session, email="victim@example.com", now=NOW)
     attackers, reset = _letters(session, "victim@example.com")
-    password_changes.reset_password(session=session, raw_token=_link(reset, "reset"), password="mine1", password_repeat="mine1", now=NOW)
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW)) == "already_confirmed"
+    password_changes.reset_password(
+        session=session, raw_token=_link(reset, "reset"), password="mine1", password_repeat="mine1", now=NOW
+    )
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(attackers, "confirm"), now=NOW))
+        == "already_confirmed"
+    )
     assert _signs_in(session, "victim@example.com", "mine1")
     assert not _signs_in(session, "victim@example.com", "evil1")
 
@@ -177,10 +202,15 @@ def test_a_password_reset_of_an_unconfirmed_address_ends_every_pending_sign_up(s
 def test_confirmation_link_works_once_and_expires(session):
     _register(session)
     token = _link(_letters(session, "new@example.com")[0], "confirm")
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 24 * HOUR)) == "token_expired"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 24 * HOUR)) == "token_expired"
+    )
     user = signups.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)
     assert user.confirmed_at == NOW + 23 * HOUR
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR)) == "already_confirmed"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=token, now=NOW + 23 * HOUR))
+        == "already_confirmed"
+    )
     assert _code(lambda: signups.confirm_email(session=session, raw_token=token[:-2], now=NOW)) == "token_invalid"
 
 
@@ -209,7 +239,10 @@ def test_resend_mails_a_fresh_link_that_replaces_the_previous_one(session):
     signups.resend_confirmation(session=session, email="  NEW@Example.com ", now=NOW + HOUR)
     first, second = _letters(session, "new@example.com")
     assert second.subject == first.subject and "/confirm/" in second.html_body
-    assert _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW + HOUR)) == "token_used"
+    assert (
+        _code(lambda: signups.confirm_email(session=session, raw_token=_link(first, "confirm"), now=NOW + HOUR))
+        == "token_used"
+    )
     # The new link is valid for its own 24 hours, counted from the resend.
     user = signups.confirm_email(session=session, raw_token=_link(second, "confirm"), now=NOW + 24 * HOUR)
     assert user.confirmed_at == NOW + 24 * HOUR
@@ -271,7 +304,10 @@ def test_unconfirmed_and_blocked_are_told_only_with_the_right_password(session):
 def test_lock_out_after_five_failures_and_release(session):
     make_user(session, email="user@example.com", password="abc12")
     for attempt in range(5):
-        assert _code(lambda: _sign_in(session, password="wrong1", now=NOW + attempt * dt.timedelta(seconds=5))) == "sign_in_failed"
+        assert (
+            _code(lambda when=NOW + attempt * dt.timedelta(seconds=5): _sign_in(session, password="wrong1", now=when))
+            == "sign_in_failed"
+        )
     # Even the right password is refused while locked, with the time to come back.
     with pytest.raises(DomainError) as raised:
         _sign_in(session, now=NOW + dt.timedelta(minutes=1))
@@ -296,29 +332,54 @@ def test_reset_sets_the_password_once_and_ends_every_session(session):
     password_changes.request_password_reset(session=session, email="user@example.com", now=NOW)
     token = _link(_letters(session, "user@example.com")[0], "reset")
     # A policy error does not burn the link.
-    assert _code(lambda: password_changes.reset_password(session=session, raw_token=token, password="пароль",
-                                             password_repeat="пароль", now=NOW)) == "password_latin_and_digits"
-    password_changes.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12", now=NOW + HOUR / 2)
+    assert (
+        _code(
+            lambda: password_changes.reset_password(
+                session=session, raw_token=token, password="пароль", password_repeat="пароль", now=NOW
+            )
+        )
+        == "password_latin_and_digits"
+    )
+    password_changes.reset_password(
+        session=session, raw_token=token, password="new12", password_repeat="new12", now=NOW + HOUR / 2
+    )
     assert verify_password("new12", session.get(User, user.id).password_hash)
     assert sessions.resolve_session(session=session, raw_token=old_session, now=NOW + HOUR) is None
-    assert _code(lambda: password_changes.reset_password(session=session, raw_token=token, password="new13",
-                                             password_repeat="new13", now=NOW + HOUR / 2)) == "token_used"
+    assert (
+        _code(
+            lambda: password_changes.reset_password(
+                session=session, raw_token=token, password="new13", password_repeat="new13", now=NOW + HOUR / 2
+            )
+        )
+        == "token_used"
+    )
 
 
 def test_reset_link_lasts_one_hour(session):
     make_user(session, email="user@example.com")
     password_changes.request_password_reset(session=session, email="user@example.com", now=NOW)
     token = _link(_letters(session, "user@example.com")[0], "reset")
-    assert _code(lambda: password_changes.check_reset_link(session=session, raw_token=token, now=NOW + HOUR)) == "token_expired"
+    assert (
+        _code(lambda: password_changes.check_reset_link(session=session, raw_token=token, now=NOW + HOUR))
+        == "token_expired"
+    )
 
 
 def test_change_password_needs_the_current_one_and_keeps_only_this_session(session):
     user = make_user(session, email="user@example.com", password="old12")
     this = _sign_in(session, password="old12")
     other = _sign_in(session, password="old12")
-    change = dict(session=session, user_id=user.id, new_password="new12", new_password_repeat="new12",
-                  now=NOW, current_session_token=this)
-    assert _code(lambda: password_changes.change_password(current_password="wrong1", **change)) == "password_wrong_current"
+    change = dict(
+        session=session,
+        user_id=user.id,
+        new_password="new12",
+        new_password_repeat="new12",
+        now=NOW,
+        current_session_token=this,
+    )
+    assert (
+        _code(lambda: password_changes.change_password(current_password="wrong1", **change)) == "password_wrong_current"
+    )
     password_changes.change_password(current_password="old12", **change)
     assert sessions.resolve_session(session=session, raw_token=this, now=NOW) is not None
     assert sessions.resolve_session(session=session, raw_token=other, now=NOW) is None
@@ -330,7 +391,9 @@ def test_change_password_needs_the_current_one_and_keeps_only_this_session(sessi
 
 def test_email_change_is_confirmed_by_the_new_address_and_told_to_the_old(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    email_changes.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW)
+    email_changes.request_email_change(
+        session=session, user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW
+    )
     [to_new] = _letters(session, "New@example.com")
     [to_old] = _letters(session, "old@example.com")
     assert "New@example.com" in to_old.text_body
@@ -341,7 +404,9 @@ def test_email_change_is_confirmed_by_the_new_address_and_told_to_the_old(sessio
 
 def test_email_change_to_a_taken_address_fails_at_confirmation(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    email_changes.request_email_change(session=session, user_id=user.id, new_email="later@example.com", password="abc12", now=NOW)
+    email_changes.request_email_change(
+        session=session, user_id=user.id, new_email="later@example.com", password="abc12", now=NOW
+    )
     make_user(session, email="later@example.com")
     token = _link(_letters(session, "later@example.com")[0], "confirm-email")
     assert _code(lambda: email_changes.confirm_email_change(session=session, raw_token=token, now=NOW)) == "email_taken"
@@ -369,8 +434,15 @@ def _trail(session) -> list[tuple[str, int | None, dt.datetime, str]]:
 def test_audit_records_sign_up_and_confirmation_with_time_and_address(session):
     _register(session, now=NOW)
     user = session.exec(select(User)).one()
-    signups.register(session=session, email="new@example.com", password="abc12", password_repeat="abc12",
-                  consent=True, now=NOW + HOUR, client_address="10.1.1.2")
+    signups.register(
+        session=session,
+        email="new@example.com",
+        password="abc12",
+        password_repeat="abc12",
+        consent=True,
+        now=NOW + HOUR,
+        client_address="10.1.1.2",
+    )
     token = _link(_letters(session, "new@example.com")[-1], "confirm")
     signups.confirm_email(session=session, raw_token=token, now=NOW + 2 * HOUR, client_address="10.3.3.3")
     assert _trail(session) == [
@@ -384,7 +456,10 @@ def test_audit_records_sign_in_failures_and_success_with_time_and_address(sessio
     user = make_user(session, email="user@example.com", password="abc12")
     second = dt.timedelta(seconds=1)
     assert _code(lambda: _sign_in(session, password="wrong1", now=NOW, client="10.0.0.7")) == "sign_in_failed"
-    assert _code(lambda: _sign_in(session, email="nobody@example.com", now=NOW + second, client="10.0.0.8")) == "sign_in_failed"
+    assert (
+        _code(lambda: _sign_in(session, email="nobody@example.com", now=NOW + second, client="10.0.0.8"))
+        == "sign_in_failed"
+    )
     _sign_in(session, now=NOW + 2 * second, client="10.0.0.9")
     assert _trail(session) == [
         ("sign_in_failed", user.id, NOW, "10.0.0.7"),
@@ -396,16 +471,29 @@ def test_audit_records_sign_in_failures_and_success_with_time_and_address(sessio
 def test_audit_records_a_password_change_with_time_and_address(session):
     user = make_user(session, email="user@example.com", password="old12")
     this = sessions.start_session(session=session, user_id=user.id, remember=True, now=NOW)
-    password_changes.change_password(session=session, user_id=user.id, current_password="old12", new_password="new12",
-                         new_password_repeat="new12", now=NOW + HOUR, current_session_token=this,
-                         client_address="10.4.4.4")
+    password_changes.change_password(
+        session=session,
+        user_id=user.id,
+        current_password="old12",
+        new_password="new12",
+        new_password_repeat="new12",
+        now=NOW + HOUR,
+        current_session_token=this,
+        client_address="10.4.4.4",
+    )
     assert _trail(session) == [("password_changed", user.id, NOW + HOUR, "10.4.4.4")]
 
 
 def test_audit_records_an_email_change_request_and_confirmation_with_time_and_address(session):
     user = make_user(session, email="old@example.com", password="abc12")
-    email_changes.request_email_change(session=session, user_id=user.id, new_email="New@Example.com", password="abc12",
-                              now=NOW, client_address="10.5.5.5")
+    email_changes.request_email_change(
+        session=session,
+        user_id=user.id,
+        new_email="New@Example.com",
+        password="abc12",
+        now=NOW,
+        client_address="10.5.5.5",
+    )
     token = _link(_letters(session, "New@example.com")[0], "confirm-email")
     email_changes.confirm_email_change(session=session, raw_token=token, now=NOW + HOUR, client_address="10.6.6.6")
     assert _trail(session) == [
@@ -419,11 +507,21 @@ def test_audit_records_an_email_change_request_and_confirmation_with_time_and_ad
 
 def test_audit_records_a_password_reset_request_and_reset_with_time_and_address(session):
     user = make_user(session, email="user@example.com", password="old12")
-    password_changes.request_password_reset(session=session, email="user@example.com", now=NOW, client_address="10.7.7.7")
-    password_changes.request_password_reset(session=session, email="nobody@example.com", now=NOW, client_address="10.7.7.7")
+    password_changes.request_password_reset(
+        session=session, email="user@example.com", now=NOW, client_address="10.7.7.7"
+    )
+    password_changes.request_password_reset(
+        session=session, email="nobody@example.com", now=NOW, client_address="10.7.7.7"
+    )
     token = _link(_letters(session, "user@example.com")[0], "reset")
-    password_changes.reset_password(session=session, raw_token=token, password="new12", password_repeat="new12",
-                        now=NOW + HOUR / 2, client_address="10.8.8.8")
+    password_changes.reset_password(
+        session=session,
+        raw_token=token,
+        password="new12",
+        password_repeat="new12",
+        now=NOW + HOUR / 2,
+        client_address="10.8.8.8",
+    )
     assert _trail(session) == [
         ("password_reset_requested", user.id, NOW, "10.7.7.7"),  # nothing for the unknown address
         ("password_reset", user.id, NOW + HOUR / 2, "10.8.8.8"),
@@ -440,8 +538,13 @@ def test_sign_in_hashes_on_the_password_pool_and_a_refusal_still_counts(app_data
         own.commit()
     for attempt in range(5):
         with pytest.raises(DomainError):
-            auth.sign_in(email="user@example.com", password="wrong1", remember=False,
-                         now=NOW + attempt * dt.timedelta(seconds=1), client_address="10.0.0.1")
+            auth.sign_in(
+                email="user@example.com",
+                password="wrong1",
+                remember=False,
+                now=NOW + attempt * dt.timedelta(seconds=1),
+                client_address="10.0.0.1",
+            )
     # Each refused attempt was committed by the entry itself: the sixth is locked out.
     with Session(app_database) as own:
         assert len(own.exec(select(LoginAttempt)).all()) == 5

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, func, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
 from cabinet import background
-from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus, ProviderAccount
 from cabinet.clock import utc_now
+from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus, ProviderAccount
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
 from tests.factories import make_account, make_provider, make_user
@@ -38,8 +38,14 @@ def _fault(stand_in: str, **fault) -> None:
 
 
 def _paid_without_notification(stand_in: str, resident: dict, amount: str) -> Payment:
-    payment = payments.pay(payments.PaymentRequest(user_id=resident["user"], account_id=resident["account"],
-                                                   purpose=PaymentPurpose.custom_amount, amount_text=amount))
+    payment = payments.pay(
+        payments.PaymentRequest(
+            user_id=resident["user"],
+            account_id=resident["account"],
+            purpose=PaymentPurpose.custom_amount,
+            amount_text=amount,
+        )
+    )
     response = httpx.post(f"{payment.confirmation_url}/pay", follow_redirects=False, timeout=10)
     assert response.status_code < 400
     return payment
@@ -48,8 +54,11 @@ def _paid_without_notification(stand_in: str, resident: dict, amount: str) -> Pa
 def _created_minutes_ago(engine, payment_id: int, minutes: int) -> None:
     # The loop only re-reads payments older than RECONCILE_AFTER_MINUTES; this one was made «earlier».
     with Session(engine) as session:
-        session.execute(sa.update(Payment).where(col(Payment.id) == payment_id).values(
-            created_at=utc_now() - dt.timedelta(minutes=minutes)))
+        session.execute(
+            sa.update(Payment)
+            .where(col(Payment.id) == payment_id)
+            .values(created_at=utc_now() - dt.timedelta(minutes=minutes))
+        )
         session.commit()
 
 
@@ -96,8 +105,7 @@ def test_the_loop_books_a_payment_whose_notification_was_dropped_and_leaves_fres
     assert _status(engine, fresh.id) == PaymentStatus.pending
 
 
-def test_the_loop_keeps_going_while_yookassa_fails_and_books_once_it_answers(engine, resident, stand_in,
-                                                                              monkeypatch):
+def test_the_loop_keeps_going_while_yookassa_fails_and_books_once_it_answers(engine, resident, stand_in, monkeypatch):
     monkeypatch.setattr(background, "RECONCILE_INTERVAL_SECONDS", 0.2)
     _fault(stand_in, drop_notifications=True, count=0)
     payment = _paid_without_notification(stand_in, resident, "600")

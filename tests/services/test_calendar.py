@@ -8,7 +8,7 @@ import pytest
 
 from cabinet.services import calendar
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(
@@ -108,8 +108,21 @@ def test_dates_read_the_russian_way():
 
 @pytest.mark.parametrize(
     ("count", "text"),
-    [(0, "0 дней"), (1, "1 день"), (2, "2 дня"), (4, "4 дня"), (5, "5 дней"), (11, "11 дней"), (12, "12 дней"),
-     (14, "14 дней"), (21, "21 день"), (22, "22 дня"), (25, "25 дней"), (31, "31 день"), (111, "111 дней")],
+    [
+        (0, "0 дней"),
+        (1, "1 день"),
+        (2, "2 дня"),
+        (4, "4 дня"),
+        (5, "5 дней"),
+        (11, "11 дней"),
+        (12, "12 дней"),
+        (14, "14 дней"),
+        (21, "21 день"),
+        (22, "22 дня"),
+        (25, "25 дней"),
+        (31, "31 день"),
+        (111, "111 дней"),
+    ],
 )
 def test_days_take_the_russian_plural(count, text):
     assert calendar.days_text(count) == text

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from cabinet.errors import DomainError
 from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus
 from cabinet.services import dashboard
-from cabinet.errors import DomainError
 from tests.factories import make_account, make_meter, make_provider, make_user
 
 AS_OF = dt.date(2026, 11, 1)
@@ -26,9 +26,17 @@ def linked(session):
 
 
 def _paid(session, user, account, kopecks: int, moment: dt.datetime) -> Payment:
-    payment = Payment(user_id=user.id, account_id=account.id, amount_kopecks=kopecks, purpose=PaymentPurpose.debt,
-                      status=PaymentStatus.succeeded, idempotency_key=f"k{moment.timestamp()}{kopecks}",
-                      paid_at=moment, created_at=moment, updated_at=moment)
+    payment = Payment(
+        user_id=user.id,
+        account_id=account.id,
+        amount_kopecks=kopecks,
+        purpose=PaymentPurpose.debt,
+        status=PaymentStatus.succeeded,
+        idempotency_key=f"k{moment.timestamp()}{kopecks}",
+        paid_at=moment,
+        created_at=moment,
+        updated_at=moment,
+    )
     session.add(payment)
     session.flush()
     session.add(LedgerEntry(account_id=account.id, payment_id=payment.id, amount_kopecks=kopecks, booked_at=moment))
@@ -39,18 +47,18 @@ def _paid(session, user, account, kopecks: int, moment: dt.datetime) -> Payment:
 def test_payments_from_the_as_of_day_on_lower_the_amount_to_pay(session, linked):
     user, account = linked
     # 31 October 23:30 Moscow is before the registry's opening balance of 1 November: counted in it.
-    _paid(session, user, account, 50_000, dt.datetime(2026, 10, 31, 20, 30, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 50_000, dt.datetime(2026, 10, 31, 20, 30, tzinfo=dt.UTC))
     # 1 November 00:30 Moscow is the as-of day itself: the registry does not know of it yet.
-    _paid(session, user, account, 100_000, dt.datetime(2026, 10, 31, 21, 30, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 100_000, dt.datetime(2026, 10, 31, 21, 30, tzinfo=dt.UTC))
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.paid_since_kopecks, balance.penalty_kopecks) == (150_000, 100_000, 12_000)
 
 
 def test_penalty_is_the_last_part_settled_and_overpayment_shows(session, linked):
     user, account = linked
-    _paid(session, user, account, 245_000, dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 245_000, dt.datetime(2026, 11, 5, tzinfo=dt.UTC))
     assert dashboard.balance_of(session, account).penalty_kopecks == 5_000
-    _paid(session, user, account, 10_000, dt.datetime(2026, 11, 6, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 10_000, dt.datetime(2026, 11, 6, tzinfo=dt.UTC))
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.overpaid_kopecks, balance.penalty_kopecks) == (-5_000, 5_000, 0)
 
@@ -63,8 +71,8 @@ def test_registry_overpayment(session):
 def test_card_shows_last_payment_meters_and_nickname(session, linked):
     user, account = linked
     make_meter(session, account, verified_until=TODAY + dt.timedelta(days=30))
-    _paid(session, user, account, 1_000, dt.datetime(2026, 11, 3, tzinfo=dt.timezone.utc))
-    latest = _paid(session, user, account, 2_000, dt.datetime(2026, 11, 9, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 1_000, dt.datetime(2026, 11, 3, tzinfo=dt.UTC))
+    latest = _paid(session, user, account, 2_000, dt.datetime(2026, 11, 9, tzinfo=dt.UTC))
     (card,) = dashboard.dashboard_cards(session, user_id=user.id, today=TODAY)
     assert (card.nickname, card.number, card.last_payment.amount_kopecks) == ("Дача", account.number, 2_000)
     assert card.last_payment.paid_at == latest.paid_at
@@ -79,8 +87,8 @@ def test_verification_flag(days, state):
 
 def test_monthly_payments_cover_twelve_months_with_zeros(session, linked):
     user, account = linked
-    _paid(session, user, account, 3_000, dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))
-    _paid(session, user, account, 4_000, dt.datetime(2026, 6, 5, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 3_000, dt.datetime(2026, 11, 5, tzinfo=dt.UTC))
+    _paid(session, user, account, 4_000, dt.datetime(2026, 6, 5, tzinfo=dt.UTC))
     series = dashboard.monthly_payments(session, account.id, TODAY)
     assert len(series) == 12 and series[0][0] == dt.date(2025, 12, 1)
     assert dict(series)[dt.date(2026, 11, 1)] == 3_000 and dict(series)[dt.date(2026, 6, 1)] == 4_000
@@ -98,12 +106,25 @@ def test_another_residents_account_is_not_found(session, linked):
 def test_only_succeeded_payments_lower_the_amount_to_pay(session, linked):
     """Money not yet taken (pending, waiting_for_capture) or never taken (canceled, failed) is still owed."""
     user, account = linked
-    moment = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
-    for status in (PaymentStatus.pending, PaymentStatus.waiting_for_capture, PaymentStatus.canceled,
-                   PaymentStatus.failed):
-        session.add(Payment(user_id=user.id, account_id=account.id, amount_kopecks=70_000,
-                            purpose=PaymentPurpose.debt, status=status, idempotency_key=f"open-{status.value}",
-                            created_at=moment, updated_at=moment))
+    moment = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC)
+    for status in (
+        PaymentStatus.pending,
+        PaymentStatus.waiting_for_capture,
+        PaymentStatus.canceled,
+        PaymentStatus.failed,
+    ):
+        session.add(
+            Payment(
+                user_id=user.id,
+                account_id=account.id,
+                amount_kopecks=70_000,
+                purpose=PaymentPurpose.debt,
+                status=status,
+                idempotency_key=f"open-{status.value}",
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
     session.flush()
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.paid_since_kopecks, balance.penalty_kopecks) == (250_000, 0, 12_000)
@@ -111,7 +132,7 @@ def test_only_succeeded_payments_lower_the_amount_to_pay(session, linked):
     assert sum(amount for _month, amount in dashboard.monthly_payments(session, account.id, TODAY)) == 0
 
     # The first of November (Moscow) is the registry's as-of day: a success on it is subtracted.
-    _paid(session, user, account, 30_000, dt.datetime(2026, 10, 31, 21, 0, tzinfo=dt.timezone.utc))
+    _paid(session, user, account, 30_000, dt.datetime(2026, 10, 31, 21, 0, tzinfo=dt.UTC))
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.paid_since_kopecks) == (220_000, 30_000)
     (card,) = dashboard.dashboard_cards(session, user_id=user.id, today=TODAY)

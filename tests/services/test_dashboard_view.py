@@ -16,27 +16,59 @@ from tests.factories import make_account, make_meter, make_provider, make_user
 NBSP = "\u00a0"
 TODAY = dt.date(2026, 11, 20)
 # 20 November 2026, noon in Moscow.
-NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
-OPEN = WindowState(is_open=True, window=Window(dt.date(2026, 11, 1), dt.date(2026, 11, 15), dt.date(2026, 11, 25)),
-                   days_left=6)
-CLOSED = WindowState(is_open=False, window=Window(dt.date(2026, 12, 1), dt.date(2026, 12, 15), dt.date(2026, 12, 25)),
-                     days_until_open=25)
+NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+OPEN = WindowState(
+    is_open=True, window=Window(dt.date(2026, 11, 1), dt.date(2026, 11, 15), dt.date(2026, 11, 25)), days_left=6
+)
+CLOSED = WindowState(
+    is_open=False, window=Window(dt.date(2026, 12, 1), dt.date(2026, 12, 15), dt.date(2026, 12, 25)), days_until_open=25
+)
 
 
 def _meter(**changes) -> MeterSummary:
-    values = dict(meter_id=7, kind="hot_water", serial="", digits_whole=5, digits_fraction=3, last_value=None,
-                  last_day=None, last_source="", this_period_value=None, this_period_editable=False, previous=None,
-                  verified_until=None, tariff_kopecks=None, monthly_use=[])
+    values = dict(
+        meter_id=7,
+        kind="hot_water",
+        serial="",
+        digits_whole=5,
+        digits_fraction=3,
+        last_value=None,
+        last_day=None,
+        last_source="",
+        this_period_value=None,
+        this_period_editable=False,
+        previous=None,
+        verified_until=None,
+        tariff_kopecks=None,
+        monthly_use=[],
+    )
     values.update(changes)
     return MeterSummary(**values)
 
 
 def _card(*, to_pay=0, penalty=0, paid_since=0, meters=(), window=OPEN, blocks=True) -> AccountCard:
-    balance = Balance(to_pay_kopecks=to_pay, penalty_kopecks=penalty, registry_debt_kopecks=to_pay + paid_since,
-                      paid_since_kopecks=paid_since, as_of=dt.date(2026, 11, 1))
-    return AccountCard(account_id=3, provider_id=1, provider_name="Водоканал", number="0000000001", nickname="",
-                       address="ул. Садовая, 1", balance=balance, last_payment=None, meters=list(meters),
-                       window=window, window_blocks=blocks, unavailable_message="", support_email="")
+    balance = Balance(
+        to_pay_kopecks=to_pay,
+        penalty_kopecks=penalty,
+        registry_debt_kopecks=to_pay + paid_since,
+        paid_since_kopecks=paid_since,
+        as_of=dt.date(2026, 11, 1),
+    )
+    return AccountCard(
+        account_id=3,
+        provider_id=1,
+        provider_name="Водоканал",
+        number="0000000001",
+        nickname="",
+        address="ул. Садовая, 1",
+        balance=balance,
+        last_payment=None,
+        meters=list(meters),
+        window=window,
+        window_blocks=blocks,
+        unavailable_message="",
+        support_email="",
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,12 +118,21 @@ def test_the_window_badge(window, blocks, text):
 def test_the_verification_badge(days, state, text, color, outlined):
     view = dashboard_view.meter_view(_meter(verified_until=TODAY + dt.timedelta(days=days)), TODAY)
     assert (view.verification, view.verification_text, view.verification_color, view.verification_outlined) == (
-        state, text, color, outlined)
+        state,
+        text,
+        color,
+        outlined,
+    )
 
 
 def test_a_meter_reads_with_its_last_value_and_chart():
-    meter = _meter(serial="A1", last_value=1_234_500, last_day=dt.date(2026, 10, 20), last_source="registry_import",
-                   monthly_use=[(dt.date(2026, 9, 1), 3_000), (dt.date(2026, 10, 1), 2_500)])
+    meter = _meter(
+        serial="A1",
+        last_value=1_234_500,
+        last_day=dt.date(2026, 10, 20),
+        last_source="registry_import",
+        monthly_use=[(dt.date(2026, 9, 1), 3_000), (dt.date(2026, 10, 1), 2_500)],
+    )
     view = dashboard_view.meter_view(meter, TODAY)
     assert (view.kind, view.unit, view.serial) == ("Горячая вода", "м³", "№ A1")
     assert view.last_text == f"1{NBSP}234,500 м³ · 20.10.2026, по данным поставщика"
@@ -106,12 +147,27 @@ def test_the_entry_shows_every_linked_account(session, app_database):
     meter = make_meter(session, account)
     user = make_user(session)
     session.add(AccountLink(user_id=user.id, account_id=account.id, nickname="Дача"))
-    session.add(MeterReading(meter_id=meter.id, value_thousandths=12_000, period=dt.date(2026, 10, 1),
-                             source="resident", submitted_at=dt.datetime(2026, 10, 20, 9, tzinfo=dt.timezone.utc)))
-    paid_at = dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.timezone.utc)
-    payment = Payment(user_id=user.id, account_id=account.id, amount_kopecks=70_000, purpose=PaymentPurpose.debt,
-                      status=PaymentStatus.succeeded, idempotency_key="paid", paid_at=paid_at, created_at=paid_at,
-                      updated_at=paid_at)
+    session.add(
+        MeterReading(
+            meter_id=meter.id,
+            value_thousandths=12_000,
+            period=dt.date(2026, 10, 1),
+            source="resident",
+            submitted_at=dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC),
+        )
+    )
+    paid_at = dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.UTC)
+    payment = Payment(
+        user_id=user.id,
+        account_id=account.id,
+        amount_kopecks=70_000,
+        purpose=PaymentPurpose.debt,
+        status=PaymentStatus.succeeded,
+        idempotency_key="paid",
+        paid_at=paid_at,
+        created_at=paid_at,
+        updated_at=paid_at,
+    )
     session.add(payment)
     session.flush()
     session.add(LedgerEntry(account_id=account.id, payment_id=payment.id, amount_kopecks=70_000, booked_at=paid_at))

@@ -19,7 +19,11 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 def _inn_is_valid(inn: str) -> bool:
     weights = [2, 4, 10, 3, 5, 9, 4, 6, 8]
-    return len(inn) == 10 and inn.isdigit() and sum(int(d) * w for d, w in zip(inn, weights)) % 11 % 10 == int(inn[9])
+    return (
+        len(inn) == 10
+        and inn.isdigit()
+        and sum(int(d) * w for d, w in zip(inn, weights, strict=False)) % 11 % 10 == int(inn[9])
+    )
 
 
 def _dump(session) -> dict:
@@ -64,8 +68,12 @@ def test_readings_history_never_decreases_and_ends_at_the_last_value(session):
     meters = session.exec(select(Meter)).all()
     with_history = 0
     for meter in meters:
-        values = [r.value_thousandths for r in session.exec(
-            select(MeterReading).where(MeterReading.meter_id == meter.id).order_by(MeterReading.period))]
+        values = [
+            r.value_thousandths
+            for r in session.exec(
+                select(MeterReading).where(MeterReading.meter_id == meter.id).order_by(MeterReading.period)
+            )
+        ]
         if values:
             with_history += 1
             assert len(values) == 12

@@ -23,8 +23,10 @@ def test_asking_hashes_on_the_password_pool():
 def test_a_change_is_asked_for_and_confirmed_each_in_its_own_transaction(app_database, session):
     user = make_user(session, email="old@example.com", password="abc12")
     session.commit()
-    assert email_changes.request_email_change(user_id=user.id, new_email="New@Example.com", password="abc12",
-                                              now=NOW) == "New@example.com"
+    assert (
+        email_changes.request_email_change(user_id=user.id, new_email="New@Example.com", password="abc12", now=NOW)
+        == "New@example.com"
+    )
     with Session(app_database) as check:
         letter = check.exec(select(OutgoingEmail).where(OutgoingEmail.to_address == "New@example.com")).one()
     token = re.search(r"/confirm-email/([A-Za-z0-9_\-]+)", letter.text_body).group(1)

@@ -30,15 +30,16 @@ def _rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
 def test_formula_cells_are_escaped(dangerous):
     rows = _rows(exports.csv_bytes(["name"], [[dangerous]]))
     assert rows[1] == ["'" + dangerous]
 
 
 def test_our_numbers_stay_numbers_and_plain_text_is_untouched():
-    rows = _rows(exports.csv_bytes(["a", "b", "c", "d", "e"], [
-        [exports.rubles(-12_345), "Иванов; И.", "ok", -5, None]]))
+    rows = _rows(
+        exports.csv_bytes(["a", "b", "c", "d", "e"], [[exports.rubles(-12_345), "Иванов; И.", "ok", -5, None]])
+    )
     # Our figure stays a number for Excel; a bare value of unknown origin is treated as text and defused.
     assert rows == [["a", "b", "c", "d", "e"], ["-123,45", "Иванов; И.", "ok", "'-5", ""]]
 
@@ -48,8 +49,10 @@ def test_file_is_utf8_with_bom_semicolons_and_crlf():
     assert data == "\ufeffсчёт;сумма\r\n1;0,05\r\n2;1000000,00\r\n".encode()
 
 
-@pytest.mark.parametrize(("thousandths", "fraction", "text"), [
-    (123_456, 3, "123,456"), (123_456, 2, "123,45"), (123_456, 0, "123"), (5, 3, "0,005"), (7_000, 1, "7,0")])
+@pytest.mark.parametrize(
+    ("thousandths", "fraction", "text"),
+    [(123_456, 3, "123,456"), (123_456, 2, "123,45"), (123_456, 0, "123"), (5, 3, "0,005"), (7_000, 1, "7,0")],
+)
 def test_reading_values_show_the_meters_fraction_digits(thousandths, fraction, text):
     assert exports.reading_value(thousandths, fraction).text == text
 
@@ -61,12 +64,26 @@ def test_readings_export_round_trip_and_mark_sent(session):
     other_period = make_meter(session, account, serial="W2")
     user = make_user(session)
     november, october = dt.date(2026, 11, 1), dt.date(2026, 10, 1)
-    session.add_all([
-        MeterReading(meter_id=meter.id, user_id=user.id, value_thousandths=123_450, period=november,
-                     source=ReadingSource.payment_form, submitted_at=NOW),
-        MeterReading(meter_id=other_period.id, user_id=user.id, value_thousandths=5_000, period=october,
-                     source=ReadingSource.resident, submitted_at=NOW - dt.timedelta(days=30)),
-    ])
+    session.add_all(
+        [
+            MeterReading(
+                meter_id=meter.id,
+                user_id=user.id,
+                value_thousandths=123_450,
+                period=november,
+                source=ReadingSource.payment_form,
+                submitted_at=NOW,
+            ),
+            MeterReading(
+                meter_id=other_period.id,
+                user_id=user.id,
+                value_thousandths=5_000,
+                period=october,
+                source=ReadingSource.resident,
+                submitted_at=NOW - dt.timedelta(days=30),
+            ),
+        ]
+    )
     session.flush()
     data = exports.export_readings(session, provider_id=provider.id, period=november, now=NOW)
     assert _rows(data) == [
@@ -82,8 +99,15 @@ def test_readings_export_round_trip_and_mark_sent(session):
 def test_readings_export_without_marking(session):
     provider = make_provider(session)
     meter = make_meter(session, make_account(session, provider))
-    session.add(MeterReading(meter_id=meter.id, value_thousandths=1, period=dt.date(2026, 11, 1),
-                             source=ReadingSource.resident, submitted_at=NOW))
+    session.add(
+        MeterReading(
+            meter_id=meter.id,
+            value_thousandths=1,
+            period=dt.date(2026, 11, 1),
+            source=ReadingSource.resident,
+            submitted_at=NOW,
+        )
+    )
     session.flush()
     exports.export_readings(session, provider_id=provider.id, period=dt.date(2026, 11, 1), mark_sent=False, now=NOW)
     assert session.exec(select(MeterReading)).one().status == ReadingStatus.accepted
@@ -92,11 +116,22 @@ def test_readings_export_without_marking(session):
 def test_payments_export_filters(session):
     user = make_user(session, email="payer@example.com")
     first, second = make_provider(session), make_provider(session)
-    for index, (provider, status) in enumerate([(first, PaymentStatus.succeeded), (first, PaymentStatus.canceled),
-                                                (second, PaymentStatus.succeeded)]):
-        session.add(Payment(user_id=user.id, account_id=make_account(session, provider).id, amount_kopecks=10_050,
-                            purpose=PaymentPurpose.debt, status=status, idempotency_key=f"e{index}",
-                            created_at=NOW, updated_at=NOW, paid_at=NOW if status == PaymentStatus.succeeded else None))
+    for index, (provider, status) in enumerate(
+        [(first, PaymentStatus.succeeded), (first, PaymentStatus.canceled), (second, PaymentStatus.succeeded)]
+    ):
+        session.add(
+            Payment(
+                user_id=user.id,
+                account_id=make_account(session, provider).id,
+                amount_kopecks=10_050,
+                purpose=PaymentPurpose.debt,
+                status=status,
+                idempotency_key=f"e{index}",
+                created_at=NOW,
+                updated_at=NOW,
+                paid_at=NOW if status == PaymentStatus.succeeded else None,
+            )
+        )
     session.flush()
     every = _rows(exports.export_payments(session))
     assert len(every) == 4 and every[1][5] == "100,50" and every[1][8] == "payer@example.com"
@@ -110,12 +145,27 @@ def test_readings_export_takes_only_that_provider_and_keeps_sent_readings_as_the
     meter, other = make_meter(session, make_account(session, ours)), make_meter(session, make_account(session, theirs))
     november = dt.date(2026, 11, 1)
     earlier = NOW - dt.timedelta(days=2)
-    session.add_all([
-        MeterReading(meter_id=meter.id, value_thousandths=1_000, period=november, source=ReadingSource.resident,
-                     status=ReadingStatus.sent_to_provider, submitted_at=earlier, updated_at=earlier),
-        MeterReading(meter_id=other.id, value_thousandths=2_000, period=november, source=ReadingSource.resident,
-                     submitted_at=NOW, updated_at=NOW),
-    ])
+    session.add_all(
+        [
+            MeterReading(
+                meter_id=meter.id,
+                value_thousandths=1_000,
+                period=november,
+                source=ReadingSource.resident,
+                status=ReadingStatus.sent_to_provider,
+                submitted_at=earlier,
+                updated_at=earlier,
+            ),
+            MeterReading(
+                meter_id=other.id,
+                value_thousandths=2_000,
+                period=november,
+                source=ReadingSource.resident,
+                submitted_at=NOW,
+                updated_at=NOW,
+            ),
+        ]
+    )
     session.flush()
     rows = _rows(exports.export_readings(session, provider_id=ours.id, period=november, now=NOW))
     assert [row[4] for row in rows[1:]] == ["1,000"]  # a second export still carries what was sent
@@ -127,13 +177,28 @@ def test_readings_export_takes_only_that_provider_and_keeps_sent_readings_as_the
 def test_marking_more_readings_than_one_statement_may_name(session):
     """Regression: SQLite refuses an IN list longer than its parameter limit."""
     account = make_account(session, make_provider(session))
-    session.execute(sa.insert(Meter), [{"account_id": account.id, "kind": MeterKind.cold_water, "serial": f"M{i}"}
-                                       for i in range(2_000)])
+    session.execute(
+        sa.insert(Meter),
+        [{"account_id": account.id, "kind": MeterKind.cold_water, "serial": f"M{i}"} for i in range(2_000)],
+    )
     ids = session.exec(select(Meter.id)).all()
-    session.execute(sa.insert(MeterReading), [
-        {"meter_id": meter_id, "value_thousandths": 1, "period": dt.date(2026, 11, 1), "source": ReadingSource.resident,
-         "status": ReadingStatus.accepted, "is_rollover": False, "outside_window": False, "submitted_at": NOW,
-         "updated_at": NOW} for meter_id in ids])
+    session.execute(
+        sa.insert(MeterReading),
+        [
+            {
+                "meter_id": meter_id,
+                "value_thousandths": 1,
+                "period": dt.date(2026, 11, 1),
+                "source": ReadingSource.resident,
+                "status": ReadingStatus.accepted,
+                "is_rollover": False,
+                "outside_window": False,
+                "submitted_at": NOW,
+                "updated_at": NOW,
+            }
+            for meter_id in ids
+        ],
+    )
     data = exports.export_readings(session, provider_id=account.provider_id, period=dt.date(2026, 11, 1), now=NOW)
     assert len(_rows(data)) == 2_001
     still_open = select(func.count()).select_from(MeterReading).where(MeterReading.status == ReadingStatus.accepted)
@@ -142,15 +207,32 @@ def test_marking_more_readings_than_one_statement_may_name(session):
 
 def test_payments_export_defuses_what_people_typed_and_bounds_the_period(session):
     user = make_user(session, email="payer@example.com")
-    provider = make_provider(session, name="=HYPERLINK(\"http://evil\")")
+    provider = make_provider(session, name='=HYPERLINK("http://evil")')
     account = make_account(session, provider)
     for index, created in enumerate([NOW - dt.timedelta(days=1), NOW, NOW + dt.timedelta(days=1)]):
-        session.add(Payment(user_id=user.id, account_id=account.id, amount_kopecks=100 + index,
-                            purpose=PaymentPurpose.custom_amount, status=PaymentStatus.pending,
-                            idempotency_key=f"k{index}", gateway_payment_id=f"-g{index}",
-                            created_at=created, updated_at=created))
+        session.add(
+            Payment(
+                user_id=user.id,
+                account_id=account.id,
+                amount_kopecks=100 + index,
+                purpose=PaymentPurpose.custom_amount,
+                status=PaymentStatus.pending,
+                idempotency_key=f"k{index}",
+                gateway_payment_id=f"-g{index}",
+                created_at=created,
+                updated_at=created,
+            )
+        )
     session.flush()
     rows = _rows(exports.export_payments(session, since=NOW, until=NOW + dt.timedelta(days=1)))
     assert len(rows) == 2
-    assert rows[1][1:] == ["25.11.2026 12:00", "", "'=HYPERLINK(\"http://evil\")", account.number, "1,01", "pending",
-                           "'-g1", "payer@example.com"]
+    assert rows[1][1:] == [
+        "25.11.2026 12:00",
+        "",
+        '\'=HYPERLINK("http://evil")',
+        account.number,
+        "1,01",
+        "pending",
+        "'-g1",
+        "payer@example.com",
+    ]

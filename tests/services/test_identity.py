@@ -18,9 +18,16 @@ def test_case_does_not_make_a_new_address():
     assert parse_email("USER@Example.COM").canonical == parse_email("user@example.com").canonical
 
 
-@pytest.mark.parametrize(("typed", "code"), [("", "email_required"), ("   ", "email_required"),
-                                             ("user@", "email_invalid"), ("user@host", "email_invalid"),
-                                             ("два слова@example.com", "email_invalid")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("", "email_required"),
+        ("   ", "email_required"),
+        ("user@", "email_invalid"),
+        ("user@host", "email_invalid"),
+        ("два слова@example.com", "email_invalid"),
+    ],
+)
 def test_bad_addresses_are_refused(typed, code):
     with pytest.raises(DomainError) as raised:
         parse_email(typed)

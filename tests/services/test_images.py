@@ -24,12 +24,16 @@ def _image_id(url: str) -> int:
 def test_images_are_checked_by_content_and_size(session, people):
     actor = people["admin"].id
     url = images.store_image(session=session, actor_id=actor, data=PNG, now=NOW)
-    assert url.startswith("/api/images/") and images.store_image(session=session, actor_id=actor, data=PNG,
-                                                                 now=NOW) == url
+    assert (
+        url.startswith("/api/images/") and images.store_image(session=session, actor_id=actor, data=PNG, now=NOW) == url
+    )
     assert images.load_image(session=session, image_id=_image_id(url)).content_type == "image/png"
     assert images.store_image(session=session, actor_id=actor, data=JPEG, now=NOW) != url
-    for data, code in ((b"GIF89a" + b"\x00" * 10, "image_type"), (b"<svg></svg>", "image_type"),
-                       (PNG + b"\x00" * images.MAX_IMAGE_BYTES, "image_too_large")):
+    for data, code in (
+        (b"GIF89a" + b"\x00" * 10, "image_type"),
+        (b"<svg></svg>", "image_type"),
+        (PNG + b"\x00" * images.MAX_IMAGE_BYTES, "image_too_large"),
+    ):
         with pytest.raises(DomainError) as raised:
             images.store_image(session=session, actor_id=actor, data=data, now=NOW)
         assert raised.value.code == code
@@ -46,9 +50,14 @@ def test_a_receipt_picture_upload_is_audited(session, people):
     assert url == f"/api/images/{image.id}"
     assert [(e.action, e.actor_user_id, e.created_at, e.target_type, e.target_id) for e in events] == [
         ("image_uploaded", actor, NOW, "image", str(image.id)),
-        ("image_uploaded", actor, NOW + dt.timedelta(minutes=5), "image", str(image.id))]
-    assert json.loads(events[0].details) == {"content_type": "image/png", "size_bytes": len(PNG),
-                                             "sha256": image.sha256, "stored": True}
+        ("image_uploaded", actor, NOW + dt.timedelta(minutes=5), "image", str(image.id)),
+    ]
+    assert json.loads(events[0].details) == {
+        "content_type": "image/png",
+        "size_bytes": len(PNG),
+        "sha256": image.sha256,
+        "stored": True,
+    }
     assert json.loads(events[1].details)["stored"] is False  # the same picture again: kept once
 
 

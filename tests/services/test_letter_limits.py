@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlmodel import func, select
 
+from cabinet.errors import DomainError
 from cabinet.models import AuditEvent, OutgoingEmail
 from cabinet.services import auth, email_changes, letter_limits, password_changes, questions, signups
-from cabinet.errors import DomainError
 from cabinet.services.letter_limits import PER_ADDRESS_PER_HOUR, PER_CLIENT_PER_HOUR, RecentLetters, over_limit
 from tests.factories import NOW, make_user
 
@@ -30,8 +30,15 @@ def _limited(session) -> list[dict]:
 
 
 def _register(session, *, email=VICTIM, password="abc12", now=NOW, client="10.0.0.1"):
-    return signups.register(session=session, email=email, password=password, password_repeat=password,
-                         consent=True, now=now, client_address=client)
+    return signups.register(
+        session=session,
+        email=email,
+        password=password,
+        password_repeat=password,
+        consent=True,
+        now=now,
+        client_address=client,
+    )
 
 
 def _reset(session, *, email=VICTIM, now=NOW, client="10.0.0.1"):
@@ -51,8 +58,9 @@ def _sign_up_taken(session):
 
 def _resend(session):
     make_user(session, email=VICTIM, confirmed=False)
-    return lambda index, now: signups.resend_confirmation(session=session, email=VICTIM, now=now,
-                                                       client_address=f"10.0.1.{index}")
+    return lambda index, now: signups.resend_confirmation(
+        session=session, email=VICTIM, now=now, client_address=f"10.0.1.{index}"
+    )
 
 
 def _forgot(session):
@@ -63,8 +71,13 @@ def _forgot(session):
 def _email_change(session):
     owner = make_user(session, email="owner@example.com", password="abc12")
     return lambda index, now: email_changes.request_email_change(
-        session=session, user_id=owner.id, new_email=VICTIM.upper(), password="abc12", now=now,
-        client_address=f"10.0.1.{index}")
+        session=session,
+        user_id=owner.id,
+        new_email=VICTIM.upper(),
+        password="abc12",
+        now=now,
+        client_address=f"10.0.1.{index}",
+    )
 
 
 @pytest.mark.parametrize("asking", [_sign_up_pending, _sign_up_taken, _resend, _forgot, _email_change])
@@ -82,8 +95,16 @@ def test_the_question_form_mails_support_but_not_a_copy_to_an_address_over_its_l
     make_user(session, email=VICTIM)
     for index in range(PER_ADDRESS_PER_HOUR):
         _reset(session, now=NOW + index * MINUTE, client=f"10.0.1.{index}")
-    answer = questions.ask_question(session=session, user_id=None, contact_email=VICTIM, topic="other", message=MESSAGE,
-                                    account_id=None, now=NOW + 10 * MINUTE, client_address="10.0.2.1")
+    answer = questions.ask_question(
+        session=session,
+        user_id=None,
+        contact_email=VICTIM,
+        topic="other",
+        message=MESSAGE,
+        account_id=None,
+        now=NOW + 10 * MINUTE,
+        client_address="10.0.2.1",
+    )
     assert answer == "support@смородина.онлайн"  # the visitor is told it went, and it did
     assert _letters_to(session, "support@смородина.онлайн") == 1
     assert _letters_to(session, VICTIM) == PER_ADDRESS_PER_HOUR  # but no copy to the address
@@ -104,7 +125,9 @@ def test_every_kind_shares_one_budget_per_address(session):
 
 def test_one_client_is_limited_across_different_addresses(session):
     for index in range(PER_CLIENT_PER_HOUR):
-        assert _register(session, email=f"person{index}@example.com", client="203.0.113.7") == f"person{index}@example.com"
+        assert (
+            _register(session, email=f"person{index}@example.com", client="203.0.113.7") == f"person{index}@example.com"
+        )
     assert _register(session, email="one-more@example.com", client="203.0.113.7") == "one-more@example.com"
     assert _letters_to(session, "one-more@example.com") == 0
     assert _limited(session) == [
@@ -147,20 +170,40 @@ def test_questions_from_one_client_are_limited_whoever_asks(session):
     asked = 0
     for resident in residents[:-1]:
         for _ in range(PER_ADDRESS_PER_HOUR):
-            questions.ask_question(session=session, user_id=resident.id, contact_email="", topic="other", message=MESSAGE,
-                                   account_id=None, now=NOW + asked * MINUTE, client_address="203.0.113.9")
+            questions.ask_question(
+                session=session,
+                user_id=resident.id,
+                contact_email="",
+                topic="other",
+                message=MESSAGE,
+                account_id=None,
+                now=NOW + asked * MINUTE,
+                client_address="203.0.113.9",
+            )
             asked += 1
     assert asked == PER_CLIENT_PER_HOUR
     with pytest.raises(DomainError, match="question_too_many"):
-        questions.ask_question(session=session, user_id=residents[-1].id, contact_email="", topic="other", message=MESSAGE,
-                               account_id=None, now=NOW + 30 * MINUTE, client_address="203.0.113.9")
+        questions.ask_question(
+            session=session,
+            user_id=residents[-1].id,
+            contact_email="",
+            topic="other",
+            message=MESSAGE,
+            account_id=None,
+            now=NOW + 30 * MINUTE,
+            client_address="203.0.113.9",
+        )
 
 
 @pytest.mark.parametrize(
     ("to_address", "from_client", "broken"),
-    [(0, 0, None), (PER_ADDRESS_PER_HOUR - 1, PER_CLIENT_PER_HOUR - 1, None),
-     (PER_ADDRESS_PER_HOUR, 0, "address"), (0, PER_CLIENT_PER_HOUR, "client"),
-     (PER_ADDRESS_PER_HOUR, PER_CLIENT_PER_HOUR, "address")],
+    [
+        (0, 0, None),
+        (PER_ADDRESS_PER_HOUR - 1, PER_CLIENT_PER_HOUR - 1, None),
+        (PER_ADDRESS_PER_HOUR, 0, "address"),
+        (0, PER_CLIENT_PER_HOUR, "client"),
+        (PER_ADDRESS_PER_HOUR, PER_CLIENT_PER_HOUR, "address"),
+    ],
 )
 def test_over_limit_edges(to_address, from_client, broken):
     assert over_limit(RecentLetters(to_address=to_address, from_client=from_client)) == broken
@@ -168,5 +211,6 @@ def test_over_limit_edges(to_address, from_client, broken):
 
 def test_without_a_client_address_only_the_address_is_counted(session):
     for index in range(PER_CLIENT_PER_HOUR + 1):
-        assert letter_limits.take_letter(session=session, kind="reset_password", recipient=f"p{index}@example.com",
-                                         client_address="", now=NOW)
+        assert letter_limits.take_letter(
+            session=session, kind="reset_password", recipient=f"p{index}@example.com", client_address="", now=NOW
+        )

@@ -31,8 +31,14 @@ class FakeResend:
 
 
 def _queue(session) -> OutgoingEmail:
-    letter = mail.queue_email(session=session, to_address="anna@example.com", subject="Тема", text_body="Текст",
-                              html_body="<p>Текст</p>", now=NOW)
+    letter = mail.queue_email(
+        session=session,
+        to_address="anna@example.com",
+        subject="Тема",
+        text_body="Текст",
+        html_body="<p>Текст</p>",
+        now=NOW,
+    )
     session.flush()
     return letter
 
@@ -87,8 +93,11 @@ def test_a_letter_of_a_rolled_back_transaction_never_leaves(engine):
 
 def test_through_the_real_sdk_a_lost_answer_still_sends_one_letter(engine):
     with serve_stand_ins(engine) as stand_in:
-        httpx.post(f"{stand_in}/sandbox/_faults",
-                   json={"service": "resend", "status": 500, "count": 1, "store_then_fail": True}, timeout=5)
+        httpx.post(
+            f"{stand_in}/sandbox/_faults",
+            json={"service": "resend", "status": 500, "count": 1, "store_then_fail": True},
+            timeout=5,
+        )
         with Session(engine, expire_on_commit=False) as session:
             letter = _queue(session)
             session.commit()

@@ -58,14 +58,21 @@ def test_a_reset_commits_and_a_typo_neither_burns_the_link_nor_changes_anything(
         ("old12", "new12", "new13", "password_mismatch", "password_repeat"),
     ],
 )
-def test_a_refused_change_names_its_field_and_keeps_the_old_password(app_database, session, current, new, repeat,
-                                                                      code, field):
+def test_a_refused_change_names_its_field_and_keeps_the_old_password(
+    app_database, session, current, new, repeat, code, field
+):
     user = make_user(session, email="user@example.com", password="old12")
     token = sessions.start_session(session=session, user_id=user.id, remember=True, now=NOW)
     session.commit()
     with pytest.raises(DomainError) as refused:
-        password_changes.change_password(user_id=user.id, current_password=current, new_password=new,
-                                         new_password_repeat=repeat, now=NOW, current_session_token=token)
+        password_changes.change_password(
+            user_id=user.id,
+            current_password=current,
+            new_password=new,
+            new_password_repeat=repeat,
+            now=NOW,
+            current_session_token=token,
+        )
     assert (refused.value.code, refused.value.field) == (code, field)
     assert _password_of(app_database, user.id, "old12")
 
@@ -74,6 +81,12 @@ def test_a_change_commits(app_database, session):
     user = make_user(session, email="user@example.com", password="old12")
     token = sessions.start_session(session=session, user_id=user.id, remember=True, now=NOW)
     session.commit()
-    password_changes.change_password(user_id=user.id, current_password="old12", new_password="new12",
-                                     new_password_repeat="new12", now=NOW, current_session_token=token)
+    password_changes.change_password(
+        user_id=user.id,
+        current_password="old12",
+        new_password="new12",
+        new_password_repeat="new12",
+        now=NOW,
+        current_session_token=token,
+    )
     assert _password_of(app_database, user.id, "new12")

@@ -12,13 +12,16 @@ from cabinet.services.periods import PERIODS, period_bounds
 TODAY = dt.date(2026, 3, 15)
 
 
-@pytest.mark.parametrize(("period", "since", "until"), [
-    ("today", dt.date(2026, 3, 15), None),
-    ("month", dt.date(2026, 3, 1), None),
-    ("prev_month", dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
-    ("3m", dt.date(2026, 1, 1), None),
-    ("year", dt.date(2025, 4, 1), None),
-])
+@pytest.mark.parametrize(
+    ("period", "since", "until"),
+    [
+        ("today", dt.date(2026, 3, 15), None),
+        ("month", dt.date(2026, 3, 1), None),
+        ("prev_month", dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ("3m", dt.date(2026, 1, 1), None),
+        ("year", dt.date(2025, 4, 1), None),
+    ],
+)
 def test_each_period_starts_at_local_midnight(period, since, until):
     expected = (start_of_local_day(since), start_of_local_day(until) if until else None)
     assert period_bounds(period, TODAY) == expected

@@ -8,10 +8,16 @@ from tests.factories import make_provider
 
 
 def test_active_providers_by_name_with_what_linking_asks(app_database, session):
-    make_provider(session, name="Энергосбыт", ownership_check=OwnershipCheck.pin,
-                  receipt_image="/receipts/energosbyt.svg")
-    make_provider(session, name="Водоканал", service_description="Вода", hint_text="Номер — вверху квитанции",
-                  receipt_image="javascript:alert(1)")
+    make_provider(
+        session, name="Энергосбыт", ownership_check=OwnershipCheck.pin, receipt_image="/receipts/energosbyt.svg"
+    )
+    make_provider(
+        session,
+        name="Водоканал",
+        service_description="Вода",
+        hint_text="Номер — вверху квитанции",
+        receipt_image="javascript:alert(1)",
+    )
     make_provider(session, name="Закрыт", is_active=False)
     session.commit()
     water, power = provider_cards()

@@ -11,23 +11,40 @@ from cabinet.services.provider_form import ProviderForm, ProviderInvalid, check_
 
 
 def _form(**changes) -> ProviderForm:
-    values = dict(name="ООО «Теплосеть»", inn="7707083893", account_pattern=r"\d{9}",
-                  account_format_description="9 цифр", account_example="123 456 789")
+    values = dict(
+        name="ООО «Теплосеть»",
+        inn="7707083893",
+        account_pattern=r"\d{9}",
+        account_format_description="9 цифр",
+        account_example="123 456 789",
+    )
     values.update(changes)
     return ProviderForm(**values)
 
 
-@pytest.mark.parametrize(("inn", "valid"), [("7707083893", True), ("7707083894", False), ("500100732259", True),
-                                            ("500100732258", False), ("77070838", False), ("77070838ab", False)])
+@pytest.mark.parametrize(
+    ("inn", "valid"),
+    [
+        ("7707083893", True),
+        ("7707083894", False),
+        ("500100732259", True),
+        ("500100732258", False),
+        ("77070838", False),
+        ("77070838ab", False),
+    ],
+)
 def test_inn_checksum(inn, valid):
     assert inn_is_valid(inn) is valid
 
 
-@pytest.mark.parametrize(("pattern", "example", "checksum", "code", "field"), [
-    (r"[0-9", "1", "none", "provider_pattern_invalid", "account_pattern"),
-    (r"\d{8}", "1234567", "none", "provider_example_mismatch", "account_example"),
-    (r"\d{8}", "12345675", "luhn", "provider_example_checksum", "account_example"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "example", "checksum", "code", "field"),
+    [
+        (r"[0-9", "1", "none", "provider_pattern_invalid", "account_pattern"),
+        (r"\d{8}", "1234567", "none", "provider_example_mismatch", "account_example"),
+        (r"\d{8}", "12345675", "luhn", "provider_example_checksum", "account_example"),
+    ],
+)
 def test_pattern_is_tested_against_the_example(pattern, example, checksum, code, field):
     with pytest.raises(DomainError) as raised:
         check_pattern(pattern, example, checksum)
@@ -36,8 +53,15 @@ def test_pattern_is_tested_against_the_example(pattern, example, checksum, code,
 
 
 def test_values_come_out_cleaned_and_typed():
-    values = validate_provider(_form(name="  ООО   «Теплосеть» ", hint_text=" Строка\nвторая ", consumption_cap="150,5",
-                                     support_email="Help@Example.com", inn="7707 083 893"))
+    values = validate_provider(
+        _form(
+            name="  ООО   «Теплосеть» ",
+            hint_text=" Строка\nвторая ",
+            consumption_cap="150,5",
+            support_email="Help@Example.com",
+            inn="7707 083 893",
+        )
+    )
     assert (values["name"], values["hint_text"], values["inn"]) == ("ООО «Теплосеть»", "Строка\nвторая", "7707083893")
     assert (values["account_example"], values["consumption_cap_thousandths"]) == ("123456789", 150_500)
     assert (values["reading_window_start_day"], values["support_email"]) == (15, "Help@example.com")
@@ -49,7 +73,8 @@ def test_a_window_day_outside_1_to_31_is_refused_not_a_crash(day):
     with pytest.raises(ProviderInvalid) as raised:
         validate_provider(_form(reading_window_end_day=day))
     assert {field: error.code for field, error in raised.value.errors.items()} == {
-        "reading_window_end_day": "provider_day_invalid"}
+        "reading_window_end_day": "provider_day_invalid"
+    }
 
 
 def test_the_form_goes_to_the_page_and_back_as_texts():

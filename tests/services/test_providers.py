@@ -17,22 +17,35 @@ from tests.factories import NOW, make_account
 
 
 def _form(**changes) -> ProviderForm:
-    values = dict(name="ООО «Теплосеть»", inn="7707083893", account_pattern=r"\d{9}",
-                  account_format_description="9 цифр", account_example="123 456 789")
+    values = dict(
+        name="ООО «Теплосеть»",
+        inn="7707083893",
+        account_pattern=r"\d{9}",
+        account_format_description="9 цифр",
+        account_example="123 456 789",
+    )
     values.update(changes)
     return ProviderForm(**values)
 
 
 def test_provider_is_created_with_an_audit_of_what_changed(session, people):
-    saved = providers.save_provider(session=session, actor_id=people["admin"].id, provider_id=None,
-                                    form=_form(consumption_cap="150,5", reading_window_start_day="20",
-                                               reading_window_end_day="3"), now=NOW)
+    saved = providers.save_provider(
+        session=session,
+        actor_id=people["admin"].id,
+        provider_id=None,
+        form=_form(consumption_cap="150,5", reading_window_start_day="20", reading_window_end_day="3"),
+        now=NOW,
+    )
     provider = session.get(Provider, saved.id)
     assert (provider.account_example, provider.consumption_cap_thousandths) == ("123456789", 150_500)
     assert (provider.reading_window_start_day, provider.reading_window_end_day) == (20, 3)
-    edited = providers.save_provider(session=session, actor_id=people["admin"].id, provider_id=provider.id,
-                                     form=dataclasses.replace(provider_form(provider), name="ООО «Теплосеть-2»"),
-                                     now=NOW)
+    edited = providers.save_provider(
+        session=session,
+        actor_id=people["admin"].id,
+        provider_id=provider.id,
+        form=dataclasses.replace(provider_form(provider), name="ООО «Теплосеть-2»"),
+        now=NOW,
+    )
     assert edited.name == "ООО «Теплосеть-2»" and session.get(Provider, saved.id).name == "ООО «Теплосеть-2»"
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "provider_updated")).one()
     assert json.loads(event.details)["changed"] == {"name": ["ООО «Теплосеть»", "ООО «Теплосеть-2»"]}
@@ -40,13 +53,30 @@ def test_provider_is_created_with_an_audit_of_what_changed(session, people):
 
 def test_provider_form_names_every_bad_field(session, people):
     with pytest.raises(ProviderInvalid) as raised:
-        providers.save_provider(session=session, actor_id=people["admin"].id, provider_id=None, now=NOW, form=_form(
-            name="", inn="123", account_example="12345", reading_window_start_day="32", consumption_cap="-1",
-            support_email="not an address", ownership_check="photo"))
+        providers.save_provider(
+            session=session,
+            actor_id=people["admin"].id,
+            provider_id=None,
+            now=NOW,
+            form=_form(
+                name="",
+                inn="123",
+                account_example="12345",
+                reading_window_start_day="32",
+                consumption_cap="-1",
+                support_email="not an address",
+                ownership_check="photo",
+            ),
+        )
     assert {field: error.code for field, error in raised.value.errors.items()} == {
-        "name": "field_required", "inn": "provider_inn_invalid", "account_example": "provider_example_mismatch",
-        "reading_window_start_day": "provider_day_invalid", "consumption_cap": "provider_cap_invalid",
-        "support_email": "email_invalid", "ownership_check": "field_choice"}
+        "name": "field_required",
+        "inn": "provider_inn_invalid",
+        "account_example": "provider_example_mismatch",
+        "reading_window_start_day": "provider_day_invalid",
+        "consumption_cap": "provider_cap_invalid",
+        "support_email": "email_invalid",
+        "ownership_check": "field_choice",
+    }
 
 
 def test_deactivated_provider_keeps_its_links(session, people, ids):
@@ -57,8 +87,9 @@ def test_deactivated_provider_keeps_its_links(session, people, ids):
     fresh = make_account(session, provider, number="3700111002")
     accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number="3700 111 001", now=NOW)
 
-    providers.set_provider_active(session=session, actor_id=people["admin"].id, provider_id=provider_id, active=False,
-                                  now=NOW)
+    providers.set_provider_active(
+        session=session, actor_id=people["admin"].id, provider_id=provider_id, active=False, now=NOW
+    )
 
     assert [row.active for row in providers.list_providers(session=session, actor_id=people["admin"].id)] == [False]
     assert session.exec(select(AccountLink.account_id).where(AccountLink.user_id == resident)).all() == [linked.id]
@@ -67,8 +98,9 @@ def test_deactivated_provider_keeps_its_links(session, people, ids):
         accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number=fresh.number, now=NOW)
     assert raised.value.code == "provider_not_found"
     # Active again, the same account links: it was the deactivation that refused it.
-    providers.set_provider_active(session=session, actor_id=people["admin"].id, provider_id=provider_id, active=True,
-                                  now=NOW)
+    providers.set_provider_active(
+        session=session, actor_id=people["admin"].id, provider_id=provider_id, active=True, now=NOW
+    )
     accounts.link_account(session=session, user_id=resident, provider_id=provider_id, number=fresh.number, now=NOW)
 
 
@@ -77,7 +109,8 @@ def test_the_list_counts_each_providers_registry_accounts(session, people, ids):
     make_account(session, provider, number="3700444001")
     rows = providers.list_providers(session=session, actor_id=people["admin"].id)
     assert [(row.id, row.name, row.inn, row.accounts, row.active) for row in rows] == [
-        (provider.id, provider.name, provider.inn, 2, True)]
+        (provider.id, provider.name, provider.inn, 2, True)
+    ]
 
 
 def test_entries_commit_what_they_save_and_fill_the_form_back(app_database, session, people):
@@ -92,4 +125,6 @@ def test_entries_commit_what_they_save_and_fill_the_form_back(app_database, sess
     with Session(app_database) as fresh:
         assert fresh.get(Provider, saved.id).is_active is False
         assert fresh.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
-            "provider_created", "provider_deactivated"]
+            "provider_created",
+            "provider_deactivated",
+        ]

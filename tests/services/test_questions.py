@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from cabinet.errors import DomainError
 from cabinet.models import AccountLink, OutgoingEmail
 from cabinet.services import questions
-from cabinet.errors import DomainError
 from tests.factories import NOW, make_account, make_provider, make_user
 
 MESSAGE = "Не вижу оплату за октябрь, хотя деньги списались."
@@ -142,7 +142,11 @@ def test_the_entries_commit_the_question_and_list_the_residents_accounts(app_dat
     session.commit()
     [target] = questions.question_targets(user_id=user.id)
     assert (target.account_id, target.label) == (account.id, "АО «Энергосбыт» · 5100012345")
-    assert questions.ask_question(user_id=user.id, contact_email="", topic="payment", message=MESSAGE,
-                                  account_id=account.id, now=NOW) == "help@energo.example"
+    assert (
+        questions.ask_question(
+            user_id=user.id, contact_email="", topic="payment", message=MESSAGE, account_id=account.id, now=NOW
+        )
+        == "help@energo.example"
+    )
     session.expire_all()
     assert set(_letters(session)) == {"help@energo.example", "anna@example.com"}

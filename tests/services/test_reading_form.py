@@ -18,8 +18,8 @@ from cabinet.services.reading_form import ReadingRow
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 
 # 20 November 2026, noon in Moscow: inside the window, six days before it closes.
-IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
-AFTER_WINDOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
+IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+AFTER_WINDOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 NBSP = "\u00a0"
 
 
@@ -28,15 +28,22 @@ def _open(home, now=IN_WINDOW, user=None):
 
 
 def _send(home, text, now=IN_WINDOW, confirmed=frozenset()):
-    return reading_form.send_readings(user_id=home["user"].id, account_id=home["account"].id, now=now,
-                                      entries=[ReadingEntry(home["meter"].id, text)], confirmed_jumps=confirmed,
-                                      client_address="203.0.113.7")
+    return reading_form.send_readings(
+        user_id=home["user"].id,
+        account_id=home["account"].id,
+        now=now,
+        entries=[ReadingEntry(home["meter"].id, text)],
+        confirmed_jumps=confirmed,
+        client_address="203.0.113.7",
+    )
 
 
 def _saved(engine) -> list[int]:
     with Session(engine) as session:
-        return [row.value_thousandths for row in session.exec(select(MeterReading).where(
-            MeterReading.period == dt.date(2026, 11, 1)))]
+        return [
+            row.value_thousandths
+            for row in session.exec(select(MeterReading).where(MeterReading.period == dt.date(2026, 11, 1)))
+        ]
 
 
 def test_the_form_shows_each_meter_and_the_open_window(session, home, app_database):
@@ -47,7 +54,11 @@ def test_the_form_shows_each_meter_and_the_open_window(session, home, app_databa
     assert form.title == provider.name
     assert form.subtitle == f"{provider.name} · ЛС{NBSP}{account.number} · {account.address}"
     assert (row.meter_id, row.kind, row.unit, row.serial) == (
-        home["meter"].id, "Холодная вода", "м³", f"№ {home['meter'].serial}")
+        home["meter"].id,
+        "Холодная вода",
+        "м³",
+        f"№ {home['meter'].serial}",
+    )
     assert row.previous_text == "Предыдущее: 97,000 м³, 20.10.2026"
     assert row.help_text == "До 5 цифр до запятой и 3 после."
     assert row.open and row.this_period_text == "" and row.value == ""
@@ -60,8 +71,7 @@ def test_a_closed_window_that_refuses_says_when_and_nothing_can_be_sent(session,
     session.commit()
     form = _open(home, now=AFTER_WINDOW)
     assert form.window_text == "Сейчас показания не принимаются: приём с 15.12 по 25.12."
-    assert (form.window_mode, form.window_open, form.window_color, form.can_submit) == (
-        "blocked", False, "gray", False)
+    assert (form.window_mode, form.window_open, form.window_color, form.can_submit) == ("blocked", False, "gray", False)
 
 
 def test_a_closed_window_that_warns_still_takes_readings(session, home, app_database):
@@ -90,12 +100,16 @@ def test_sending_saves_records_and_shows_the_form_afresh(session, home, app_data
     assert sent.notice == "Показания приняты 20.11.2026 12:00. Спасибо!"
     (row,) = sent.form.rows
     assert row.open and row.this_period_text == (
-        "Показание за этот месяц уже передано: 100,500 м³. Его можно изменить до закрытия приёма.")
+        "Показание за этот месяц уже передано: 100,500 м³. Его можно изменить до закрытия приёма."
+    )
     assert _saved(app_database) == [100_500]
     with Session(app_database) as check:
         (event,) = check.exec(select(AuditEvent).where(AuditEvent.action == "reading_submitted")).all()
     assert (event.actor_user_id, event.target_id, event.client_address) == (
-        home["user"].id, str(home["meter"].id), "203.0.113.7")
+        home["user"].id,
+        str(home["meter"].id),
+        "203.0.113.7",
+    )
 
 
 def test_a_refused_value_saves_nothing_and_is_marked_on_its_row(session, home, app_database):
@@ -105,8 +119,9 @@ def test_a_refused_value_saves_nothing_and_is_marked_on_its_row(session, home, a
         _send(home, "96,5")
     assert _saved(app_database) == []
     (row,) = reading_form.marked_rows(form.rows, raised.value)
-    assert row.error == ("Показание меньше предыдущего (97,000). "
-                         "Если счётчик заменён или прошёл через ноль, отметьте это.")
+    assert row.error == (
+        "Показание меньше предыдущего (97,000). Если счётчик заменён или прошёл через ноль, отметьте это."
+    )
     assert row.jump == "" and not raised.value.asks_confirmation
 
 
@@ -124,8 +139,16 @@ def test_a_jump_asks_first_and_the_confirmed_one_is_saved(session, home, app_dat
 
 
 def test_a_reading_the_provider_took_closes_its_row(session, home, app_database):
-    session.add(MeterReading(meter_id=home["meter"].id, value_thousandths=100_000, period=dt.date(2026, 11, 1),
-                             source="resident", status=ReadingStatus.sent_to_provider, submitted_at=IN_WINDOW))
+    session.add(
+        MeterReading(
+            meter_id=home["meter"].id,
+            value_thousandths=100_000,
+            period=dt.date(2026, 11, 1),
+            source="resident",
+            status=ReadingStatus.sent_to_provider,
+            submitted_at=IN_WINDOW,
+        )
+    )
     session.commit()
     form = _open(home)
     (row,) = form.rows
@@ -135,8 +158,18 @@ def test_a_reading_the_provider_took_closes_its_row(session, home, app_database)
 
 
 def _row(**changes) -> ReadingRow:
-    values = dict(meter_id=1, kind="Холодная вода", unit="м³", serial="", previous_text="", help_text="",
-                  this_period_text="", open=True, previous_value=97_000, tariff_kopecks=5_000)
+    values = dict(
+        meter_id=1,
+        kind="Холодная вода",
+        unit="м³",
+        serial="",
+        previous_text="",
+        help_text="",
+        this_period_text="",
+        open=True,
+        previous_value=97_000,
+        tariff_kopecks=5_000,
+    )
     values.update(changes)
     return ReadingRow(**values)
 
@@ -161,7 +194,10 @@ def test_the_preview_follows_the_typing(row, text, replaced, preview):
 
 
 def test_the_form_sends_open_rows_as_typed():
-    rows = [_row(meter_id=1, value="100", replaced=True), _row(meter_id=2, open=False, value="5"),
-            _row(meter_id=3, value="", jump="Проверьте")]
+    rows = [
+        _row(meter_id=1, value="100", replaced=True),
+        _row(meter_id=2, open=False, value="5"),
+        _row(meter_id=3, value="", jump="Проверьте"),
+    ]
     assert reading_form.entries_of(rows) == [ReadingEntry(1, "100", True), ReadingEntry(3, "", False)]
     assert reading_form.jumps_of(rows) == frozenset({3})

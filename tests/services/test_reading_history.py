@@ -13,12 +13,17 @@ from cabinet.models import MeterReading
 from cabinet.services import reading_history, reading_rules
 from cabinet.services.readings import ReadingEntry, submit_readings
 
-IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
 
 def _submit(session, home, text):
-    return submit_readings(session, user_id=home["user"].id, account_id=home["account"].id,
-                           entries=[ReadingEntry(home["meter"].id, text)], now=IN_WINDOW)
+    return submit_readings(
+        session,
+        user_id=home["user"].id,
+        account_id=home["account"].id,
+        entries=[ReadingEntry(home["meter"].id, text)],
+        now=IN_WINDOW,
+    )
 
 
 def _window(home):
@@ -49,7 +54,10 @@ def test_a_newer_registry_figure_is_the_last_value_and_the_baseline(session, hom
     window = _window(home)
     summary = reading_history.summarize_meter(session, home["meter"], window)
     assert (summary.last_value, summary.last_day, summary.last_source) == (
-        99_000, dt.date(2026, 11, 2), "registry_import")
+        99_000,
+        dt.date(2026, 11, 2),
+        "registry_import",
+    )
     assert summary.previous.value == 99_000 and summary.previous.period == dt.date(2026, 11, 1)
 
 

@@ -13,8 +13,14 @@ from cabinet.services import reading_rules
 
 
 def _provider(start: int, end: int) -> Provider:
-    return Provider(name="x", account_pattern=".", account_format_description="", account_example="",
-                    reading_window_start_day=start, reading_window_end_day=end)
+    return Provider(
+        name="x",
+        account_pattern=".",
+        account_format_description="",
+        account_example="",
+        reading_window_start_day=start,
+        reading_window_end_day=end,
+    )
 
 
 # --- the window ---------------------------------------------------------------------------------
@@ -37,7 +43,11 @@ def _provider(start: int, end: int) -> Provider:
 def test_window_state(start, end, today, is_open, period, opens, closes):
     state = reading_rules.window_state(_provider(start, end), today)
     assert (state.is_open, state.window.period, state.window.opens, state.window.closes) == (
-        is_open, period, opens, closes)
+        is_open,
+        period,
+        opens,
+        closes,
+    )
 
 
 def test_days_left_and_days_until_open_count_today():
@@ -75,16 +85,26 @@ def test_a_one_day_window_is_open_that_day_only():
 # --- values -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "thousandths"), [("100", 100_000), ("00100,5", 100_500), ("100.125", 100_125),
-                                                   ("1 000,1", 1_000_100), ("99999,999", 99_999_999)])
+@pytest.mark.parametrize(
+    ("text", "thousandths"),
+    [("100", 100_000), ("00100,5", 100_500), ("100.125", 100_125), ("1 000,1", 1_000_100), ("99999,999", 99_999_999)],
+)
 def test_parse_reading_within_digit_capacity(text, thousandths):
     meter = Meter(account_id=1, kind="cold_water", digits_whole=5, digits_fraction=3)
     assert reading_rules.parse_reading(text, meter) == thousandths
 
 
-@pytest.mark.parametrize(("text", "code"), [("", "reading_required"), ("abc", "reading_format"),
-                                            ("-5", "reading_format"), ("100000", "reading_capacity"),
-                                            ("1,2345", "reading_capacity"), ("1,5,5", "reading_format")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "reading_required"),
+        ("abc", "reading_format"),
+        ("-5", "reading_format"),
+        ("100000", "reading_capacity"),
+        ("1,2345", "reading_capacity"),
+        ("1,5,5", "reading_format"),
+    ],
+)
 def test_parse_reading_refuses(text, code):
     with pytest.raises(DomainError) as raised:
         reading_rules.parse_reading(text, Meter(account_id=1, kind="cold_water", digits_whole=5, digits_fraction=3))

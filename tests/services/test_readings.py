@@ -17,17 +17,21 @@ from cabinet.services.readings import READINGS_FIELD, ReadingEntry, ReadingsReje
 from tests.factories import make_account, make_meter, make_user
 
 # 20 November 2026, noon in Moscow: inside a 15th–25th window.
-IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+IN_WINDOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
 
 def _moment(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
 
 
 def _submit(session, home, text, *, now=IN_WINDOW, replaced=False, confirmed=frozenset(), user=None):
     return readings.submit_readings(
-        session, user_id=(user or home["user"]).id, account_id=home["account"].id,
-        entries=[ReadingEntry(home["meter"].id, text, replaced)], now=now, confirmed_jumps=confirmed,
+        session,
+        user_id=(user or home["user"]).id,
+        account_id=home["account"].id,
+        entries=[ReadingEntry(home["meter"].id, text, replaced)],
+        now=now,
+        confirmed_jumps=confirmed,
     )
 
 
@@ -83,8 +87,15 @@ def test_lower_value_is_refused_naming_the_last_one(session, home):
 
 def test_rollover_near_the_end_of_the_dial(session, home):
     meter = home["meter"]
-    session.add(MeterReading(meter_id=meter.id, value_thousandths=99_998_000, period=dt.date(2026, 10, 1),
-                             source=ReadingSource.resident, submitted_at=_moment(dt.date(2026, 10, 24))))
+    session.add(
+        MeterReading(
+            meter_id=meter.id,
+            value_thousandths=99_998_000,
+            period=dt.date(2026, 10, 1),
+            source=ReadingSource.resident,
+            submitted_at=_moment(dt.date(2026, 10, 24)),
+        )
+    )
     session.flush()
     (reading,) = _submit(session, home, "2", replaced=True).readings
     assert reading.is_rollover and reading.use == 4_000
@@ -133,7 +144,10 @@ def test_one_bad_field_saves_nothing(session, home):
     second = make_meter(session, home["account"], digits_whole=6, digits_fraction=0)
     with pytest.raises(ReadingsRejected) as raised:
         readings.submit_readings(
-            session, user_id=home["user"].id, account_id=home["account"].id, now=IN_WINDOW,
+            session,
+            user_id=home["user"].id,
+            account_id=home["account"].id,
+            now=IN_WINDOW,
             entries=[ReadingEntry(home["meter"].id, "100"), ReadingEntry(second.id, "12,5")],
         )
     assert set(raised.value.errors) == {second.id}
@@ -175,6 +189,11 @@ def test_another_resident_gets_not_found(session, home):
 def test_a_meter_of_another_account_gets_not_found(session, home):
     other_meter = make_meter(session, make_account(session, home["provider"]))
     with pytest.raises(DomainError) as raised:
-        readings.submit_readings(session, user_id=home["user"].id, account_id=home["account"].id, now=IN_WINDOW,
-                                 entries=[ReadingEntry(other_meter.id, "1")])
+        readings.submit_readings(
+            session,
+            user_id=home["user"].id,
+            account_id=home["account"].id,
+            now=IN_WINDOW,
+            entries=[ReadingEntry(other_meter.id, "1")],
+        )
     assert raised.value.code == "not_found"

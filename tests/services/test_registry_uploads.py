@@ -29,16 +29,25 @@ def desk(engine, session, monkeypatch, tmp_path):
     """An operator, a resident and a provider in the test's database, which the entry functions open."""
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
-    ids = {"admin": make_user(session, role=UserRole.admin).id, "resident": make_user(session).id,
-           "provider": make_provider(session).id, "folder": tmp_path / "registry-uploads"}
+    ids = {
+        "admin": make_user(session, role=UserRole.admin).id,
+        "resident": make_user(session).id,
+        "provider": make_provider(session).id,
+        "folder": tmp_path / "registry-uploads",
+    }
     session.commit()
     yield ids
     get_settings.cache_clear()
 
 
 def _check(desk: dict, data: bytes, *, replacing: str = "", actor: str = "admin") -> uploads.CheckedUpload:
-    return uploads.check_registry_upload(actor_id=desk[actor], provider_id=desk["provider"], upload=io.BytesIO(data),
-                                         replacing=replacing, folder=desk["folder"])
+    return uploads.check_registry_upload(
+        actor_id=desk[actor],
+        provider_id=desk["provider"],
+        upload=io.BytesIO(data),
+        replacing=replacing,
+        folder=desk["folder"],
+    )
 
 
 def _kept(desk: dict) -> list[str]:
@@ -88,29 +97,38 @@ def test_a_stranger_writes_nothing_and_removes_nothing(desk):
 
 def test_the_import_removes_the_file_once_committed(desk, session):
     name = _check(desk, GOOD).name
-    result = uploads.import_registry_upload(actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW,
-                                            folder=desk["folder"])
+    result = uploads.import_registry_upload(
+        actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW, folder=desk["folder"]
+    )
     assert result.accounts_new == 1 and _kept(desk) == []
     assert session.exec(select(ProviderAccount.number)).all() == ["3700999001"]
     with pytest.raises(DomainError) as raised:  # the page's second click finds the file gone
-        uploads.import_registry_upload(actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW,
-                                       folder=desk["folder"])
+        uploads.import_registry_upload(
+            actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW, folder=desk["folder"]
+        )
     assert raised.value.code == "registry_upload_gone"
 
 
 def test_a_failed_import_keeps_the_file_for_another_try(desk):
     name = _check(desk, GOOD).name
     with pytest.raises(DomainError):
-        uploads.import_registry_upload(actor_id=desk["resident"], provider_id=desk["provider"], name=name, now=NOW,
-                                       folder=desk["folder"])
+        uploads.import_registry_upload(
+            actor_id=desk["resident"], provider_id=desk["provider"], name=name, now=NOW, folder=desk["folder"]
+        )
     assert _kept(desk) == [name]
 
 
 def test_the_check_joins_a_callers_transaction(session, tmp_path):
     """Called with `session=` it works in the caller's transaction: an operator not yet committed is one."""
     operator, provider = make_user(session, role=UserRole.admin), make_provider(session)
-    checked = uploads.check_registry_upload(session=session, actor_id=operator.id, provider_id=provider.id,
-                                            upload=io.BytesIO(GOOD), replacing="", folder=tmp_path / "uploads")
+    checked = uploads.check_registry_upload(
+        session=session,
+        actor_id=operator.id,
+        provider_id=provider.id,
+        upload=io.BytesIO(GOOD),
+        replacing="",
+        folder=tmp_path / "uploads",
+    )
     assert checked.preview.accounts_new == 1
     assert [path.name for path in (tmp_path / "uploads").iterdir()] == [checked.name]
 
@@ -118,11 +136,13 @@ def test_the_check_joins_a_callers_transaction(session, tmp_path):
 def test_the_check_and_the_import_commit_on_their_own(desk, engine):
     """Called as a State calls them, without a session: each opens and commits its own transaction."""
     name = _check(desk, GOOD).name
-    uploads.import_registry_upload(actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW,
-                                   folder=desk["folder"])
+    uploads.import_registry_upload(
+        actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW, folder=desk["folder"]
+    )
     with Session(engine) as other:
         assert other.exec(select(AuditEvent.action).where(AuditEvent.action == "registry_imported")).all() == [
-            "registry_imported"]
+            "registry_imported"
+        ]
 
 
 @pytest.mark.parametrize("name", ["../secret_key", "/etc/passwd", "x.csv", "0" * 32 + ".csv/..", ""])
@@ -132,8 +152,9 @@ def test_a_name_that_is_not_ours_touches_nothing(desk, tmp_path, name):
     uploads.discard_registry_upload(name, folder=desk["folder"])
     assert outside.read_text() == "keep me"
     with pytest.raises(DomainError) as raised:
-        uploads.import_registry_upload(actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW,
-                                       folder=desk["folder"])
+        uploads.import_registry_upload(
+            actor_id=desk["admin"], provider_id=desk["provider"], name=name, now=NOW, folder=desk["folder"]
+        )
     assert raised.value.code == "registry_upload_gone"
 
 
@@ -174,7 +195,7 @@ def _aged(folder: Path, name: str, now: dt.datetime, age: dt.timedelta) -> Path:
 
 
 def test_the_sweep_removes_files_older_than_a_day_and_keeps_fresh_ones(tmp_path):
-    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
     second = dt.timedelta(seconds=1)
     old = _aged(tmp_path, "a" * 32 + ".csv", now, dt.timedelta(days=3))
     just_over = _aged(tmp_path, "b" * 32 + ".csv", now, uploads.KEEP_FOR + second)
@@ -187,8 +208,8 @@ def test_the_sweep_removes_files_older_than_a_day_and_keeps_fresh_ones(tmp_path)
 
 def test_the_background_loop_sweeps_at_start(monkeypatch):
     """Run by the backend: the first pass comes at once, not an hour after a restart."""
-    stale = _aged(uploads.registry_uploads_folder(), "e" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(days=2))
-    fresh = _aged(uploads.registry_uploads_folder(), "f" * 32 + ".csv", dt.datetime.now(dt.timezone.utc), dt.timedelta(0))
+    stale = _aged(uploads.registry_uploads_folder(), "e" * 32 + ".csv", dt.datetime.now(dt.UTC), dt.timedelta(days=2))
+    fresh = _aged(uploads.registry_uploads_folder(), "f" * 32 + ".csv", dt.datetime.now(dt.UTC), dt.timedelta(0))
 
     async def one_pass() -> None:
         task = asyncio.create_task(background.registry_uploads_loop())

@@ -50,7 +50,7 @@ def test_unremembered_session_ends_after_idle_time(session):
 
 def test_unremembered_session_lives_while_used_and_ends_after_12_hours_idle(session):
     """A browser session (no «Запомнить меня») slides by the idle limit, not by 30 days."""
-    assert BROWSER_SESSION_IDLE_LIFETIME == dt.timedelta(hours=12)
+    assert dt.timedelta(hours=12) == BROWSER_SESSION_IDLE_LIFETIME
     user = make_user(session)
     raw = start_session(session=session, user_id=user.id, remember=False, now=NOW)
     second = dt.timedelta(seconds=1)
@@ -68,7 +68,9 @@ def test_unremembered_session_lives_while_used_and_ends_after_12_hours_idle(sess
     assert resolve_session(session=session, raw_token=raw, now=last_use + BROWSER_SESSION_IDLE_LIFETIME) is None
     assert last_use + BROWSER_SESSION_IDLE_LIFETIME < NOW + REMEMBERED_LIFETIME
     # An expired session does not come back by being asked again later.
-    assert resolve_session(session=session, raw_token=raw, now=last_use + BROWSER_SESSION_IDLE_LIFETIME + second) is None
+    assert (
+        resolve_session(session=session, raw_token=raw, now=last_use + BROWSER_SESSION_IDLE_LIFETIME + second) is None
+    )
 
 
 def test_remembered_session_survives_the_idle_time_that_ends_a_browser_session(session):
@@ -160,9 +162,15 @@ def test_the_pages_check_follows_the_same_rules_as_resolve_session(session):
     who = signed_in(session=session, raw_token=remembered, now=later)
     assert who == SignedIn(resident.id, resident.email, "Иванова Анна", UserRole.resident, True, NOW)
     assert signed_in(session=session, raw_token=browser, now=later).role == UserRole.admin
-    for token, moment in [(ended, later), (of_blocked, later), ("unknown", later), ("x" * 201, later),
-                          ("", later), (browser, NOW + BROWSER_SESSION_IDLE_LIFETIME),
-                          (remembered, NOW + REMEMBERED_LIFETIME)]:
+    for token, moment in [
+        (ended, later),
+        (of_blocked, later),
+        ("unknown", later),
+        ("x" * 201, later),
+        ("", later),
+        (browser, NOW + BROWSER_SESSION_IDLE_LIFETIME),
+        (remembered, NOW + REMEMBERED_LIFETIME),
+    ]:
         assert signed_in(session=session, raw_token=token, now=moment) is None
         assert resolve_session(session=session, raw_token=token, now=moment) is None
     # Reading only: the check never slides the expiry; touch_session does, when touch_due says so.

@@ -34,8 +34,13 @@ def test_fifth_failure_for_an_address_locks_it_until_the_window_passes(session):
 def test_success_resets_the_address_counter(session):
     for minute in range(4):
         _fail(session, at=NOW + minute * MINUTE)
-    record_attempt(session=session, email_canonical="a@example.com", client_address="10.0.0.1",
-                   succeeded=True, now=NOW + 4 * MINUTE)
+    record_attempt(
+        session=session,
+        email_canonical="a@example.com",
+        client_address="10.0.0.1",
+        succeeded=True,
+        now=NOW + 4 * MINUTE,
+    )
     _fail(session, at=NOW + 5 * MINUTE)
     assert _locked(session, at=NOW + 6 * MINUTE) is None
 

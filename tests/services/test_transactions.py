@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from cabinet.errors import DomainError
 from cabinet.clock import utc_now
+from cabinet.errors import DomainError
 from cabinet.models import AuditEvent
 from cabinet.services.transactions import transactional
 

@@ -1,4 +1,4 @@
-"""The /_upload guard reads a tab's sign-in from Redis too: with two workers, an operator's upload passes, a resident's does not."""
+"""The /_upload guard reads a tab's sign-in from Redis too: with two workers, an operator's upload passes."""
 
 from __future__ import annotations
 

@@ -26,12 +26,16 @@ def _row(item: AuditRow) -> rx.Component:
 def admin_audit_page() -> rx.Component:
     return admin_shell(
         "audit",
-        rx.box(select_field(state.actions, state.action_filter, state.set_action_filter, id="admin-audit-filter"),
-               max_width="320px", width="100%"),
+        rx.box(
+            select_field(state.actions, state.action_filter, state.set_action_filter, id="admin-audit-filter"),
+            max_width="320px",
+            width="100%",
+        ),
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(title)
-                                               for title in texts.ADMIN["audit_columns"]])),
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(title) for title in texts.ADMIN["audit_columns"]])
+                ),
                 rx.table.body(rx.foreach(state.rows, _row)),
                 size="1",
                 variant="surface",

@@ -15,8 +15,12 @@ def admin_shell(section: str, *children: rx.Component) -> rx.Component:
     tabs = rx.flex(
         *[
             rx.link(
-                rx.button(label, variant="solid" if key == section else "soft", size="2",
-                          color_scheme="grass" if key == section else "gray"),
+                rx.button(
+                    label,
+                    variant="solid" if key == section else "soft",
+                    size="2",
+                    color_scheme="grass" if key == section else "gray",
+                ),
                 href=href,
                 id=f"admin-nav-{key}",
             )
@@ -30,8 +34,12 @@ def admin_shell(section: str, *children: rx.Component) -> rx.Component:
         rx.vstack(
             rx.heading(texts.ADMIN["title"], size="3", color=rx.color("gray", 11), as_="p"),
             tabs,
-            rx.heading(sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
-                       size=rx.breakpoints(initial="6", sm="7"), as_="h1", id="admin-title"),
+            rx.heading(
+                sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
+                size=rx.breakpoints(initial="6", sm="7"),
+                as_="h1",
+                id="admin-title",
+            ),
             *children,
             spacing="4",
             width="100%",
@@ -43,11 +51,20 @@ def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
     """A detail's list of two-text lines, or a quiet «nothing» when it is empty."""
 
     def line(item: Line) -> rx.Component:
-        return rx.vstack(rx.text(item.primary, size="2"), rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
-                         spacing="0", padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 4)}", width="100%")
+        return rx.vstack(
+            rx.text(item.primary, size="2"),
+            rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
+            spacing="0",
+            padding_y="6px",
+            border_bottom=f"1px solid {rx.color('gray', 4)}",
+            width="100%",
+        )
 
-    return rx.cond(items.length() > 0, rx.vstack(rx.foreach(items, line), spacing="0", width="100%"),
-                   rx.text(empty, size="2", color=rx.color("gray", 10)))
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(rx.foreach(items, line), spacing="0", width="100%"),
+        rx.text(empty, size="2", color=rx.color("gray", 10)),
+    )
 
 
 def clickable_row(*children: rx.Component, on_click, id) -> rx.Component:

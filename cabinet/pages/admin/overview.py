@@ -11,8 +11,11 @@ from cabinet.state.admin.overview import AdminOverviewState
 
 def _figure(item: Figure) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.text(item.label, size="2", color=rx.color("gray", 11)),
-                  rx.text(item.value, size="6", weight="bold", id=f"admin-figure-{item.key}"), spacing="1"),
+        rx.vstack(
+            rx.text(item.label, size="2", color=rx.color("gray", 11)),
+            rx.text(item.value, size="6", weight="bold", id=f"admin-figure-{item.key}"),
+            spacing="1",
+        ),
         width="100%",
     )
 
@@ -20,6 +23,10 @@ def _figure(item: Figure) -> rx.Component:
 def admin_overview_page() -> rx.Component:
     return admin_shell(
         "overview",
-        rx.grid(rx.foreach(AdminOverviewState.figures, _figure), columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                spacing="3", width="100%"),
+        rx.grid(
+            rx.foreach(AdminOverviewState.figures, _figure),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+            spacing="3",
+            width="100%",
+        ),
     )

@@ -20,8 +20,13 @@ def _field_id(name: str) -> str:
 def _labelled(name: str, control: rx.Component, *, alert: bool = True) -> rx.Component:
     """A form field: its label, the control, the help text under it and its error, if any."""
     label, help_text = texts.ADMIN["provider_fields"][name]
-    error = rx.text(state.errors[name], size="2", color=rx.color("red", 11), id=f"{_field_id(name)}-error",
-                    **({"role": "alert"} if alert else {}))
+    error = rx.text(
+        state.errors[name],
+        size="2",
+        color=rx.color("red", 11),
+        id=f"{_field_id(name)}-error",
+        **({"role": "alert"} if alert else {}),
+    )
     return rx.vstack(
         rx.el.label(rx.text(label, size="2", weight="medium"), html_for=_field_id(name)),
         control,
@@ -58,12 +63,22 @@ def _receipt_field() -> rx.Component:
     image = state.fields.get("receipt_image", "")
     return rx.vstack(
         rx.text(label, size="2", weight="medium"),
-        rx.cond(image != "", rx.image(src=image, width="100%", max_width="480px", border_radius="8px",
-                                      border=f"1px solid {rx.color('gray', 5)}", id="admin-receipt-preview",
-                                      alt=texts.START["receipt_alt"])),
+        rx.cond(
+            image != "",
+            rx.image(
+                src=image,
+                width="100%",
+                max_width="480px",
+                border_radius="8px",
+                border=f"1px solid {rx.color('gray', 5)}",
+                id="admin-receipt-preview",
+                alt=texts.START["receipt_alt"],
+            ),
+        ),
         rx.upload(
-            rx.vstack(rx.icon("image-up", size=22), rx.text(texts.ADMIN["upload_drop"], size="2"), align="center",
-                      spacing="1"),
+            rx.vstack(
+                rx.icon("image-up", size=22), rx.text(texts.ADMIN["upload_drop"], size="2"), align="center", spacing="1"
+            ),
             id="admin-receipt-upload",
             accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
             max_files=1,
@@ -76,17 +91,30 @@ def _receipt_field() -> rx.Component:
             cursor="pointer",
         ),
         rx.text(help_text, size="1", color=rx.color("gray", 10)),
-        rx.cond(state.errors.contains("receipt_image"),
-                rx.text(state.errors["receipt_image"], size="2", color=rx.color("red", 11),
-                        id="admin-provider-receipt-image-error", role="alert")),
+        rx.cond(
+            state.errors.contains("receipt_image"),
+            rx.text(
+                state.errors["receipt_image"],
+                size="2",
+                color=rx.color("red", 11),
+                id="admin-provider-receipt-image-error",
+                role="alert",
+            ),
+        ),
         spacing="2",
         width="100%",
     )
 
 
 def _switch(checked, on_change, label: str, *, id: str) -> rx.Component:
-    return rx.el.label(rx.hstack(rx.checkbox(checked=checked, on_change=on_change, id=id),
-                                 rx.text(label, size="2"), spacing="2", align="center"))
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(checked=checked, on_change=on_change, id=id),
+            rx.text(label, size="2"),
+            spacing="2",
+            align="center",
+        )
+    )
 
 
 def _provider_fields() -> list[rx.Component]:
@@ -95,20 +123,37 @@ def _provider_fields() -> list[rx.Component]:
         rx.grid(_field("name"), _field("inn", input_mode="numeric"), **TWO_COLUMNS),
         _field("service_description"),
         rx.grid(_field("account_pattern"), _field("account_example"), **TWO_COLUMNS),
-        rx.text(state.pattern_check, size="2", id="admin-provider-pattern-check",
-                color=rx.cond(state.pattern_ok, rx.color("grass", 11), rx.color("red", 11))),
-        rx.grid(_field("account_format_description"),
-                _choice_field("account_checksum", texts.ADMIN["checksum_choices"]), **TWO_COLUMNS),
+        rx.text(
+            state.pattern_check,
+            size="2",
+            id="admin-provider-pattern-check",
+            color=rx.cond(state.pattern_ok, rx.color("grass", 11), rx.color("red", 11)),
+        ),
+        rx.grid(
+            _field("account_format_description"),
+            _choice_field("account_checksum", texts.ADMIN["checksum_choices"]),
+            **TWO_COLUMNS,
+        ),
         _field("hint_text", textarea=True),
         _receipt_field(),
         _choice_field("ownership_check", texts.ADMIN["ownership_choices"]),
-        rx.grid(_field("reading_window_start_day", input_mode="numeric"),
-                _field("reading_window_end_day", input_mode="numeric"), **TWO_COLUMNS),
-        rx.grid(_choice_field("reading_window_policy", texts.ADMIN["policy_choices"]),
-                _field("consumption_cap", input_mode="decimal"), **TWO_COLUMNS),
+        rx.grid(
+            _field("reading_window_start_day", input_mode="numeric"),
+            _field("reading_window_end_day", input_mode="numeric"),
+            **TWO_COLUMNS,
+        ),
+        rx.grid(
+            _choice_field("reading_window_policy", texts.ADMIN["policy_choices"]),
+            _field("consumption_cap", input_mode="decimal"),
+            **TWO_COLUMNS,
+        ),
         _switch(state.allow_zero, state.set_allow_zero, texts.ADMIN["allow_zero"], id="admin-provider-allow-zero"),
-        _switch(state.allow_rollover, state.set_allow_rollover, texts.ADMIN["allow_rollover"],
-                id="admin-provider-allow-rollover"),
+        _switch(
+            state.allow_rollover,
+            state.set_allow_rollover,
+            texts.ADMIN["allow_rollover"],
+            id="admin-provider-allow-rollover",
+        ),
         rx.grid(_field("support_email", input_mode="email"), _field("support_phone"), **TWO_COLUMNS),
         _field("unavailable_message", textarea=True),
     ]
@@ -117,16 +162,28 @@ def _provider_fields() -> list[rx.Component]:
 def _provider_form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(rx.cond(state.editing == "", texts.ADMIN["provider_form_new"],
-                               texts.ADMIN["provider_form_edit"]), size="4", as_="h2"),
+            rx.heading(
+                rx.cond(state.editing == "", texts.ADMIN["provider_form_new"], texts.ADMIN["provider_form_edit"]),
+                size="4",
+                as_="h2",
+            ),
             *_provider_fields(),
-            rx.cond(state.errors.contains("form"),
-                    rx.callout(state.errors["form"], icon="triangle-alert", color_scheme="red", width="100%")),
+            rx.cond(
+                state.errors.contains("form"),
+                rx.callout(state.errors["form"], icon="triangle-alert", color_scheme="red", width="100%"),
+            ),
             rx.hstack(
-                rx.button(texts.ADMIN["save"], size="3", on_click=state.save, loading=state.busy,
-                          id="admin-provider-save"),
-                rx.button(texts.ADMIN["cancel"], size="3", variant="soft", color_scheme="gray",
-                          on_click=state.close_form, id="admin-provider-cancel"),
+                rx.button(
+                    texts.ADMIN["save"], size="3", on_click=state.save, loading=state.busy, id="admin-provider-save"
+                ),
+                rx.button(
+                    texts.ADMIN["cancel"],
+                    size="3",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=state.close_form,
+                    id="admin-provider-cancel",
+                ),
                 spacing="3",
             ),
             spacing="3",
@@ -141,21 +198,44 @@ def _provider_form() -> rx.Component:
 def _provider_row(row: ProviderRow) -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.hstack(rx.text(row.name, weight="medium"),
-                      rx.cond(~row.active, rx.badge(texts.ADMIN["provider_inactive"], color_scheme="gray")),
-                      spacing="2", align="center", wrap="wrap"),
-            rx.text(texts.DASHBOARD["inn_label"], row.inn, " · ", row.format, " · ", row.accounts,
-                    texts.DASHBOARD["accounts_count"], size="1", color=rx.color("gray", 11)),
+            rx.hstack(
+                rx.text(row.name, weight="medium"),
+                rx.cond(~row.active, rx.badge(texts.ADMIN["provider_inactive"], color_scheme="gray")),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(
+                texts.DASHBOARD["inn_label"],
+                row.inn,
+                " · ",
+                row.format,
+                " · ",
+                row.accounts,
+                texts.DASHBOARD["accounts_count"],
+                size="1",
+                color=rx.color("gray", 11),
+            ),
             spacing="0",
             min_width="0",
         ),
         rx.spacer(),
         rx.hstack(
-            rx.button(texts.ADMIN["provider_edit"], variant="soft", size="2", on_click=state.edit_provider(row.id),
-                      id=f"admin-provider-edit-{row.id}"),
-            rx.button(rx.cond(row.active, texts.ADMIN["provider_deactivate"], texts.ADMIN["provider_activate"]),
-                      variant="outline", color_scheme=rx.cond(row.active, "red", "grass"), size="2",
-                      on_click=state.toggle_active(row.id, ~row.active), id=f"admin-provider-toggle-{row.id}"),
+            rx.button(
+                texts.ADMIN["provider_edit"],
+                variant="soft",
+                size="2",
+                on_click=state.edit_provider(row.id),
+                id=f"admin-provider-edit-{row.id}",
+            ),
+            rx.button(
+                rx.cond(row.active, texts.ADMIN["provider_deactivate"], texts.ADMIN["provider_activate"]),
+                variant="outline",
+                color_scheme=rx.cond(row.active, "red", "grass"),
+                size="2",
+                on_click=state.toggle_active(row.id, ~row.active),
+                id=f"admin-provider-toggle-{row.id}",
+            ),
             spacing="2",
         ),
         direction=rx.breakpoints(initial="column", sm="row"),
@@ -174,9 +254,16 @@ def admin_providers_page() -> rx.Component:
         rx.cond(
             state.form_open,
             _provider_form(),
-            rx.button(rx.icon("plus", size=16), texts.ADMIN["provider_new"], on_click=state.new_provider,
-                      id="admin-providers-new"),
+            rx.button(
+                rx.icon("plus", size=16),
+                texts.ADMIN["provider_new"],
+                on_click=state.new_provider,
+                id="admin-providers-new",
+            ),
         ),
-        rx.card(rx.vstack(rx.foreach(state.rows, _provider_row), spacing="0", width="100%"),
-                width="100%", id="admin-providers-list"),
+        rx.card(
+            rx.vstack(rx.foreach(state.rows, _provider_row), spacing="0", width="100%"),
+            width="100%",
+            id="admin-providers-list",
+        ),
     )

@@ -14,8 +14,10 @@ state = AdminReadingsState
 
 def _month_field() -> rx.Component:
     return rx.vstack(
-        rx.el.label(rx.text(texts.ADMIN["readings_month"], size="1", color=rx.color("gray", 11)),
-                    html_for="admin-readings-month"),
+        rx.el.label(
+            rx.text(texts.ADMIN["readings_month"], size="1", color=rx.color("gray", 11)),
+            html_for="admin-readings-month",
+        ),
         rx.input(type="month", value=state.month, on_change=state.set_month, id="admin-readings-month", width="100%"),
         spacing="1",
         width="100%",
@@ -29,21 +31,37 @@ def admin_readings_page() -> rx.Component:
             rx.vstack(
                 rx.text(texts.ADMIN["readings_lead"], size="2", color=rx.color("gray", 11)),
                 rx.grid(
-                    select_field(state.providers, state.provider, state.set_provider, id="admin-readings-provider",
-                                 label=texts.ADMIN["readings_provider"]),
+                    select_field(
+                        state.providers,
+                        state.provider,
+                        state.set_provider,
+                        id="admin-readings-provider",
+                        label=texts.ADMIN["readings_provider"],
+                    ),
                     _month_field(),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
-                rx.el.label(rx.hstack(rx.checkbox(checked=state.mark_sent, on_change=state.set_mark_sent,
-                                                  id="admin-readings-mark-sent"),
-                                      rx.text(texts.ADMIN["readings_mark_sent"], size="2"), spacing="2",
-                                      align="center")),
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(
+                            checked=state.mark_sent, on_change=state.set_mark_sent, id="admin-readings-mark-sent"
+                        ),
+                        rx.text(texts.ADMIN["readings_mark_sent"], size="2"),
+                        spacing="2",
+                        align="center",
+                    )
+                ),
                 form_alert(state.error, id="admin-readings-error"),
                 form_alert(state.notice, id="admin-readings-notice", color="grass", icon="circle-check"),
-                rx.button(rx.icon("download", size=16), texts.ADMIN["readings_export"], size="3",
-                          on_click=state.export_csv, id="admin-readings-export"),
+                rx.button(
+                    rx.icon("download", size=16),
+                    texts.ADMIN["readings_export"],
+                    size="3",
+                    on_click=state.export_csv,
+                    id="admin-readings-export",
+                ),
                 spacing="3",
                 width="100%",
             ),

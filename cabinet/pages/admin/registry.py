@@ -20,9 +20,14 @@ def _around(template: str, value) -> tuple:
 
 
 def _count(item: Figure) -> rx.Component:
-    return rx.card(rx.vstack(rx.text(item.label, size="1", color=rx.color("gray", 11)),
-                             rx.text(item.value, size="5", weight="bold", id=f"admin-registry-{item.key}"),
-                             spacing="0"), width="100%")
+    return rx.card(
+        rx.vstack(
+            rx.text(item.label, size="1", color=rx.color("gray", 11)),
+            rx.text(item.value, size="5", weight="bold", id=f"admin-registry-{item.key}"),
+            spacing="0",
+        ),
+        width="100%",
+    )
 
 
 def _error_row(item: RowError) -> rx.Component:
@@ -31,8 +36,12 @@ def _error_row(item: RowError) -> rx.Component:
 
 def _upload() -> rx.Component:
     return rx.upload(
-        rx.vstack(rx.icon("file-spreadsheet", size=24), rx.text(texts.ADMIN["registry_upload"], size="2"),
-                  align="center", spacing="1"),
+        rx.vstack(
+            rx.icon("file-spreadsheet", size=24),
+            rx.text(texts.ADMIN["registry_upload"], size="2"),
+            align="center",
+            spacing="1",
+        ),
         id="admin-registry-upload",
         accept={"text/csv": [".csv"], "text/plain": [".txt"]},
         max_files=1,
@@ -49,21 +58,31 @@ def _upload() -> rx.Component:
 def _errors() -> rx.Component:
     """The rows the check refused, or a word that the file can be imported."""
     columns = [rx.table.column_header_cell(title) for title in texts.ADMIN["registry_error_columns"]]
-    table = rx.table.root(rx.table.header(rx.table.row(*columns)),
-                          rx.table.body(rx.foreach(state.row_errors, _error_row)),
-                          size="1", variant="surface", width="100%")
+    table = rx.table.root(
+        rx.table.header(rx.table.row(*columns)),
+        rx.table.body(rx.foreach(state.row_errors, _error_row)),
+        size="1",
+        variant="surface",
+        width="100%",
+    )
     return rx.cond(
         state.row_errors.length() > 0,
         rx.vstack(
             rx.text(texts.ADMIN["registry_errors"], weight="medium", color=rx.color("red", 11)),
             rx.box(table, overflow_x="auto", width="100%", id="admin-registry-errors"),
-            rx.cond(state.errors_more > 0, rx.text(*_around(texts.ADMIN["registry_errors_more"], state.errors_more),
-                                                   id="admin-registry-errors-more")),
+            rx.cond(
+                state.errors_more > 0,
+                rx.text(
+                    *_around(texts.ADMIN["registry_errors_more"], state.errors_more), id="admin-registry-errors-more"
+                ),
+            ),
             spacing="2",
             width="100%",
         ),
-        rx.cond(state.can_import, rx.text(texts.ADMIN["registry_no_errors"], color=rx.color("grass", 11),
-                                          id="admin-registry-ok")),
+        rx.cond(
+            state.can_import,
+            rx.text(texts.ADMIN["registry_no_errors"], color=rx.color("grass", 11), id="admin-registry-ok"),
+        ),
     )
 
 
@@ -71,18 +90,43 @@ def admin_registry_page() -> rx.Component:
     return admin_shell(
         "registry",
         rx.text(texts.ADMIN["registry_lead"], size="2", color=rx.color("gray", 11), max_width="760px"),
-        rx.box(select_field(state.providers, state.provider, state.set_provider, id="admin-registry-provider",
-                            label=texts.ADMIN["registry_provider"]), max_width="420px", width="100%"),
+        rx.box(
+            select_field(
+                state.providers,
+                state.provider,
+                state.set_provider,
+                id="admin-registry-provider",
+                label=texts.ADMIN["registry_provider"],
+            ),
+            max_width="420px",
+            width="100%",
+        ),
         _upload(),
-        rx.cond(state.file_name != "", rx.text(texts.ADMIN["registry_file"].format(name=""), state.file_name, size="2",
-                                               id="admin-registry-file")),
+        rx.cond(
+            state.file_name != "",
+            rx.text(texts.ADMIN["registry_file"].format(name=""), state.file_name, size="2", id="admin-registry-file"),
+        ),
         form_alert(state.error, id="admin-registry-error"),
-        rx.cond(state.counts.length() > 0,
-                rx.grid(rx.foreach(state.counts, _count), columns=rx.breakpoints(initial="2", md="3"), spacing="3",
-                        width="100%", id="admin-registry-counts")),
+        rx.cond(
+            state.counts.length() > 0,
+            rx.grid(
+                rx.foreach(state.counts, _count),
+                columns=rx.breakpoints(initial="2", md="3"),
+                spacing="3",
+                width="100%",
+                id="admin-registry-counts",
+            ),
+        ),
         _errors(),
         rx.cond(state.importing, rx.progress(value=state.progress, width="100%", id="admin-registry-progress")),
         form_alert(state.notice, id="admin-registry-notice", color="grass", icon="circle-check"),
-        rx.button(rx.icon("upload", size=16), texts.ADMIN["registry_import"], size="3", disabled=~state.can_import,
-                  loading=state.importing, on_click=state.import_now, id="admin-registry-import"),
+        rx.button(
+            rx.icon("upload", size=16),
+            texts.ADMIN["registry_import"],
+            size="3",
+            disabled=~state.can_import,
+            loading=state.importing,
+            on_click=state.import_now,
+            id="admin-registry-import",
+        ),
     )

@@ -14,9 +14,12 @@ state = AdminResidentsState
 
 def _resident_row(row: ResidentRow) -> rx.Component:
     return clickable_row(
-        rx.vstack(rx.text(row.email, weight="medium", size="2"),
-                  rx.text(row.name, " ", row.created, size="1", color=rx.color("gray", 11)), spacing="0",
-                  min_width="0"),
+        rx.vstack(
+            rx.text(row.email, weight="medium", size="2"),
+            rx.text(row.name, " ", row.created, size="1", color=rx.color("gray", 11)),
+            spacing="0",
+            min_width="0",
+        ),
         rx.spacer(),
         rx.badge(row.state, color_scheme="gray"),
         on_click=state.open_resident(row.id),
@@ -26,14 +29,31 @@ def _resident_row(row: ResidentRow) -> rx.Component:
 
 def _actions() -> rx.Component:
     return rx.flex(
-        rx.cond(state.detail_blocked,
-                rx.button(texts.ADMIN["unblock"], color_scheme="grass", on_click=state.set_blocked(False),
-                          id="admin-resident-unblock"),
-                rx.button(texts.ADMIN["block"], color_scheme="red", variant="soft", on_click=state.set_blocked(True),
-                          id="admin-resident-block")),
-        rx.cond(~state.detail_confirmed,
-                rx.button(texts.ADMIN["resend_confirmation"], variant="soft", on_click=state.resend_confirmation,
-                          id="admin-resident-resend")),
+        rx.cond(
+            state.detail_blocked,
+            rx.button(
+                texts.ADMIN["unblock"],
+                color_scheme="grass",
+                on_click=state.set_blocked(False),
+                id="admin-resident-unblock",
+            ),
+            rx.button(
+                texts.ADMIN["block"],
+                color_scheme="red",
+                variant="soft",
+                on_click=state.set_blocked(True),
+                id="admin-resident-block",
+            ),
+        ),
+        rx.cond(
+            ~state.detail_confirmed,
+            rx.button(
+                texts.ADMIN["resend_confirmation"],
+                variant="soft",
+                on_click=state.resend_confirmation,
+                id="admin-resident-resend",
+            ),
+        ),
         rx.button(texts.ADMIN["close"], variant="ghost", on_click=state.close_resident, id="admin-resident-close"),
         spacing="2",
         wrap="wrap",
@@ -47,9 +67,13 @@ def _column(title_key: str, items) -> rx.Component:
 def _resident_detail() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading(state.detail_title, size="4", as_="h2", id="admin-resident-title"),
-                      rx.badge(state.detail_state, id="admin-resident-state"), spacing="2", wrap="wrap",
-                      align="center"),
+            rx.hstack(
+                rx.heading(state.detail_title, size="4", as_="h2", id="admin-resident-title"),
+                rx.badge(state.detail_state, id="admin-resident-state"),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
             rx.text(state.detail_sessions, size="2", color=rx.color("gray", 11)),
             form_alert(state.notice, id="admin-resident-notice", color="grass", icon="circle-check"),
             form_alert(state.error, id="admin-resident-error"),
@@ -75,10 +99,21 @@ def admin_residents_page() -> rx.Component:
         "residents",
         rx.el.form(
             rx.hstack(
-                rx.input(value=state.query, on_change=state.set_query, placeholder=texts.ADMIN["residents_search"],
-                         id="admin-residents-query", width="100%", size="3"),
-                rx.button(rx.icon("search", size=16), texts.ADMIN["search"], size="3", type="submit",
-                          id="admin-residents-search"),
+                rx.input(
+                    value=state.query,
+                    on_change=state.set_query,
+                    placeholder=texts.ADMIN["residents_search"],
+                    id="admin-residents-query",
+                    width="100%",
+                    size="3",
+                ),
+                rx.button(
+                    rx.icon("search", size=16),
+                    texts.ADMIN["search"],
+                    size="3",
+                    type="submit",
+                    id="admin-residents-search",
+                ),
                 width="100%",
                 spacing="2",
             ),
@@ -87,9 +122,11 @@ def admin_residents_page() -> rx.Component:
         ),
         rx.cond(state.selected != 0, _resident_detail()),
         rx.card(
-            rx.cond(state.rows.length() > 0,
-                    rx.vstack(rx.foreach(state.rows, _resident_row), spacing="0", width="100%"),
-                    rx.text(texts.ADMIN["residents_empty"], size="2", id="admin-residents-empty")),
+            rx.cond(
+                state.rows.length() > 0,
+                rx.vstack(rx.foreach(state.rows, _resident_row), spacing="0", width="100%"),
+                rx.text(texts.ADMIN["residents_empty"], size="2", id="admin-residents-empty"),
+            ),
             width="100%",
         ),
     )

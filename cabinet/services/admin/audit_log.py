@@ -43,9 +43,18 @@ def audit_log(*, session: Session, actor_id: int, action: str = "", limit: int =
     )
     if action:
         statement = statement.where(AuditEvent.action == action)
-    rows = [AuditRow(event.id or 0, event.created_at, user.email if user else "—", event.action,
-                     f"{event.target_type} {event.target_id}".strip(), details_text(event), event.client_address)
-            for event, user in session.exec(statement)]
+    rows = [
+        AuditRow(
+            event.id or 0,
+            event.created_at,
+            user.email if user else "—",
+            event.action,
+            f"{event.target_type} {event.target_id}".strip(),
+            details_text(event),
+            event.client_address,
+        )
+        for event, user in session.exec(statement)
+    ]
     return AuditLog(rows, sorted(session.exec(select(AuditEvent.action).distinct()).all()))
 
 
@@ -59,8 +68,10 @@ def details_text(event: AuditEvent) -> str:
     for key, value in details.items():
         if key == "changed" and isinstance(value, dict):
             # {"name": [before, after]} → «name: А → Б»; a new object shows only what it got.
-            parts.extend(f"{field}: {_shown(old)} → {_shown(new)}" if old is not None else f"{field}: {_shown(new)}"
-                         for field, (old, new) in value.items())
+            parts.extend(
+                f"{field}: {_shown(old)} → {_shown(new)}" if old is not None else f"{field}: {_shown(new)}"
+                for field, (old, new) in value.items()
+            )
         else:
             parts.append(f"{key}: {_shown(value)}")
     return "; ".join(parts)

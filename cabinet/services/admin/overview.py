@@ -33,8 +33,9 @@ def _count(session: Session, model: type, *where: object) -> int:
 def _paid_since(session: Session, since: dt.datetime) -> tuple[int, int]:
     """How many payments succeeded since `since`, and their sum in kopecks."""
     row = session.exec(
-        select(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0))
-        .where(Payment.status == PaymentStatus.succeeded, col(Payment.paid_at) >= since)
+        select(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0)).where(
+            Payment.status == PaymentStatus.succeeded, col(Payment.paid_at) >= since
+        )
     ).one()
     return int(row[0]), int(row[1])
 

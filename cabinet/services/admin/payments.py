@@ -31,8 +31,9 @@ def chosen_filter(*, provider: str, status: str, period: str, today: dt.date) ->
     """The payments page's three selects as a filter; «all» or a value that names nothing filters nothing."""
     since, until = period_bounds(period, today)
     known = status in {member.value for member in PaymentStatus}
-    return PaymentFilter(provider_id=parse_id(provider), status=PaymentStatus(status) if known else None,
-                         since=since, until=until)
+    return PaymentFilter(
+        provider_id=parse_id(provider), status=PaymentStatus(status) if known else None, since=since, until=until
+    )
 
 
 def _provider_filter(filters: PaymentFilter) -> int | None:
@@ -78,12 +79,15 @@ def list_payments(*, session: Session, actor_id: int, filters: PaymentFilter, li
         statement = statement.where(Payment.created_at >= filters.since)
     if filters.until:
         statement = statement.where(Payment.created_at < filters.until)
-    rows = [PaymentRow(p.id or 0, p.created_at, provider.name, account.number, user.email, p.amount_kopecks,
-                       p.status.value)
-            for p, account, provider, user in session.exec(statement.order_by(col(Payment.created_at).desc())
-                                                           .limit(limit))]
-    total_statement = statement.with_only_columns(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0)) \
-        .where(Payment.status == PaymentStatus.succeeded).order_by(None)
+    rows = [
+        PaymentRow(p.id or 0, p.created_at, provider.name, account.number, user.email, p.amount_kopecks, p.status.value)
+        for p, account, provider, user in session.exec(statement.order_by(col(Payment.created_at).desc()).limit(limit))
+    ]
+    total_statement = (
+        statement.with_only_columns(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0))
+        .where(Payment.status == PaymentStatus.succeeded)
+        .order_by(None)
+    )
     count, total = session.exec(total_statement).one()
     return PaymentList(rows, int(count), int(total))
 
@@ -97,8 +101,10 @@ class PaymentsPage:
 @transactional()
 def payments_page(*, session: Session, actor_id: int, filters: PaymentFilter) -> PaymentsPage:
     """The list as filtered, and every provider for the filter's choices."""
-    return PaymentsPage(list_payments(session=session, actor_id=actor_id, filters=filters),
-                        list_providers(session=session, actor_id=actor_id))
+    return PaymentsPage(
+        list_payments(session=session, actor_id=actor_id, filters=filters),
+        list_providers(session=session, actor_id=actor_id),
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,19 +144,33 @@ def _detail(session: Session, payment: Payment) -> PaymentDetail:
     user = session.get(User, payment.user_id)
     assert account is not None and provider is not None and user is not None
     # A payment never sent to YooKassa has no notifications of its own, not every stray one without an id.
-    notifications = session.exec(
-        select(PaymentNotification)
-        .where(PaymentNotification.gateway_payment_id == payment.gateway_payment_id)
-        .order_by(col(PaymentNotification.received_at).desc())
-    ) if payment.gateway_payment_id else []
+    notifications = (
+        session.exec(
+            select(PaymentNotification)
+            .where(PaymentNotification.gateway_payment_id == payment.gateway_payment_id)
+            .order_by(col(PaymentNotification.received_at).desc())
+        )
+        if payment.gateway_payment_id
+        else []
+    )
     return PaymentDetail(
-        id=payment.id or 0, amount_kopecks=payment.amount_kopecks, status=payment.status.value,
-        provider=provider.name, account=account.number, payer=user.email, created_at=payment.created_at,
-        paid_at=payment.paid_at, gateway_payment_id=payment.gateway_payment_id or "",
-        idempotency_key=payment.idempotency_key, reason=payment.cancellation_reason or payments.failure_text(payment.failure_code),
-        notifications=[NotificationLine(n.received_at, n.event or "", n.source_address,
-                                        payments.outcome_text(n.outcome, n.outcome_status or ""))
-                       for n in notifications],
+        id=payment.id or 0,
+        amount_kopecks=payment.amount_kopecks,
+        status=payment.status.value,
+        provider=provider.name,
+        account=account.number,
+        payer=user.email,
+        created_at=payment.created_at,
+        paid_at=payment.paid_at,
+        gateway_payment_id=payment.gateway_payment_id or "",
+        idempotency_key=payment.idempotency_key,
+        reason=payment.cancellation_reason or payments.failure_text(payment.failure_code),
+        notifications=[
+            NotificationLine(
+                n.received_at, n.event or "", n.source_address, payments.outcome_text(n.outcome, n.outcome_status or "")
+            )
+            for n in notifications
+        ],
     )
 
 
@@ -170,8 +190,9 @@ class GatewayCheck:
 
 
 @transactional()
-def check_at_gateway(*, session: Session, actor_id: int, payment_id: object, now: dt.datetime,
-                     gateway: payments.Gateway | None = None) -> GatewayCheck:
+def check_at_gateway(
+    *, session: Session, actor_id: int, payment_id: object, now: dt.datetime, gateway: payments.Gateway | None = None
+) -> GatewayCheck:
     """Re-reads the payment from the API and applies its status."""
     require_operator(session, actor_id)
     payment = _payment(session, payment_id)
@@ -182,8 +203,15 @@ def check_at_gateway(*, session: Session, actor_id: int, payment_id: object, now
         # Applied in a transaction of its own, with the payment row locked, as a notification is.
         applied = payments.refresh_from_gateway(payment.id or 0, gateway=gateway)
         session.refresh(payment)
-    record_event(session=session, action="payment_checked_at_gateway", now=now, actor_user_id=actor_id,
-                 target_type="payment", target_id=payment.id, details={"status": applied.status.value})
+    record_event(
+        session=session,
+        action="payment_checked_at_gateway",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="payment",
+        target_id=payment.id,
+        details={"status": applied.status.value},
+    )
     return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment))
 
 
@@ -191,5 +219,12 @@ def check_at_gateway(*, session: Session, actor_id: int, payment_id: object, now
 def export_payments(*, session: Session, actor_id: int, filters: PaymentFilter, now: dt.datetime) -> bytes:
     """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel)."""
     require_operator(session, actor_id)
-    return exports.export_payments(session, provider_id=_provider_filter(filters), status=filters.status,
-                                   since=filters.since, until=filters.until, actor_user_id=actor_id, now=now)
+    return exports.export_payments(
+        session,
+        provider_id=_provider_filter(filters),
+        status=filters.status,
+        since=filters.since,
+        until=filters.until,
+        actor_user_id=actor_id,
+        now=now,
+    )

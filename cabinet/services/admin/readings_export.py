@@ -12,9 +12,11 @@ from cabinet.services.transactions import transactional
 
 
 @transactional()
-def export_readings(*, session: Session, actor_id: int, provider_id: object, period: dt.date, mark_sent: bool,
-                    now: dt.datetime) -> bytes:
+def export_readings(
+    *, session: Session, actor_id: int, provider_id: object, period: dt.date, mark_sent: bool, now: dt.datetime
+) -> bytes:
     """The month's readings as a CSV; with `mark_sent` residents can no longer change them."""
     provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
-    return exports.export_readings(session, provider_id=provider.id or 0, period=period, mark_sent=mark_sent, now=now,
-                                   actor_user_id=actor_id)
+    return exports.export_readings(
+        session, provider_id=provider.id or 0, period=period, mark_sent=mark_sent, now=now, actor_user_id=actor_id
+    )

@@ -20,14 +20,28 @@ def _checked(session: Session, actor_id: int, provider_id: object) -> int:
     return checked
 
 
-def preview_registry(*, session: Session, actor_id: int, provider_id: object,
-                     source: registry.RegistrySource) -> registry.RegistryPreview:
+def preview_registry(
+    *, session: Session, actor_id: int, provider_id: object, source: registry.RegistrySource
+) -> registry.RegistryPreview:
     """What importing the file would do; writes nothing. The size limit is REGISTRY_MAX_MB."""
     return registry.preview_registry(session, provider_id=_checked(session, actor_id, provider_id), source=source)
 
 
-def import_registry(*, session: Session, actor_id: int, provider_id: object, source: registry.RegistrySource,
-                    now: dt.datetime, progress: registry.Progress | None = None) -> registry.RegistryPreview:
+def import_registry(
+    *,
+    session: Session,
+    actor_id: int,
+    provider_id: object,
+    source: registry.RegistrySource,
+    now: dt.datetime,
+    progress: registry.Progress | None = None,
+) -> registry.RegistryPreview:
     """Applies the file in the caller's transaction, all or nothing; audited with the admin as actor."""
-    return registry.import_registry(session, provider_id=_checked(session, actor_id, provider_id), source=source,
-                                    now=now, actor_user_id=actor_id, progress=progress)
+    return registry.import_registry(
+        session,
+        provider_id=_checked(session, actor_id, provider_id),
+        source=source,
+        now=now,
+        actor_user_id=actor_id,
+        progress=progress,
+    )

@@ -13,8 +13,8 @@ from cabinet.services import sessions
 from cabinet.services.access import require_operator
 from cabinet.services.accounts import links_of, normalize_account_number
 from cabinet.services.audit import record_event
-from cabinet.services.signups import resend_confirmation
 from cabinet.services.ids import get_by_id
+from cabinet.services.signups import resend_confirmation
 from cabinet.services.transactions import transactional
 
 SIGN_IN_ACTIONS = ("sign_in", "sign_in_failed")
@@ -92,11 +92,13 @@ def search_residents(*, session: Session, actor_id: int, query: str, limit: int 
             .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
             .where(col(ProviderAccount.number).contains(number) if number else False)
         )
-        statement = statement.where(or_(
-            col(User.email_canonical).like(pattern),
-            func.lower(User.full_name).like(pattern),
-            col(User.id).in_(by_account),
-        ))
+        statement = statement.where(
+            or_(
+                col(User.email_canonical).like(pattern),
+                func.lower(User.full_name).like(pattern),
+                col(User.id).in_(by_account),
+            )
+        )
     return [_row(user) for user in session.exec(statement)]
 
 
@@ -109,7 +111,8 @@ def _user(session: Session, user_id: object) -> User:
 
 def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
     payments = session.exec(
-        select(Payment).where(Payment.user_id == user.id).order_by(col(Payment.created_at).desc()).limit(50))
+        select(Payment).where(Payment.user_id == user.id).order_by(col(Payment.created_at).desc()).limit(50)
+    )
     sign_ins = session.exec(
         select(AuditEvent)
         .where(AuditEvent.actor_user_id == user.id, col(AuditEvent.action).in_(SIGN_IN_ACTIONS))
@@ -117,14 +120,22 @@ def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
         .limit(30)
     )
     active = session.exec(
-        select(func.count()).select_from(LoginSession)
+        select(func.count())
+        .select_from(LoginSession)
         .where(LoginSession.user_id == user.id, col(LoginSession.revoked_at).is_(None), LoginSession.expires_at > now)
     ).one()
     return ResidentDetail(
-        id=user.id or 0, email=user.email, full_name=user.full_name, state=user_state(user),
-        blocked=user.is_blocked, confirmed=user.confirmed_at is not None, sessions_active=int(active),
-        links=[LinkedAccount(provider.name, account.number, account.address)
-               for _link, account, provider in links_of(session=session, user_id=user.id or 0)],
+        id=user.id or 0,
+        email=user.email,
+        full_name=user.full_name,
+        state=user_state(user),
+        blocked=user.is_blocked,
+        confirmed=user.confirmed_at is not None,
+        sessions_active=int(active),
+        links=[
+            LinkedAccount(provider.name, account.number, account.address)
+            for _link, account, provider in links_of(session=session, user_id=user.id or 0)
+        ],
         payments=[ResidentPayment(p.id or 0, p.amount_kopecks, p.status.value, p.created_at) for p in payments],
         sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
     )
@@ -137,8 +148,7 @@ def resident_detail(*, session: Session, actor_id: int, user_id: object, now: dt
 
 
 @transactional()
-def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bool,
-                now: dt.datetime) -> ResidentDetail:
+def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bool, now: dt.datetime) -> ResidentDetail:
     """Blocking also ends every session of the resident at once; returns the resident as they are now."""
     admin = require_operator(session, actor_id)
     user = _user(session, user_id)
@@ -148,8 +158,15 @@ def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bo
     user.updated_at = now
     session.add(user)
     ended = sessions.end_sessions_of(session=session, user_id=user.id or 0, now=now) if blocked else 0
-    record_event(session=session, action="user_blocked" if blocked else "user_unblocked", now=now,
-                 actor_user_id=actor_id, target_type="user", target_id=user.id, details={"sessions_ended": ended})
+    record_event(
+        session=session,
+        action="user_blocked" if blocked else "user_unblocked",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+        details={"sessions_ended": ended},
+    )
     session.flush()
     return _detail(session, user, now)
 
@@ -161,5 +178,11 @@ def resend_confirmation_for(*, session: Session, actor_id: int, user_id: object,
     if user.confirmed_at is not None:
         raise DomainError("admin_already_confirmed")
     resend_confirmation(session=session, email=user.email, now=now)
-    record_event(session=session, action="confirmation_resent", now=now, actor_user_id=actor_id,
-                 target_type="user", target_id=user.id)
+    record_event(
+        session=session,
+        action="confirmation_resent",
+        now=now,
+        actor_user_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+    )

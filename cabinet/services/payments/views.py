@@ -15,11 +15,10 @@ from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import PaymentGateway
 from cabinet.models import Payment, PaymentFailure, PaymentStatus, Provider, ProviderAccount, User
 from cabinet.money import format_rubles
-from cabinet.services.calendar import local_date
+from cabinet.services.calendar import local_date, local_time_text
 from cabinet.services.dashboard import AccountCard, card_for
 from cabinet.services.dashboard_view import account_subtitle
 from cabinet.services.payments.applying import refresh_from_gateway
-from cabinet.services.calendar import local_time_text
 from cabinet.services.payments.history import PENDING_COLOR, STATUS_COLORS, payment_of
 from cabinet.services.payments.starting import MIN_PAYMENT_KOPECKS, retry_payment
 from cabinet.services.payments.status import AWAITING_GATEWAY

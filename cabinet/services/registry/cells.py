@@ -107,7 +107,7 @@ def parse_meter(cell: dict[str, str], fail) -> tuple | None:
         except ValueError:
             fail("meter_last", "number")
         else:
-            if whole is not None and last >= 10 ** whole * 1000:
+            if whole is not None and last >= 10**whole * 1000:
                 fail("meter_last", "meter_last_capacity", whole=whole)
     dates = []
     for name in ("meter_last_date", "meter_verified_until"):

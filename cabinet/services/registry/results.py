@@ -40,8 +40,11 @@ class RegistryPreview:
     error_count: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
-                if field.name not in ("errors", "error_count")}
+        return {
+            field.name: getattr(self, field.name)
+            for field in dataclasses.fields(self)
+            if field.name not in ("errors", "error_count")
+        }
 
 
 @functools.lru_cache(maxsize=1024)

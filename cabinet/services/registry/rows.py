@@ -84,8 +84,14 @@ def _header(names: list[str]) -> tuple[list[int | None], list[RowError]]:
     return [positions.get(name) for name in COLUMNS], errors
 
 
-def read(stream: io.TextIOBase, provider: Provider, reading: FileReading, *, bcrypt_pins: set[str],
-         tick: Callable[[int], None]) -> Iterator[tuple]:
+def read(
+    stream: io.TextIOBase,
+    provider: Provider,
+    reading: FileReading,
+    *,
+    bcrypt_pins: set[str],
+    tick: Callable[[int], None],
+) -> Iterator[tuple]:
     """Each valid row as a tuple of staging.ROWS's columns; the rows' own errors go to `reading.errors`.
 
     What needs two rows (conflicting repeats of an account, a meter twice) is left to planning.row_pair_errors.
@@ -114,8 +120,14 @@ def _read_header(reader, reading: FileReading) -> tuple[list[int | None], int] |
     return positions, max(position for position in positions if position is not None) + 1
 
 
-def _read_rows(stream: io.TextIOBase, provider: Provider, reading: FileReading, *, bcrypt_pins: set[str],
-               tick: Callable[[int], None]) -> Iterator[tuple]:
+def _read_rows(
+    stream: io.TextIOBase,
+    provider: Provider,
+    reading: FileReading,
+    *,
+    bcrypt_pins: set[str],
+    tick: Callable[[int], None],
+) -> Iterator[tuple]:
     reader = csv.reader(stream, delimiter=";")
     header = _read_header(reader, reading)
     if header is None:
@@ -143,19 +155,21 @@ def _read_rows(stream: io.TextIOBase, provider: Provider, reading: FileReading, 
             # A line break inside a value is nearly always an unpaired quote that swallowed the
             # following rows; saying so beats a list of confusing errors about the rows it ate.
             broken = next((position for position, cell in enumerate(row) if "\n" in cell or "\r" in cell), None)
-            names = [name for name, position in zip(COLUMNS, positions) if position == broken]
+            names = [name for name, position in zip(COLUMNS, positions, strict=True) if position == broken]
             reading.errors.append(RowError(line, names[0] if names else "", message("line_break")))
             continue
-        cells = [row[position].strip() if position is not None and position < len(row) else ""
-                 for position in positions]
+        cells = [
+            row[position].strip() if position is not None and position < len(row) else "" for position in positions
+        ]
         errors = []
 
+        # Called only within this row's iteration, so the loop's current `errors` and `line` are the right ones.
         def fail(column: str, key: str, **params: object) -> None:
-            errors.append(RowError(line, column, message(key, **params)))
+            errors.append(RowError(line, column, message(key, **params)))  # noqa: B023
 
         if any(cell.strip() for cell in row[width:]):
             fail("", "extra_cells")
-        cell = dict(zip(COLUMNS, cells))
+        cell = dict(zip(COLUMNS, cells, strict=True))
         number, account = parse_account(cell, provider, fail)
         meter = parse_meter(cell, fail)
         if errors:

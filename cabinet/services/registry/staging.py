@@ -17,39 +17,65 @@ _STAGING = sa.MetaData()
 def _account_columns() -> list[sa.Column]:
     # Money and readings as BIGINT: a value the real INTEGER column cannot take fails at the write, as
     # it always did, not already in the preview.
-    return [sa.Column("address", sa.Text), sa.Column("owner_name", sa.Text),
-            sa.Column("debt_kopecks", sa.BigInteger), sa.Column("penalty_kopecks", sa.BigInteger),
-            sa.Column("balance_as_of", sa.Date), sa.Column("last_bill_kopecks", sa.BigInteger),
-            sa.Column("pin_hash", sa.Text),
-            # The PIN as written, only for accounts whose stored hash is bcrypt: that needs it to compare.
-            sa.Column("pin", sa.Text)]
+    return [
+        sa.Column("address", sa.Text),
+        sa.Column("owner_name", sa.Text),
+        sa.Column("debt_kopecks", sa.BigInteger),
+        sa.Column("penalty_kopecks", sa.BigInteger),
+        sa.Column("balance_as_of", sa.Date),
+        sa.Column("last_bill_kopecks", sa.BigInteger),
+        sa.Column("pin_hash", sa.Text),
+        # The PIN as written, only for accounts whose stored hash is bcrypt: that needs it to compare.
+        sa.Column("pin", sa.Text),
+    ]
 
 
 def _meter_columns() -> list[sa.Column]:
-    return [sa.Column("kind", sa.Text), sa.Column("serial", sa.Text),
-            sa.Column("digits_whole", sa.Integer), sa.Column("digits_fraction", sa.Integer),
-            sa.Column("last_value_thousandths", sa.BigInteger), sa.Column("last_value_date", sa.Date),
-            sa.Column("verified_until", sa.Date), sa.Column("tariff_kopecks", sa.BigInteger)]
+    return [
+        sa.Column("kind", sa.Text),
+        sa.Column("serial", sa.Text),
+        sa.Column("digits_whole", sa.Integer),
+        sa.Column("digits_fraction", sa.Integer),
+        sa.Column("last_value_thousandths", sa.BigInteger),
+        sa.Column("last_value_date", sa.Date),
+        sa.Column("verified_until", sa.Date),
+        sa.Column("tariff_kopecks", sa.BigInteger),
+    ]
 
 
 # Every valid row of the file (the meter columns are NULL on a row without a meter).
-ROWS = sa.Table("registry_import_rows", _STAGING,
-                sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
-                sa.Column("number", sa.Text, nullable=False),
-                *_account_columns(), *_meter_columns(), prefixes=["TEMPORARY"])
+ROWS = sa.Table(
+    "registry_import_rows",
+    _STAGING,
+    sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("number", sa.Text, nullable=False),
+    *_account_columns(),
+    *_meter_columns(),
+    prefixes=["TEMPORARY"],
+)
 # One row per account, from the first row it appears on, with the stored account it matches.
-ACCOUNTS = sa.Table("registry_import_accounts", _STAGING,
-                    sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
-                    sa.Column("number", sa.Text, nullable=False, unique=True),
-                    *_account_columns(),
-                    sa.Column("account_id", sa.Integer), sa.Column("values_same", sa.Integer),
-                    sa.Column("pin_same", sa.Integer), prefixes=["TEMPORARY"])
+ACCOUNTS = sa.Table(
+    "registry_import_accounts",
+    _STAGING,
+    sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("number", sa.Text, nullable=False, unique=True),
+    *_account_columns(),
+    sa.Column("account_id", sa.Integer),
+    sa.Column("values_same", sa.Integer),
+    sa.Column("pin_same", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
 # One row per meter, with the stored meter it matches; filled only for a file without errors.
-METERS = sa.Table("registry_import_meters", _STAGING,
-                  sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
-                  sa.Column("number", sa.Text, nullable=False),
-                  *_meter_columns(),
-                  sa.Column("meter_id", sa.Integer), sa.Column("values_same", sa.Integer), prefixes=["TEMPORARY"])
+METERS = sa.Table(
+    "registry_import_meters",
+    _STAGING,
+    sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("number", sa.Text, nullable=False),
+    *_meter_columns(),
+    sa.Column("meter_id", sa.Integer),
+    sa.Column("values_same", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
 NO_METER = (None,) * len(_meter_columns())
 
 

@@ -19,9 +19,16 @@ from cabinet.services.registry.staging import ACCOUNTS, METERS
 WRITE_LINES = 20_000  # file lines per write statement, so the progress bar moves during the writes
 
 
-def import_registry(session: Session, *, provider_id: int, source: RegistrySource, now: dt.datetime,
-                    actor_user_id: int | None = None, progress: Progress | None = None,
-                    max_bytes: int | None = None) -> RegistryPreview:
+def import_registry(
+    session: Session,
+    *,
+    provider_id: int,
+    source: RegistrySource,
+    now: dt.datetime,
+    actor_user_id: int | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> RegistryPreview:
     """Applies the file in the caller's transaction — all of it, or nothing if any row is wrong.
 
     Raises DomainError("registry_has_errors") when the preview has row errors. `progress(done, total)`
@@ -29,8 +36,9 @@ def import_registry(session: Session, *, provider_id: int, source: RegistrySourc
     writing the changes the second half; the last call reports exactly total, total.
     """
     report = progress or (lambda _done, _total: None)
-    with prepared(session, provider_id=provider_id, source=source, max_bytes=max_bytes, lock=True,
-                  progress=report) as plan:
+    with prepared(
+        session, provider_id=provider_id, source=source, max_bytes=max_bytes, lock=True, progress=report
+    ) as plan:
         preview, estimate = plan.preview, plan.estimate
         if preview.error_count:
             raise DomainError("registry_has_errors", count=preview.error_count)
@@ -44,8 +52,15 @@ def import_registry(session: Session, *, provider_id: int, source: RegistrySourc
             report(estimate + estimate * written // max(writes, 1), 2 * estimate)
 
         _write(session, plan, now=now, step=step)
-    record_event(session=session, action="registry_imported", now=now, actor_user_id=actor_user_id,
-                 target_type="provider", target_id=provider_id, details=preview.counts())
+    record_event(
+        session=session,
+        action="registry_imported",
+        now=now,
+        actor_user_id=actor_user_id,
+        target_type="provider",
+        target_id=provider_id,
+        details=preview.counts(),
+    )
     session.flush()
     report(2 * estimate, 2 * estimate)
     return preview
@@ -64,33 +79,65 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
         return sa.and_(table.c.line >= sa.bindparam("low"), table.c.line < sa.bindparam("high"))
 
     statements = [
-        (preview.accounts_new, sa.insert(accounts).from_select(
-            ["provider_id", "number", *ACCOUNT_COLUMNS, "pin_hash", "created_at", "updated_at"],
-            sa.select(sa.literal(plan.provider_id), first.c.number, *[first.c[name] for name in ACCOUNT_COLUMNS],
-                      first.c.pin_hash, stamp, stamp)
-            .where(first.c.account_id.is_(None), chunk(first)).order_by(first.c.line))),
-        (preview.accounts_changed, accounts.update()
-            .where(accounts.c.id == first.c.account_id, sa.or_(first.c.values_same == 0, first.c.pin_same == 0),
-                   chunk(first))
+        (
+            preview.accounts_new,
+            sa.insert(accounts).from_select(
+                ["provider_id", "number", *ACCOUNT_COLUMNS, "pin_hash", "created_at", "updated_at"],
+                sa.select(
+                    sa.literal(plan.provider_id),
+                    first.c.number,
+                    *[first.c[name] for name in ACCOUNT_COLUMNS],
+                    first.c.pin_hash,
+                    stamp,
+                    stamp,
+                )
+                .where(first.c.account_id.is_(None), chunk(first))
+                .order_by(first.c.line),
+            ),
+        ),
+        (
+            preview.accounts_changed,
+            accounts.update()
+            .where(
+                accounts.c.id == first.c.account_id,
+                sa.or_(first.c.values_same == 0, first.c.pin_same == 0),
+                chunk(first),
+            )
             # An unchanged PIN keeps its stored hash, a bcrypt one included.
-            .values(**{name: first.c[name] for name in ACCOUNT_COLUMNS}, updated_at=now,
-                    pin_hash=sa.case((first.c.pin_same == 1, accounts.c.pin_hash), else_=first.c.pin_hash))),
-        (preview.meters_new, sa.insert(meters).from_select(
-            ["account_id", "kind", "serial", *METER_COLUMNS],
-            sa.select(accounts.c.id, staged.c.kind, staged.c.serial, *[staged.c[name] for name in METER_COLUMNS])
-            .join_from(staged, accounts, sa.and_(accounts.c.provider_id == plan.provider_id,
-                                                 accounts.c.number == staged.c.number))
-            .where(staged.c.meter_id.is_(None), chunk(staged)).order_by(staged.c.line))),
-        (preview.meters_changed, meters.update()
+            .values(
+                **{name: first.c[name] for name in ACCOUNT_COLUMNS},
+                updated_at=now,
+                pin_hash=sa.case((first.c.pin_same == 1, accounts.c.pin_hash), else_=first.c.pin_hash),
+            ),
+        ),
+        (
+            preview.meters_new,
+            sa.insert(meters).from_select(
+                ["account_id", "kind", "serial", *METER_COLUMNS],
+                sa.select(accounts.c.id, staged.c.kind, staged.c.serial, *[staged.c[name] for name in METER_COLUMNS])
+                .join_from(
+                    staged,
+                    accounts,
+                    sa.and_(accounts.c.provider_id == plan.provider_id, accounts.c.number == staged.c.number),
+                )
+                .where(staged.c.meter_id.is_(None), chunk(staged))
+                .order_by(staged.c.line),
+            ),
+        ),
+        (
+            preview.meters_changed,
+            meters.update()
             .where(meters.c.id == staged.c.meter_id, staged.c.values_same == 0, chunk(staged))
-            .values(**{name: staged.c[name] for name in METER_COLUMNS})),
+            .values(**{name: staged.c[name] for name in METER_COLUMNS}),
+        ),
     ]
     for count, statement in statements:
         if not count:
             continue
         for low in range(0, plan.last_line + 1, WRITE_LINES):
             # preserve_rowcount: SQLAlchemy keeps the count of an INSERT … SELECT only when asked to.
-            written = session.execute(statement, {"low": low, "high": low + WRITE_LINES},
-                                      execution_options={"preserve_rowcount": True}).rowcount
+            written = session.execute(
+                statement, {"low": low, "high": low + WRITE_LINES}, execution_options={"preserve_rowcount": True}
+            ).rowcount
             if written:
                 step(written)

@@ -28,8 +28,15 @@ class AuditRow:
 
 
 def _row(event: audit_log.AuditRow) -> AuditRow:
-    return AuditRow(event.id, format_local_time(event.created_at), event.who, event.action, event.target,
-                    event.details, event.address)
+    return AuditRow(
+        event.id,
+        format_local_time(event.created_at),
+        event.who,
+        event.action,
+        event.target,
+        event.details,
+        event.address,
+    )
 
 
 class AdminAuditState(rx.State):

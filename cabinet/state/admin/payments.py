@@ -36,8 +36,16 @@ def _status_label(status: str) -> str:
 
 
 def _row(row: payments.PaymentRow) -> AdminPaymentRow:
-    return AdminPaymentRow(row.id, format_local_time(row.created_at), row.provider, row.account, row.payer,
-                           format_rubles(row.amount_kopecks), row.status, _status_label(row.status))
+    return AdminPaymentRow(
+        row.id,
+        format_local_time(row.created_at),
+        row.provider,
+        row.account,
+        row.payer,
+        format_rubles(row.amount_kopecks),
+        row.status,
+        _status_label(row.status),
+    )
 
 
 def _detail_lines(detail: payments.PaymentDetail) -> list[Line]:
@@ -71,15 +79,20 @@ class AdminPaymentsState(rx.State):
     @rx.var
     def statuses(self) -> list[Choice]:
         return [Choice("all", texts.PAYMENTS["history_filter_all_statuses"])] + [
-            Choice(key, label) for key, label in texts.PAYMENTS["statuses"].items()]
+            Choice(key, label) for key, label in texts.PAYMENTS["statuses"].items()
+        ]
 
     @rx.var
     def periods(self) -> list[Choice]:
         return [Choice(key, label) for key, label in texts.ADMIN["periods"].items()]
 
     def _filters(self) -> payments.PaymentFilter:
-        return payments.chosen_filter(provider=self.provider_filter, status=self.status_filter,
-                                      period=self.period_filter, today=local_date(utc_now()))
+        return payments.chosen_filter(
+            provider=self.provider_filter,
+            status=self.status_filter,
+            period=self.period_filter,
+            today=local_date(utc_now()),
+        )
 
     @rx.event(background=True)
     async def load(self):
@@ -95,9 +108,11 @@ class AdminPaymentsState(rx.State):
         async with self:
             self.rows = [_row(row) for row in found.rows]
             self.providers = [Choice("all", texts.ADMIN["all_providers"])] + [
-                Choice(str(provider.id), provider.name) for provider in providers]
-            self.total_text = texts.ADMIN["payments_total"].format(count=found.count,
-                                                                    amount=format_rubles(found.total_kopecks))
+                Choice(str(provider.id), provider.name) for provider in providers
+            ]
+            self.total_text = texts.ADMIN["payments_total"].format(
+                count=found.count, amount=format_rubles(found.total_kopecks)
+            )
 
     @rx.event
     def set_provider_filter(self, value: str):
@@ -144,8 +159,9 @@ class AdminPaymentsState(rx.State):
     def _show(self, detail: payments.PaymentDetail) -> None:
         self.selected, self.detail = detail.id, _detail_lines(detail)
         self.notifications = [
-            Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}",
-                 n.outcome_text) for n in detail.notifications]
+            Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}", n.outcome_text)
+            for n in detail.notifications
+        ]
         self.notice = self.error = ""
 
     @rx.event

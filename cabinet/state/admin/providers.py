@@ -40,8 +40,11 @@ class AdminProvidersState(rx.State):
     def pattern_check(self) -> str:
         """The pattern tested against the example as the operator types."""
         try:
-            check_pattern(self.fields.get("account_pattern", ""), self.fields.get("account_example", ""),
-                          self.fields.get("account_checksum", "none"))
+            check_pattern(
+                self.fields.get("account_pattern", ""),
+                self.fields.get("account_example", ""),
+                self.fields.get("account_checksum", "none"),
+            )
         except DomainError as error:
             return texts.error_text(error.code)
         return texts.ADMIN["pattern_ok"] if self.fields.get("account_example") else ""
@@ -113,12 +116,12 @@ class AdminProvidersState(rx.State):
             actor = await acting_operator_id(self)
             if not actor:
                 return not_found()
-            form = ProviderForm.from_texts(self.fields, allow_zero_consumption=self.allow_zero,
-                                           allow_rollover=self.allow_rollover)
+            form = ProviderForm.from_texts(
+                self.fields, allow_zero_consumption=self.allow_zero, allow_rollover=self.allow_rollover
+            )
             provider_id = int(self.editing) if self.editing else None
             self.busy = True
-        outcome = await call(providers.save_provider, actor_id=actor, provider_id=provider_id, form=form,
-                             now=utc_now())
+        outcome = await call(providers.save_provider, actor_id=actor, provider_id=provider_id, form=form, now=utc_now())
         async with self:
             self.busy = False
             if not outcome.ok:
@@ -134,8 +137,13 @@ class AdminProvidersState(rx.State):
             actor = await acting_operator_id(self)
         if not actor:
             return not_found()
-        outcome = await call(providers.set_provider_active, actor_id=actor, provider_id=parse_id(provider_id) or 0,
-                             active=bool(active), now=utc_now())
+        outcome = await call(
+            providers.set_provider_active,
+            actor_id=actor,
+            provider_id=parse_id(provider_id) or 0,
+            active=bool(active),
+            now=utc_now(),
+        )
         if not outcome.ok:
             async with self:
                 self.errors, self.notice = outcome.errors, ""

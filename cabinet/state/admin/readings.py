@@ -67,8 +67,14 @@ class AdminReadingsState(rx.State):
             async with self:
                 self.error = texts.ADMIN["month_invalid"]
             return
-        outcome = await call(readings_export.export_readings, actor_id=actor, provider_id=parse_id(provider) or 0,
-                             period=period, mark_sent=mark_sent, now=utc_now())
+        outcome = await call(
+            readings_export.export_readings,
+            actor_id=actor,
+            provider_id=parse_id(provider) or 0,
+            period=period,
+            mark_sent=mark_sent,
+            now=utc_now(),
+        )
         async with self:
             if not outcome.ok:  # the provider was removed, or none was chosen
                 self.error = outcome.message

@@ -96,8 +96,13 @@ class AdminRegistryState(rx.State):
             self.error = texts.error_text("upload_required")
             return
         # Copied to disk in chunks and previewed off the event loop; kept only if it can be imported.
-        outcome = await call(registry_uploads.check_registry_upload, actor_id=actor, provider_id=int(self.provider),
-                             upload=files[0].file, replacing=replacing)
+        outcome = await call(
+            registry_uploads.check_registry_upload,
+            actor_id=actor,
+            provider_id=int(self.provider),
+            upload=files[0].file,
+            replacing=replacing,
+        )
         if not outcome.ok:
             self.error = outcome.message
             return
@@ -128,8 +133,16 @@ class AdminRegistryState(rx.State):
         def progress(rows: int, total: int) -> None:
             done["rows"], done["total"] = rows, max(total, 1)
 
-        job = asyncio.ensure_future(call(registry_uploads.import_registry_upload, actor_id=actor,
-                                         provider_id=provider_id, name=upload_name, now=utc_now(), progress=progress))
+        job = asyncio.ensure_future(
+            call(
+                registry_uploads.import_registry_upload,
+                actor_id=actor,
+                provider_id=provider_id,
+                name=upload_name,
+                now=utc_now(),
+                progress=progress,
+            )
+        )
         while not job.done():
             await asyncio.sleep(PROGRESS_EVERY_SECONDS)
             async with self:

@@ -31,8 +31,9 @@ def _state_label(state: str) -> str:
 
 
 def _row(found: residents.ResidentRow) -> ResidentRow:
-    return ResidentRow(found.id, found.email, found.full_name, _state_label(found.state),
-                       format_local_time(found.created_at))
+    return ResidentRow(
+        found.id, found.email, found.full_name, _state_label(found.state), format_local_time(found.created_at)
+    )
 
 
 class AdminResidentsState(rx.State):
@@ -87,11 +88,17 @@ class AdminResidentsState(rx.State):
         self.detail_blocked, self.detail_confirmed = detail.blocked, detail.confirmed
         self.detail_sessions = texts.ADMIN["sessions_active"].format(count=detail.sessions_active)
         self.detail_links = [Line(f"{link.provider} · {link.number}", link.address) for link in detail.links]
-        self.detail_payments = [Line(f"{format_rubles(p.amount_kopecks)} · {statuses[p.status]}",
-                                     format_local_time(p.created_at)) for p in detail.payments]
-        self.detail_sign_ins = [Line(texts.ADMIN["sign_in_actions"].get(e.action, e.action),
-                                     f"{format_local_time(e.created_at)} · {e.client_address}")
-                                for e in detail.sign_ins]
+        self.detail_payments = [
+            Line(f"{format_rubles(p.amount_kopecks)} · {statuses[p.status]}", format_local_time(p.created_at))
+            for p in detail.payments
+        ]
+        self.detail_sign_ins = [
+            Line(
+                texts.ADMIN["sign_in_actions"].get(e.action, e.action),
+                f"{format_local_time(e.created_at)} · {e.client_address}",
+            )
+            for e in detail.sign_ins
+        ]
         self.notice = self.error = ""
 
     @rx.event
@@ -105,8 +112,9 @@ class AdminResidentsState(rx.State):
             user_id = self.selected
         if not actor:
             return not_found()
-        outcome = await call(residents.set_blocked, actor_id=actor, user_id=user_id, blocked=bool(blocked),
-                             now=utc_now())
+        outcome = await call(
+            residents.set_blocked, actor_id=actor, user_id=user_id, blocked=bool(blocked), now=utc_now()
+        )
         async with self:
             if not outcome.ok:
                 self.error = outcome.message

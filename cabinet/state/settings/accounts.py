@@ -34,18 +34,31 @@ class SettingsAccountsState(rx.State):
         user_id = await current_user_id(self)
         # From the browser: anything not an id is looked up as 0, which is «not found».
         account_id = parse_id(form.get("account_id", "")) or 0
-        outcome = await call(account_links.save_nickname, user_id=user_id, account_id=account_id,
-                             nickname=str(form.get("nickname", "")), now=utc_now())
+        outcome = await call(
+            account_links.save_nickname,
+            user_id=user_id,
+            account_id=account_id,
+            nickname=str(form.get("nickname", "")),
+            now=utc_now(),
+        )
         self._show(outcome, outcome.value, notice=texts.SETTINGS["nickname_saved"])
 
     @rx.event
     async def unlink(self, account_id: int):
         user_id = await current_user_id(self)
-        outcome = await call(account_links.remove_account, user_id=user_id, account_id=parse_id(account_id) or 0,
-                             now=utc_now(), client_address=self.router.session.client_ip or "")
+        outcome = await call(
+            account_links.remove_account,
+            user_id=user_id,
+            account_id=parse_id(account_id) or 0,
+            now=utc_now(),
+            client_address=self.router.session.client_ip or "",
+        )
         unlinked = outcome.value
-        self._show(outcome, unlinked.linked if unlinked else None,
-                   notice=texts.SETTINGS["unlinked"].format(number=unlinked.number) if unlinked else "")
+        self._show(
+            outcome,
+            unlinked.linked if unlinked else None,
+            notice=texts.SETTINGS["unlinked"].format(number=unlinked.number) if unlinked else "",
+        )
 
     def _show(self, outcome: Outcome, linked: list[LinkedAccount] | None, *, notice: str) -> None:
         """The accounts as they are now and the notice, or the refusal (the list stays as it was)."""

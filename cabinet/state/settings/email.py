@@ -50,8 +50,12 @@ class SettingsEmailState(rx.State):
         async with self:
             if self.busy:
                 return
-            request = dict(user_id=await current_user_id(self), new_email=self.new_email, password=self.password,
-                           client_address=self.router.session.client_ip or "")
+            request = dict(
+                user_id=await current_user_id(self),
+                new_email=self.new_email,
+                password=self.password,
+                client_address=self.router.session.client_ip or "",
+            )
             self.busy = True
             clear_refusals(self, fields=FIELDS, fallback="new_email_error")
         outcome = await call(email_changes.request_email_change, now=utc_now(), **request)

@@ -13,8 +13,11 @@ from cabinet.state.password_rules import rule_marks
 from cabinet.state.session import SessionState, current_user_id
 
 # The service's field → this form's error var; a refusal of the form as a whole shows under the new password.
-FIELDS = {"current_password": "current_password_error", "password": "new_password_error",
-          "password_repeat": "new_password_repeat_error"}
+FIELDS = {
+    "current_password": "current_password_error",
+    "password": "new_password_error",
+    "password_repeat": "new_password_repeat_error",
+}
 
 
 class SettingsPasswordState(rx.State):
@@ -58,9 +61,14 @@ class SettingsPasswordState(rx.State):
             user_id = await current_user_id(self)
             # This browser stays signed in; every other one is signed out.
             token = (await self.get_state(SessionState)).session_token
-            request = dict(user_id=user_id, current_session_token=token, current_password=self.current_password,
-                           new_password=self.new_password, new_password_repeat=self.new_password_repeat,
-                           client_address=self.router.session.client_ip or "")
+            request = dict(
+                user_id=user_id,
+                current_session_token=token,
+                current_password=self.current_password,
+                new_password=self.new_password,
+                new_password_repeat=self.new_password_repeat,
+                client_address=self.router.session.client_ip or "",
+            )
             self.busy = True
             clear_refusals(self, fields=FIELDS, fallback="new_password_error")
         outcome = await call(password_changes.change_password, now=utc_now(), **request)

@@ -67,9 +67,14 @@ class SettingsProfileState(rx.State):
         clear_refusals(self, fields=FIELDS, fallback="full_name_error")
         self.notice = ""
         outcome = await call(
-            profile.save_profile, user_id=user_id, full_name=self.full_name, phone=self.phone,
-            notify_receipts=self.notify_receipts, notify_reminders=self.notify_reminders,
-            now=utc_now(), client_address=self.router.session.client_ip or "",
+            profile.save_profile,
+            user_id=user_id,
+            full_name=self.full_name,
+            phone=self.phone,
+            notify_receipts=self.notify_receipts,
+            notify_reminders=self.notify_reminders,
+            now=utc_now(),
+            client_address=self.router.session.client_ip or "",
         )
         show_refusal(self, outcome, fields=FIELDS, fallback="full_name_error")
         if outcome.ok:

@@ -34,15 +34,24 @@ def test_payments_filter_and_total(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.status, payment.paid_at = PaymentStatus.succeeded, NOW
     other = make_provider(session)
-    session.add(Payment(user_id=people["resident"].id, account_id=make_account(session, other).id, amount_kopecks=500,
-                        purpose=PaymentPurpose.debt, idempotency_key="k2", created_at=NOW - dt.timedelta(days=60),
-                        updated_at=NOW))
+    session.add(
+        Payment(
+            user_id=people["resident"].id,
+            account_id=make_account(session, other).id,
+            amount_kopecks=500,
+            purpose=PaymentPurpose.debt,
+            idempotency_key="k2",
+            created_at=NOW - dt.timedelta(days=60),
+            updated_at=NOW,
+        )
+    )
     session.flush()
     actor = people["admin"].id
 
     def listed(**filters) -> admin_payments.PaymentList:
-        return admin_payments.list_payments(session=session, actor_id=actor,
-                                            filters=admin_payments.PaymentFilter(**filters))
+        return admin_payments.list_payments(
+            session=session, actor_id=actor, filters=admin_payments.PaymentFilter(**filters)
+        )
 
     rows, count, total = listed()
     assert (len(rows), count, total) == (2, 1, 1000)
@@ -54,11 +63,14 @@ def test_payments_filter_and_total(session, people, ids):
     assert (rows[0].amount_kopecks, rows[0].status, rows[0].payer) == (1000, "succeeded", "olga.petrova@example.com")
 
 
-@pytest.mark.parametrize(("provider", "status", "period", "expected"), [
-    ("all", "all", "all", admin_payments.PaymentFilter()),
-    ("7", "succeeded", "all", admin_payments.PaymentFilter(provider_id=7, status=PaymentStatus.succeeded)),
-    ("abc", "refunded", "nonsense", admin_payments.PaymentFilter()),
-])
+@pytest.mark.parametrize(
+    ("provider", "status", "period", "expected"),
+    [
+        ("all", "all", "all", admin_payments.PaymentFilter()),
+        ("7", "succeeded", "all", admin_payments.PaymentFilter(provider_id=7, status=PaymentStatus.succeeded)),
+        ("abc", "refunded", "nonsense", admin_payments.PaymentFilter()),
+    ],
+)
 def test_the_pages_selects_become_a_filter(provider, status, period, expected):
     assert admin_payments.chosen_filter(provider=provider, status=status, period=period, today=NOW.date()) == expected
 
@@ -70,8 +82,9 @@ def test_the_pages_period_is_counted_back_from_today():
 
 def test_the_page_lists_payments_and_every_provider_to_filter_by(session, people, ids):
     other = make_provider(session)
-    page = admin_payments.payments_page(session=session, actor_id=people["admin"].id,
-                                        filters=admin_payments.PaymentFilter(provider_id=other.id))
+    page = admin_payments.payments_page(
+        session=session, actor_id=people["admin"].id, filters=admin_payments.PaymentFilter(provider_id=other.id)
+    )
     assert page.payments == ([], 0, 0)
     assert sorted(provider.id for provider in page.providers) == sorted([ids["provider"], other.id])
 
@@ -79,13 +92,23 @@ def test_the_page_lists_payments_and_every_provider_to_filter_by(session, people
 def test_payment_detail_shows_gateway_id_and_notification_log(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.gateway_payment_id = "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
-    log = ((30, "payment.waiting_for_capture", payment.gateway_payment_id, NotificationOutcome.unchanged, "pending"),
-           (10, "payment.succeeded", payment.gateway_payment_id, NotificationOutcome.moved, "succeeded"),
-           (20, "payment.succeeded", "another-payment", NotificationOutcome.unknown_payment, None))
+    log = (
+        (30, "payment.waiting_for_capture", payment.gateway_payment_id, NotificationOutcome.unchanged, "pending"),
+        (10, "payment.succeeded", payment.gateway_payment_id, NotificationOutcome.moved, "succeeded"),
+        (20, "payment.succeeded", "another-payment", NotificationOutcome.unknown_payment, None),
+    )
     for minutes, event, gateway_id, outcome, status in log:
-        session.add(PaymentNotification(received_at=NOW - dt.timedelta(minutes=minutes), source_address="185.71.76.3",
-                                        event=event, gateway_payment_id=gateway_id, body="{}", outcome=outcome,
-                                        outcome_status=status))
+        session.add(
+            PaymentNotification(
+                received_at=NOW - dt.timedelta(minutes=minutes),
+                source_address="185.71.76.3",
+                event=event,
+                gateway_payment_id=gateway_id,
+                body="{}",
+                outcome=outcome,
+                outcome_status=status,
+            )
+        )
     session.flush()
 
     shown = admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id)
@@ -96,13 +119,15 @@ def test_payment_detail_shows_gateway_id_and_notification_log(session, people, i
     # Worded for the operator, in Russian, with the status the delivery found or set.
     assert [(n.event, n.outcome_text, n.source_address) for n in shown.notifications] == [
         ("payment.succeeded", payments.outcome_text(NotificationOutcome.moved, "succeeded"), "185.71.76.3"),
-        ("payment.waiting_for_capture", payments.outcome_text(NotificationOutcome.unchanged, "pending"),
-         "185.71.76.3")]
+        ("payment.waiting_for_capture", payments.outcome_text(NotificationOutcome.unchanged, "pending"), "185.71.76.3"),
+    ]
     assert shown.notifications[0].outcome_text == "статус стал «Оплачено»"
     payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
     session.flush()
-    assert admin_payments.payment_detail(session=session, actor_id=people["admin"].id,
-                                         payment_id=payment.id).notifications == []
+    assert (
+        admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id).notifications
+        == []
+    )
 
 
 def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, session):
@@ -114,10 +139,14 @@ def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, 
         operator = make_user(session, role=UserRole.admin)
         session.add(AccountLink(user_id=resident.id, account_id=account.id))
         session.commit()
-        httpx.post(f"{stand_in}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True, "count": 0},
-                   timeout=5).raise_for_status()
-        payment = payments.pay(payments.PaymentRequest(user_id=resident.id, account_id=account.id,
-                                                       purpose=PaymentPurpose.debt))
+        httpx.post(
+            f"{stand_in}/sandbox/_faults",
+            json={"service": "yookassa", "drop_notifications": True, "count": 0},
+            timeout=5,
+        ).raise_for_status()
+        payment = payments.pay(
+            payments.PaymentRequest(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt)
+        )
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
         assert session.get(Payment, payment.id).status == PaymentStatus.pending  # no notification came
 
@@ -132,7 +161,10 @@ def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, 
         assert session.exec(select(LedgerEntry.amount_kopecks)).all() == [180_000]
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "payment_checked_at_gateway")).one()
         assert (event.actor_user_id, event.target_id, json.loads(event.details)) == (
-            operator.id, str(payment.id), {"status": "succeeded"})
+            operator.id,
+            str(payment.id),
+            {"status": "succeeded"},
+        )
         # A second check finds it settled and credits nothing twice.
         again = admin_payments.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
         session.commit()
@@ -142,7 +174,11 @@ def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, 
 
 def test_the_payments_csv_names_the_admin(session, people, ids):
     actor = people["admin"].id
-    assert admin_payments.export_payments(session=session, actor_id=actor, filters=admin_payments.PaymentFilter(),
-                                          now=NOW).decode("utf-8-sig").count("\r\n") == 2  # the header and the payment
+    assert (
+        admin_payments.export_payments(session=session, actor_id=actor, filters=admin_payments.PaymentFilter(), now=NOW)
+        .decode("utf-8-sig")
+        .count("\r\n")
+        == 2
+    )  # the header and the payment
     actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
     assert actors == {"payments_exported": actor}

@@ -18,10 +18,15 @@ REGISTRY = "account;address;debt;as_of\r\n3700999001;г. Тестов, ул. М�
 
 def test_the_registry_import_names_the_admin(session, people, ids):
     actor = people["admin"].id
-    assert registry_import.preview_registry(session=session, actor_id=actor, provider_id=ids["provider"],
-                                            source=io.BytesIO(REGISTRY)).accounts_new == 1
-    registry_import.import_registry(session=session, actor_id=actor, provider_id=ids["provider"],
-                                    source=io.BytesIO(REGISTRY), now=NOW)
+    assert (
+        registry_import.preview_registry(
+            session=session, actor_id=actor, provider_id=ids["provider"], source=io.BytesIO(REGISTRY)
+        ).accounts_new
+        == 1
+    )
+    registry_import.import_registry(
+        session=session, actor_id=actor, provider_id=ids["provider"], source=io.BytesIO(REGISTRY), now=NOW
+    )
     actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
     assert actors == {"registry_imported": actor}
 
@@ -29,5 +34,6 @@ def test_the_registry_import_names_the_admin(session, people, ids):
 @pytest.mark.parametrize("provider_id", [0, -1, "abc", 2**40])
 def test_an_id_that_cannot_be_a_providers_is_not_found(session, people, provider_id):
     with pytest.raises(DomainError, match="not_found"):
-        registry_import.preview_registry(session=session, actor_id=people["admin"].id, provider_id=provider_id,
-                                         source=io.BytesIO(REGISTRY))
+        registry_import.preview_registry(
+            session=session, actor_id=people["admin"].id, provider_id=provider_id, source=io.BytesIO(REGISTRY)
+        )

@@ -11,8 +11,10 @@ from cabinet.models import ProviderAccount
 from cabinet.services import registry
 from tests.factories import NOW
 
-HEADER = "account;address;owner;debt;penalty;as_of;last_bill;pin;meter_serial;meter_kind;meter_last;meter_last_date;" \
-         "meter_verified_until;meter_digits;meter_tariff"
+HEADER = (
+    "account;address;owner;debt;penalty;as_of;last_bill;pin;meter_serial;meter_kind;meter_last;meter_last_date;"
+    "meter_verified_until;meter_digits;meter_tariff"
+)
 GOOD = [
     "100200300;г. Заречный, ул. Мира, д. 1, кв. 1;Иванов И. И.;1234,56;12,5;01.11.2026;1500,00;4821;W1;cold_water;"
     "123,456;25.10.2026;01.01.2030;5.3;45,62",
@@ -31,8 +33,9 @@ def preview_text(session, provider, text: str, encoding: str = "utf-8"):
 
 
 def import_text(session, provider, text: str, encoding: str = "utf-8", now: dt.datetime = NOW, **options):
-    return registry.import_registry(session, provider_id=provider.id, source=io.BytesIO(text.encode(encoding)), now=now,
-                                    **options)
+    return registry.import_registry(
+        session, provider_id=provider.id, source=io.BytesIO(text.encode(encoding)), now=now, **options
+    )
 
 
 def stored_account(session, number: str) -> ProviderAccount:

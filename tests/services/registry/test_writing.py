@@ -27,20 +27,28 @@ def test_reimporting_the_same_file_writes_nothing(session, provider):
     text = csv_text(*GOOD)
     import_text(session, provider, text)
     session.expire_all()
-    before = ([(a.id, a.updated_at, a.pin_hash)
-               for a in session.exec(select(ProviderAccount).order_by(ProviderAccount.id))],
-              [m.model_dump() for m in session.exec(select(Meter).order_by(Meter.id))])
+    before = (
+        [(a.id, a.updated_at, a.pin_hash) for a in session.exec(select(ProviderAccount).order_by(ProviderAccount.id))],
+        [m.model_dump() for m in session.exec(select(Meter).order_by(Meter.id))],
+    )
     again = import_text(session, provider, text, now=NOW + dt.timedelta(days=1))
-    assert again.counts() == {"accounts_new": 0, "accounts_changed": 0, "accounts_unchanged": 2,
-                              "meters_new": 0, "meters_changed": 0, "meters_unchanged": 2, "rows": 3}
+    assert again.counts() == {
+        "accounts_new": 0,
+        "accounts_changed": 0,
+        "accounts_unchanged": 2,
+        "meters_new": 0,
+        "meters_changed": 0,
+        "meters_unchanged": 2,
+        "rows": 3,
+    }
     session.expire_all()
-    after = ([(a.id, a.updated_at, a.pin_hash)
-              for a in session.exec(select(ProviderAccount).order_by(ProviderAccount.id))],
-             [m.model_dump() for m in session.exec(select(Meter).order_by(Meter.id))])
+    after = (
+        [(a.id, a.updated_at, a.pin_hash) for a in session.exec(select(ProviderAccount).order_by(ProviderAccount.id))],
+        [m.model_dump() for m in session.exec(select(Meter).order_by(Meter.id))],
+    )
     assert after == before
     # The same file in Windows-1251 is the same registry.
     assert import_text(session, provider, text, "cp1251").accounts_unchanged == 2
-
 
 
 def test_changes_are_upserted_and_what_the_file_lacks_stays(session, provider):
@@ -52,10 +60,12 @@ def test_changes_are_upserted_and_what_the_file_lacks_stays(session, provider):
     assert (result.accounts_changed, result.accounts_unchanged, result.meters_unchanged) == (1, 0, 2)
     session.expire_all()
     accounts = {a.number: (a.debt_kopecks, a.updated_at) for a in session.exec(select(ProviderAccount))}
-    assert accounts == {"100200300": (9_900, NOW + dt.timedelta(days=1)), "100200301": (-30_000, NOW),
-                        "999999999": (777, NOW)}
+    assert accounts == {
+        "100200300": (9_900, NOW + dt.timedelta(days=1)),
+        "100200301": (-30_000, NOW),
+        "999999999": (777, NOW),
+    }
     assert session.get(Meter, kept_meter.id).serial == "K1" and count_rows(session, Meter) == 3
-
 
 
 def test_a_meter_is_known_by_account_kind_and_serial(session, provider):
@@ -66,7 +76,6 @@ def test_a_meter_is_known_by_account_kind_and_serial(session, provider):
     assert (result.meters_new, result.meters_unchanged, count_rows(session, Meter)) == (2, 2, 4)
 
 
-
 def test_another_providers_accounts_are_not_touched(session, provider):
     other = make_provider(session, account_pattern=r"\d{9}")
     theirs = make_account(session, other, number="100200300", debt_kopecks=5)
@@ -75,14 +84,15 @@ def test_another_providers_accounts_are_not_touched(session, provider):
     assert session.get(ProviderAccount, theirs.id).debt_kopecks == 5
 
 
-
 def test_one_bad_row_writes_nothing(session, provider):
     with pytest.raises(DomainError, match="registry_has_errors") as raised:
         import_text(session, provider, csv_text(*GOOD, "oops;;;;;;;;;;;;;;"))
     assert raised.value.params == {"count": 4}
-    assert (count_rows(session, ProviderAccount), count_rows(session, Meter),
-            count_rows(session, AuditEvent)) == (0, 0, 0)
-
+    assert (count_rows(session, ProviderAccount), count_rows(session, Meter), count_rows(session, AuditEvent)) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_an_import_is_audited_with_its_counts_and_actor(session, provider):
@@ -90,9 +100,15 @@ def test_an_import_is_audited_with_its_counts_and_actor(session, provider):
     import_text(session, provider, csv_text(*GOOD), actor_user_id=admin.id)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "registry_imported")).one()
     assert (event.actor_user_id, event.target_type, event.target_id) == (admin.id, "provider", str(provider.id))
-    assert json.loads(event.details) == {"accounts_new": 2, "accounts_changed": 0, "accounts_unchanged": 0,
-                                         "meters_new": 2, "meters_changed": 0, "meters_unchanged": 0, "rows": 3}
-
+    assert json.loads(event.details) == {
+        "accounts_new": 2,
+        "accounts_changed": 0,
+        "accounts_unchanged": 0,
+        "meters_new": 2,
+        "meters_changed": 0,
+        "meters_unchanged": 0,
+        "rows": 3,
+    }
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -115,14 +131,12 @@ def test_two_imports_for_one_provider_at_once_run_one_after_the_other(engine):
         assert count_rows(first, ProviderAccount) == 2
 
 
-
 def test_pin_is_kept_only_as_a_keyed_hash(session, provider):
     import_text(session, provider, csv_text(*GOOD))
     account = stored_account(session, "100200300")
     assert "4821" not in account.pin_hash and account.pin_hash.startswith("hmac$")
     assert pin_matches(account.pin_hash, number="100200300", pin="4821")
     assert not pin_matches(account.pin_hash, number="100200300", pin="4822")
-
 
 
 def test_a_new_pin_replaces_the_old_and_an_empty_one_removes_it(session, provider):
@@ -137,7 +151,6 @@ def test_a_new_pin_replaces_the_old_and_an_empty_one_removes_it(session, provide
     assert import_text(session, provider, csv_text(*removed)).accounts_changed == 1
     session.expire_all()
     assert stored_account(session, "100200300").pin_hash is None
-
 
 
 def test_an_unchanged_bcrypt_pin_is_kept_and_a_changed_one_replaced(session, provider):
@@ -158,7 +171,6 @@ def test_an_unchanged_bcrypt_pin_is_kept_and_a_changed_one_replaced(session, pro
     assert renewed.startswith("hmac$") and pin_matches(renewed, number="100200300", pin="5930")
 
 
-
 def test_progress_goes_up_to_the_total(session, provider):
     rows = [f"{100_000_000 + i};адрес;;1;;01.11.2026;;;;;;;;;" for i in range(12_000)]
     seen = []
@@ -166,7 +178,6 @@ def test_progress_goes_up_to_the_total(session, provider):
     assert len(seen) >= 4  # reading reports every few thousand rows, writing every batch
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
     assert len({total for _done, total in seen}) == 1 and seen[-1][0] == seen[-1][1]
-
 
 
 def test_progress_moves_while_writing(session, provider, monkeypatch):
@@ -180,17 +191,17 @@ def test_progress_moves_while_writing(session, provider, monkeypatch):
     assert len(writing) >= 9 and writing == sorted(writing)
 
 
-
 def _big_registry(path: Path, rows: int) -> Path:
     """A provider-sized registry written line by line: every row with a PIN and a meter."""
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER + "\r\n")
         for i in range(rows):
-            out.write(f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};"
-                      f"{i % 5000},50;;01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;"
-                      f"25.10.2026;01.01.2030;5.3;45,62\r\n")
+            out.write(
+                f"{100_000_000 + i:09d};г. Заречный, ул. Длинная, д. {i // 100}, кв. {i % 100};Житель {i};"
+                f"{i % 5000},50;;01.11.2026;{i % 3000},00;{1000 + i % 9000};S{i};cold_water;{i % 900},125;"
+                f"25.10.2026;01.01.2030;5.3;45,62\r\n"
+            )
     return path
-
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # once: it is the slowest test here
@@ -211,11 +222,17 @@ def test_a_hundred_thousand_rows_import_and_reimport_unchanged(session, provider
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert (again.accounts_unchanged, again.meters_unchanged, again.accounts_changed, again.meters_changed) == (
-        100_000, 100_000, 0, 0)
+        100_000,
+        100_000,
+        0,
+        0,
+    )
     assert session.exec(select(func.max(ProviderAccount.updated_at))).one() == NOW
     # The 17 MiB file and 100 000 compared rows would take well over 100 MiB if any of them were held.
     assert peak < 16 * 2**20
     with capsys.disabled():
-        print(f"\n  registry of 100 000 rows ({path.stat().st_size / 2**20:.0f} MiB) on "
-              f"{session.get_bind().dialect.name}: import {seconds:.1f} s ({100_000 / seconds:,.0f} rows/s); "
-              f"re-import peak {peak / 2**20:.1f} MiB (tracemalloc)")
+        print(
+            f"\n  registry of 100 000 rows ({path.stat().st_size / 2**20:.0f} MiB) on "
+            f"{session.get_bind().dialect.name}: import {seconds:.1f} s ({100_000 / seconds:,.0f} rows/s); "
+            f"re-import peak {peak / 2**20:.1f} MiB (tracemalloc)"
+        )
