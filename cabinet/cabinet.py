@@ -58,6 +58,74 @@ def _title(page: str) -> str:
     return f"{page} — {texts.PRODUCT_NAME}"
 
 
+def _add_public_pages(app: rx.App) -> None:
+    """Pages anyone may open; each knows who is signed in (SessionState.refresh) but sends nobody away."""
+    public = [SessionState.refresh]
+    app.add_page(
+        home_page,
+        route="/",
+        title=_title(texts.START["title"]),
+        description=texts.PRODUCT_TAGLINE,
+        on_load=[*public, StartState.load, DashboardState.load],
+    )
+    # The sign-in page checks the session itself: someone signed in goes straight on.
+    app.add_page(login_page, route="/login", title=_title(texts.LOGIN["title"]), on_load=LoginState.load)
+    pages = [
+        (register_page, "/register", texts.REGISTER["title"], []),
+        (forgot_page, "/forgot", texts.FORGOT["title"], [ForgotState.load]),
+        (confirm_page, "/confirm/[link_token]", texts.CONFIRM["title"], [ConfirmState.load]),
+        (
+            email_change_page,
+            "/confirm-email/[link_token]",
+            texts.EMAIL_CHANGE_CONFIRM["title"],
+            [EmailChangeState.load],
+        ),
+        (reset_page, "/reset/[link_token]", texts.RESET["title"], [ResetState.load]),
+        (policy_page, "/policy", texts.POLICY_TITLE, []),
+        (support_page, "/support", texts.SUPPORT["title"], []),
+        (not_found_page, "404", texts.NOT_FOUND["title"], []),
+    ]
+    for page, route, title, loads in pages:
+        app.add_page(page, route=route, title=_title(title), on_load=[*public, *loads])
+
+
+def _add_resident_pages(app: rx.App) -> None:
+    """Pages of a signed-in resident; an anonymous visitor is sent to sign in and back."""
+    pages = [
+        (connect_page, "/accounts/connect", texts.CONNECT["title"], [ConnectState.load]),
+        (settings_page, "/settings", texts.SETTINGS["title"], SETTINGS_ON_LOAD),
+        (readings_page, "/accounts/[account_id]/readings", texts.READINGS["title"], [ReadingsState.load]),
+        (pay_page, "/accounts/[account_id]/pay", texts.PAYMENTS["pay_title"], [PayState.load, ReadingsState.load]),
+        (history_page, "/payments", texts.PAYMENTS["history_title"], [HistoryState.load]),
+        (payment_status_page, "/payments/[payment_id]", texts.PAYMENTS["pay_title"], [PaymentStatusState.load]),
+        (receipt_page, "/payments/[payment_id]/receipt", texts.PAYMENTS["receipt_link"], [ReceiptState.load]),
+    ]
+    for page, route, title, loads in pages:
+        app.add_page(
+            require_login(page), route=route, title=_title(title), on_load=[SessionState.check_session, *loads]
+        )
+
+
+def _add_admin_pages(app: rx.App) -> None:
+    """The operators' pages; anyone else gets «не найдено», as for a page that does not exist."""
+    pages = [
+        (admin_overview_page, "/admin", AdminOverviewState.load),
+        (admin_providers_page, "/admin/providers", AdminProvidersState.load),
+        (admin_registry_page, "/admin/registry", AdminRegistryState.load),
+        (admin_residents_page, "/admin/residents", AdminResidentsState.search),
+        (admin_payments_page, "/admin/payments", AdminPaymentsState.load),
+        (admin_readings_page, "/admin/readings", AdminReadingsState.load),
+        (admin_audit_page, "/admin/audit", AdminAuditState.load),
+    ]
+    for page, route, load in pages:
+        app.add_page(
+            require_admin(page),
+            route=route,
+            title=_title(texts.ADMIN["title"]),
+            on_load=[SessionState.check_admin, load],
+        )
+
+
 def create_app() -> rx.App:
     settings = get_settings()
     keep_tabs_of_dead_workers()
@@ -67,98 +135,11 @@ def create_app() -> rx.App:
         head_components=[rx.el.link(rel="icon", href="/logo.svg", type="image/svg+xml")],
         style={"font_family": "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"},
     )
-    app.register_lifespan_task(outbox_loop)
-    app.register_lifespan_task(reconcile_loop)
-    app.register_lifespan_task(registry_uploads_loop)
-
-    public = [SessionState.refresh]
-    private = [SessionState.check_session]
-    app.add_page(
-        home_page,
-        route="/",
-        title=_title(texts.START["title"]),
-        description=texts.PRODUCT_TAGLINE,
-        on_load=[*public, StartState.load, DashboardState.load],
-    )
-    app.add_page(register_page, route="/register", title=_title(texts.REGISTER["title"]), on_load=public)
-    app.add_page(login_page, route="/login", title=_title(texts.LOGIN["title"]), on_load=LoginState.load)
-    app.add_page(forgot_page, route="/forgot", title=_title(texts.FORGOT["title"]), on_load=[*public, ForgotState.load])
-    app.add_page(
-        confirm_page,
-        route="/confirm/[link_token]",
-        title=_title(texts.CONFIRM["title"]),
-        on_load=[*public, ConfirmState.load],
-    )
-    app.add_page(
-        email_change_page,
-        route="/confirm-email/[link_token]",
-        title=_title(texts.EMAIL_CHANGE_CONFIRM["title"]),
-        on_load=[*public, EmailChangeState.load],
-    )
-    app.add_page(
-        reset_page, route="/reset/[link_token]", title=_title(texts.RESET["title"]), on_load=[*public, ResetState.load]
-    )
-    app.add_page(policy_page, route="/policy", title=_title(texts.POLICY_TITLE), on_load=public)
-    app.add_page(support_page, route="/support", title=_title(texts.SUPPORT["title"]), on_load=public)
-    app.add_page(
-        require_login(connect_page),
-        route="/accounts/connect",
-        title=_title(texts.CONNECT["title"]),
-        on_load=[*private, ConnectState.load],
-    )
-    app.add_page(
-        require_login(settings_page),
-        route="/settings",
-        title=_title(texts.SETTINGS["title"]),
-        on_load=[*private, *SETTINGS_ON_LOAD],
-    )
-    app.add_page(
-        require_login(readings_page),
-        route="/accounts/[account_id]/readings",
-        title=_title(texts.READINGS["title"]),
-        on_load=[*private, ReadingsState.load],
-    )
-    app.add_page(
-        require_login(pay_page),
-        route="/accounts/[account_id]/pay",
-        title=_title(texts.PAYMENTS["pay_title"]),
-        on_load=[*private, PayState.load, ReadingsState.load],
-    )
-    app.add_page(
-        require_login(history_page),
-        route="/payments",
-        title=_title(texts.PAYMENTS["history_title"]),
-        on_load=[*private, HistoryState.load],
-    )
-    app.add_page(
-        require_login(payment_status_page),
-        route="/payments/[payment_id]",
-        title=_title(texts.PAYMENTS["pay_title"]),
-        on_load=[*private, PaymentStatusState.load],
-    )
-    app.add_page(
-        require_login(receipt_page),
-        route="/payments/[payment_id]/receipt",
-        title=_title(texts.PAYMENTS["receipt_link"]),
-        on_load=[*private, ReceiptState.load],
-    )
-    admin_pages = [
-        (admin_overview_page, "/admin", AdminOverviewState.load),
-        (admin_providers_page, "/admin/providers", AdminProvidersState.load),
-        (admin_registry_page, "/admin/registry", AdminRegistryState.load),
-        (admin_residents_page, "/admin/residents", AdminResidentsState.search),
-        (admin_payments_page, "/admin/payments", AdminPaymentsState.load),
-        (admin_readings_page, "/admin/readings", AdminReadingsState.load),
-        (admin_audit_page, "/admin/audit", AdminAuditState.load),
-    ]
-    for page, route, load in admin_pages:
-        app.add_page(
-            require_admin(page),
-            route=route,
-            title=_title(texts.ADMIN["title"]),
-            on_load=[SessionState.check_admin, load],
-        )
-    app.add_page(not_found_page, route="404", title=_title(texts.NOT_FOUND["title"]), on_load=public)
+    for loop in (outbox_loop, reconcile_loop, registry_uploads_loop):
+        app.register_lifespan_task(loop)
+    _add_public_pages(app)
+    _add_resident_pages(app)
+    _add_admin_pages(app)
     return app
 
 

@@ -287,7 +287,6 @@ NAV = {
     "settings": "Настройки",
     "settings_hint": "Подключение лицевых счетов, личные данные, пароль и уведомления.",
     "sign_out_hint": "Завершить работу с кабинетом на этом устройстве.",
-    "menu": "Меню",
 }
 
 FIELDS = {
@@ -296,7 +295,6 @@ FIELDS = {
     "email_placeholder": "name@example.ru",
     "password": "Пароль",
     "password_repeat": "Пароль ещё раз",
-    "show_password": "Показать пароль",
     "current_password": "Текущий пароль",
     "new_password": "Новый пароль",
     "remember": "Запомнить меня",
@@ -332,7 +330,6 @@ CONFIRM = {
     "success_title": "Вы успешно зарегистрированы в Системе. Для Вас создан Личный кабинет!",
     "success_text": "Для начала работы с Личным кабинетом Вам необходимо подключить к нему Ваши лицевые счета.",
     "success_next": "Подключить лицевой счёт",
-    "problem_title": "Ссылка не сработала",
     "send_new": "Отправить новое письмо",
     "new_sent": "Новое письмо отправлено на {email}.",
     "to_login": "Перейти ко входу",
@@ -352,7 +349,6 @@ LOGIN = {
     "no_account": "Ещё нет кабинета?",
     "resend_confirmation": "Отправить письмо ещё раз",
     "confirmation_sent": "Письмо с подтверждением отправлено на {email}.",
-    "signed_out": "Вы вышли из кабинета.",
 }
 
 FORGOT = {
@@ -367,15 +363,10 @@ RESET = {
     "title": "Новый пароль",
     "lead": "Придумайте новый пароль для входа в кабинет.",
     "submit": "Сохранить пароль",
-    "done_title": "Пароль изменён",
     "done_text": "Войдите с новым паролем. На остальных устройствах кабинет закрыт.",
     "forgot_again": "Получить новую ссылку",
 }
 
-HOME = {
-    "greeting": "Здравствуйте!",
-    "greeting_named": "Здравствуйте, {name}!",
-}
 
 # --- dashboard and readings ------------------------------------------------------
 
@@ -434,11 +425,9 @@ DASHBOARD = {
     "verification_soon": "Поверка до {date} — пора её заказать",
     "charts": "Расход и оплаты за год",
     "charts_hint": "Расход по каждому счётчику по месяцам и суммы ваших оплат.",
-    "chart_use": "Расход, {unit}",
     "chart_payments": "Оплаты, ₽",
     "chart_empty": "Недостаточно данных для графика.",
     "chart_no_payments": "За последний год оплат через кабинет не было.",
-    "nickname_hint": "Название счёта можно изменить в настройках.",
 }
 DAYS = ("день", "дня", "дней")
 QUESTIONS = {
@@ -460,7 +449,6 @@ QUESTIONS = {
     "email": "Ваша электронная почта",
     "email_help": "Сюда придёт ответ.",
     "message": "Сообщение",
-    "message_help": "От 10 до 2000 символов.",
     "counter": " / 2000",
     "send": "Отправить",
     "close": "Закрыть",
@@ -541,7 +529,6 @@ ADMIN = {
         "blocked": "заблокирован",
         "admin": "оператор",
     },
-    "residents_title": "Жители",
     "residents_search": "E-mail, имя или номер ЛС",
     "search": "Найти",
     "residents_empty": "Никого не нашлось.",
@@ -558,7 +545,6 @@ ADMIN = {
     "confirmation_resent": "Письмо отправлено.",
     "sign_in_actions": {"sign_in": "Вход", "sign_in_failed": "Неудачная попытка входа"},
     "close": "Закрыть",
-    "payments_title": "Платежи",
     "all_providers": "Все поставщики",
     "periods": {
         "today": "Сегодня",
@@ -582,17 +568,6 @@ ADMIN = {
         "reason": "Причина",
     },
     "notifications": "Уведомления ЮKassa",
-    # What was done with a notification, by the English outcome the log keeps (see notification_outcome).
-    "notification_outcomes": {
-        "now": "статус стал «{status}»",
-        "stays": "статус не изменился («{status}»): уведомление повторное или устаревшее",
-        "unknown status": "ЮKassa вернула неизвестный статус {status}, платёж не изменён",
-        "gateway id does not match": "номер платежа в ЮKassa не совпадает с нашим, не зачислено",
-        "amount mismatch, not credited": "сумма в ЮKassa не совпадает с нашей, не зачислено",
-        "rejected: not a notification": "отклонено: это не уведомление ЮKassa",
-        "unknown payment": "платёж с таким номером у нас не найден",
-        "gateway": "ЮKassa не ответила на проверку, уведомление придёт повторно",
-    },
     # What was done with a notification, by its NotificationOutcome code; {status} is the status it names.
     "webhook_outcomes": {
         "moved": "статус стал «{status}»",
@@ -608,7 +583,6 @@ ADMIN = {
     "check_gateway": "Проверить в ЮKassa",
     "gateway_checked": "Статус в ЮKassa: {status}.",
     "gateway_check_failed": "ЮKassa не ответила. Попробуйте позже.",
-    "readings_title": "Выгрузка показаний",
     "readings_lead": "Все показания за расчётный месяц для биллинга поставщика: CSV с «;», открывается в Excel.",
     "readings_provider": "Поставщик",
     "readings_month": "Расчётный месяц",
@@ -635,7 +609,6 @@ ADMIN = {
     "registry_import": "Импортировать",
     "registry_imported": "Реестр загружен.",
     "registry_no_errors": "Ошибок нет — можно импортировать.",
-    "audit_title": "Журнал действий",
     "all_actions": "Все действия",
     "audit_columns": ("Когда", "Кто", "Действие", "Объект", "Подробности"),
 }
@@ -715,7 +688,6 @@ PAYMENTS = {
     "to_history": "История платежей",
     "checking": "Проверяем статус платежа…",
     "history_title": "История платежей",
-    "history_lead": "Все ваши платежи через кабинет.",
     "history_empty": "Платежей пока нет.",
     "history_filter_account": "Лицевой счёт",
     "history_filter_all_accounts": "Все счета",
@@ -761,8 +733,6 @@ READINGS = {
     "window_blocked": "Сейчас показания не принимаются: приём с {opens} по {closes}.",
     "window_warn": "Сейчас срок приёма закрыт (с {opens} по {closes}). Показания примут с пометкой и учтут в следующем месяце.",
     "no_meters": "У этого лицевого счёта нет счётчиков — передавать нечего.",
-    "status_accepted": "принято",
-    "status_sent_to_provider": "передано поставщику",
 }
 
 POLICY_TITLE = "Согласие на обработку персональных данных"

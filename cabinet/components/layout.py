@@ -29,64 +29,35 @@ def demo_badge() -> rx.Component:
     )
 
 
+def _nav_item(icon: str, label: str, hint: str, *, id: str, href: str = "", on_click=None) -> rx.Component:
+    """An icon button of the header, its word shown from the small breakpoint up, with a hint."""
+    button = rx.button(
+        rx.icon(icon, size=16),
+        rx.text(label, display=rx.breakpoints(initial="none", sm="inline")),
+        variant="ghost",
+        size="2",
+        aria_label=label,
+        **({"on_click": on_click, "id": id} if on_click is not None else {}),
+    )
+    return with_hint(rx.link(button, href=href, id=id) if href else button, hint)
+
+
 def _nav() -> rx.Component:
     signed_in = rx.hstack(
         rx.cond(
             SessionState.is_admin,
-            with_hint(
-                rx.link(
-                    rx.button(
-                        rx.icon("shield", size=16),
-                        rx.text(texts.ADMIN["title"], display=rx.breakpoints(initial="none", sm="inline")),
-                        variant="ghost",
-                        size="2",
-                        aria_label=texts.ADMIN["title"],
-                    ),
-                    href="/admin",
-                    id="nav-admin",
-                ),
-                texts.ADMIN["nav_hint"],
-            ),
+            _nav_item("shield", texts.ADMIN["title"], texts.ADMIN["nav_hint"], href="/admin", id="nav-admin"),
         ),
-        with_hint(
-            rx.link(
-                rx.button(
-                    rx.icon("receipt-text", size=16),
-                    rx.text(texts.PAYMENTS["nav"], display=rx.breakpoints(initial="none", sm="inline")),
-                    variant="ghost",
-                    size="2",
-                    aria_label=texts.PAYMENTS["nav"],
-                ),
-                href="/payments",
-                id="nav-payments",
-            ),
-            texts.PAYMENTS["nav_hint"],
+        _nav_item(
+            "receipt-text", texts.PAYMENTS["nav"], texts.PAYMENTS["nav_hint"], href="/payments", id="nav-payments"
         ),
-        with_hint(
-            rx.link(
-                rx.button(
-                    rx.icon("settings", size=16),
-                    rx.text(texts.NAV["settings"], display=rx.breakpoints(initial="none", sm="inline")),
-                    variant="ghost",
-                    size="2",
-                    aria_label=texts.NAV["settings"],
-                ),
-                href="/settings",
-                id="nav-settings",
-            ),
-            texts.NAV["settings_hint"],
-        ),
-        with_hint(
-            rx.button(
-                rx.icon("log-out", size=16),
-                rx.text(texts.NAV["sign_out"], display=rx.breakpoints(initial="none", sm="inline")),
-                variant="ghost",
-                size="2",
-                on_click=SessionState.sign_out,
-                id="nav-sign-out",
-                aria_label=texts.NAV["sign_out"],
-            ),
+        _nav_item("settings", texts.NAV["settings"], texts.NAV["settings_hint"], href="/settings", id="nav-settings"),
+        _nav_item(
+            "log-out",
+            texts.NAV["sign_out"],
             texts.NAV["sign_out_hint"],
+            on_click=SessionState.sign_out,
+            id="nav-sign-out",
         ),
         spacing="2",
         align="center",

@@ -9,8 +9,6 @@ from cabinet.components.layout import page_shell
 from cabinet.components.questions import open_question_button
 from cabinet.config import get_settings
 
-S = texts.SUPPORT
-
 
 def _answer(number: int, question: str, answer: str) -> rx.Component:
     return rx.vstack(
@@ -35,8 +33,8 @@ def _answers(answers: list[tuple[str, str]]) -> list[rx.Component]:
 def _contact(support: str) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(S["contact_title"], size="4", as_="h2"),
-            rx.text(S["contact_text"], size="3"),
+            rx.heading(texts.SUPPORT["contact_title"], size="4", as_="h2"),
+            rx.text(texts.SUPPORT["contact_text"], size="3"),
             rx.link(
                 rx.hstack(rx.icon("mail", size=18), rx.text(support), spacing="2", align="center"),
                 href=f"mailto:{support}",
@@ -44,7 +42,7 @@ def _contact(support: str) -> rx.Component:
                 weight="medium",
                 id="support-email",
             ),
-            rx.text(S["ask_text"], size="2", color=rx.color("gray", 11), padding_top="8px"),
+            rx.text(texts.SUPPORT["ask_text"], size="2", color=rx.color("gray", 11), padding_top="8px"),
             # The footer's dialog: it takes a contact address from anonymous visitors.
             open_question_button(id="support-ask"),
             spacing="2",
@@ -59,16 +57,16 @@ def support_page() -> rx.Component:
     settings = get_settings()
     answers = [
         (question, answer.format(min=settings.password_min_length, max=settings.password_max_length))
-        for question, answer in S["answers"]
+        for question, answer in texts.SUPPORT["answers"]
     ]
     return page_shell(
         rx.vstack(
-            rx.heading(S["title"], size="6", as_="h1", id="support-title"),
-            rx.text(S["lead"], size="3", color=rx.color("gray", 11)),
+            rx.heading(texts.SUPPORT["title"], size="6", as_="h1", id="support-title"),
+            rx.text(texts.SUPPORT["lead"], size="3", color=rx.color("gray", 11)),
             _contact(settings.support_email),
             rx.card(
                 rx.vstack(
-                    rx.heading(S["answers_title"], size="5", as_="h2"),
+                    rx.heading(texts.SUPPORT["answers_title"], size="5", as_="h2"),
                     *_answers(answers),
                     spacing="4",
                     width="100%",
