@@ -88,18 +88,23 @@ class ConnectState(rx.State):
 
     @rx.event
     def set_number(self, value: str) -> None:
-        self.number = value[:60]
-        self.number_error = ""
+        # Only a change clears a field's message: the input may send its last value again (on blur) after
+        # the refusal came back. The same holds for the setters below.
+        if value[:60] != self.number:
+            self.number = value[:60]
+            self.number_error = ""
 
     @rx.event
     def set_ownership_answer(self, value: str) -> None:
-        self.ownership_answer = value[:60]
-        self.ownership_error = ""
+        if value[:60] != self.ownership_answer:
+            self.ownership_answer = value[:60]
+            self.ownership_error = ""
 
     @rx.event
     def set_nickname(self, value: str) -> None:
-        self.nickname = value[:60]
-        self.nickname_error = ""
+        if value[:60] != self.nickname:
+            self.nickname = value[:60]
+            self.nickname_error = ""
 
     @rx.event
     def connect_another(self) -> None:

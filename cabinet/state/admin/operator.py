@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.services import providers
+from cabinet.state.calls import call
+from cabinet.state.display import Choice
 from cabinet.state.session import SessionState, current_user_id
 
 NOT_FOUND_ROUTE = "/404"
@@ -23,3 +26,9 @@ async def acting_operator_id(state: rx.State) -> int:
 def not_found() -> rx.event.EventSpec:
     """Where anyone but an operator is sent: the page that does not exist, so the admin pages are not confirmed."""
     return rx.redirect(NOT_FOUND_ROUTE, replace=True)
+
+
+async def provider_choices(actor: int) -> list[Choice] | None:
+    """Every provider as an option of the admin pages' selects; None when they could not be read."""
+    outcome = await call(providers.list_providers, actor_id=actor)
+    return [Choice(str(row.id), row.name) for row in outcome.value] if outcome.ok else None

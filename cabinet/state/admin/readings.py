@@ -8,11 +8,10 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.clock import utc_now
-from cabinet.services import providers
 from cabinet.services.admin import readings_export
 from cabinet.services.calendar import local_date
 from cabinet.services.ids import parse_id
-from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 
@@ -31,10 +30,9 @@ class AdminReadingsState(rx.State):
             actor = await acting_operator_id(self)
         if not actor:
             return not_found()
-        outcome = await call(providers.list_providers, actor_id=actor)
-        if not outcome.ok:
+        choices = await provider_choices(actor)
+        if choices is None:
             return
-        choices = [Choice(str(row.id), row.name) for row in outcome.value]
         async with self:
             self.providers = choices
             if not self.provider and choices:

@@ -9,11 +9,11 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.clock import utc_now
-from cabinet.services import providers, registry_uploads
+from cabinet.services import registry_uploads
 from cabinet.services.ids import parse_id
 from cabinet.services.registry import RegistryPreview
 from cabinet.state.admin.lines import Figure
-from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 
@@ -54,10 +54,9 @@ class AdminRegistryState(rx.State):
             actor = await acting_operator_id(self)
         if not actor:
             return not_found()
-        outcome = await call(providers.list_providers, actor_id=actor)
-        if not outcome.ok:
+        choices = await provider_choices(actor)
+        if choices is None:
             return
-        choices = [Choice(str(row.id), row.name) for row in outcome.value]
         async with self:
             self.providers = choices
             if self.provider not in {choice.value for choice in choices}:
