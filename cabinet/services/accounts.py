@@ -175,28 +175,15 @@ def link_account(
         raise DomainError("account_already_linked", field="number", number=account.number)
 
     if provider.ownership_check != OwnershipCheck.none:
-        failures = _failures_today(session, user_id, now)
-        if failures >= OWNERSHIP_FAILURES_PER_DAY:
-            raise DomainError("ownership_locked", field="ownership")
-        if not ownership_answer.strip():
-            raise DomainError(f"ownership_required_{provider.ownership_check.value}", field="ownership")
-        meters = list(session.exec(select(Meter).where(Meter.account_id == account.id)))
-        if not ownership_matches(provider=provider, account=account, meters=meters, answer=ownership_answer):
-            assert account.id is not None
-            session.add(OwnershipFailure(user_id=user_id, account_id=account.id, created_at=now))
-            record_event(
-                session=session,
-                action="account_ownership_failed",
-                now=now,
-                actor_user_id=user_id,
-                client_address=client_address,
-                target_type="account",
-                target_id=account.id,
-            )
-            left = OWNERSHIP_FAILURES_PER_DAY - failures - 1
-            if left <= 0:
-                raise DomainError("ownership_locked", field="ownership")
-            raise DomainError(f"ownership_mismatch_{provider.ownership_check.value}", field="ownership", left=left)
+        _check_ownership(
+            session,
+            provider=provider,
+            account=account,
+            user_id=user_id,
+            answer=ownership_answer,
+            now=now,
+            client_address=client_address,
+        )
 
     assert account.id is not None
     link = AccountLink(user_id=user_id, account_id=account.id, nickname=_clean_nickname(nickname), created_at=now)
@@ -212,6 +199,41 @@ def link_account(
         target_id=account.id,
     )
     return link
+
+
+def _check_ownership(
+    session: Session,
+    *,
+    provider: Provider,
+    account: ProviderAccount,
+    user_id: int,
+    answer: str,
+    now: dt.datetime,
+    client_address: str,
+) -> None:
+    """The provider's second field, under the daily limit; a wrong answer is counted and audited, then refused."""
+    failures = _failures_today(session, user_id, now)
+    if failures >= OWNERSHIP_FAILURES_PER_DAY:
+        raise DomainError("ownership_locked", field="ownership")
+    if not answer.strip():
+        raise DomainError(f"ownership_required_{provider.ownership_check.value}", field="ownership")
+    meters = list(session.exec(select(Meter).where(Meter.account_id == account.id)))
+    if not ownership_matches(provider=provider, account=account, meters=meters, answer=answer):
+        assert account.id is not None
+        session.add(OwnershipFailure(user_id=user_id, account_id=account.id, created_at=now))
+        record_event(
+            session=session,
+            action="account_ownership_failed",
+            now=now,
+            actor_user_id=user_id,
+            client_address=client_address,
+            target_type="account",
+            target_id=account.id,
+        )
+        left = OWNERSHIP_FAILURES_PER_DAY - failures - 1
+        if left <= 0:
+            raise DomainError("ownership_locked", field="ownership")
+        raise DomainError(f"ownership_mismatch_{provider.ownership_check.value}", field="ownership", left=left)
 
 
 def _clean_nickname(nickname: str) -> str:

@@ -1,6 +1,7 @@
 """Demo data for `make run`: providers of a fictional town, their registries, two logins.
 
-Idempotent: a second run finds every row and changes nothing. The data itself is in demo_data.py.
+Idempotent: a second run finds every row and changes nothing. The data itself is in demo_data.py,
+the resident's year of readings in demo_readings.py.
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ from sqlmodel import Session, SQLModel, select
 from cabinet.models import (
     AccountLink,
     Meter,
-    MeterKind,
-    MeterReading,
     OwnershipCheck,
     Provider,
     ProviderAccount,
-    ReadingSource,
-    ReadingStatus,
     User,
     UserRole,
 )
@@ -35,9 +32,9 @@ from cabinet.services.demo_data import (
     RESIDENT_EMAIL,
     RESIDENT_LINKS,
     RESIDENT_PASSWORD,
-    SEASONAL,
     STREETS,
 )
+from cabinet.services.demo_readings import first_of_month_back, seed_history
 from cabinet.services.passwords import hash_password
 from cabinet.services.pins import pin_digest
 
@@ -123,23 +120,6 @@ def _user(
     session.add(user)
     session.flush()
     return user, True
-
-
-def _month_start(day: dt.date, months_back: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _history(kind: MeterKind, typical: int, months: int, seed: int) -> list[int]:
-    """Monthly consumption, oldest first: deterministic, seasonal where it should be."""
-    values = []
-    for month in range(months):
-        wobble = 0.85 + ((seed * 7 + month * 13) % 30) / 100
-        season = 1.0
-        if SEASONAL.get(kind):
-            season = 1.6 if month % 12 in (0, 1, 2, 10, 11) else 0.5
-        values.append(int(typical * wobble * season))
-    return values
 
 
 @dataclass
@@ -235,7 +215,7 @@ def _seed_meters(
     today: dt.date,
     now: dt.datetime,
 ) -> list[Meter]:
-    last_reading_date = _month_start(today, 1).replace(day=25)
+    last_reading_date = first_of_month_back(today, 1).replace(day=25)
     meters = []
     for meter_index, (kind, whole, fraction, tariff, typical) in enumerate(METERS[spec["slug"]]):
         serial = f"{spec['slug'][:2].upper()}{provider_index}{position}{meter_index}{account.number[-4:]}"
@@ -294,37 +274,6 @@ def _seed_people(session: Session, seeded: _Seeded, *, today: dt.date, now: dt.d
         )
         seeded.writes += wrote
         for meter_index, meter in enumerate(seeded.meters_by_account[account.id]):
-            seeded.writes += _seed_history(
+            seeded.writes += seed_history(
                 session, meter=meter, user_id=resident.id, today=today, seed=meter_index + position
             )
-
-
-def _seed_history(session: Session, *, meter: Meter, user_id: int, today: dt.date, seed: int) -> int:
-    """Twelve monthly readings ending at the meter's last value; 0 when they are there already."""
-    existing = session.exec(select(MeterReading.id).where(MeterReading.meter_id == meter.id)).first()
-    if existing is not None:
-        return 0
-    typical = next(spec[4] for specs in METERS.values() for spec in specs if spec[0] == meter.kind)
-    uses = _history(meter.kind, typical, 12, seed)
-    value = meter.last_value_thousandths or 0
-    values = []
-    for use in reversed(uses):
-        values.append(value)
-        value -= use
-    values.reverse()
-    for months_back, reading in zip(range(12, 0, -1), values, strict=True):
-        period = _month_start(today, months_back)
-        submitted = dt.datetime.combine(period.replace(day=24), dt.time(9, 30), tzinfo=dt.UTC)
-        session.add(
-            MeterReading(
-                meter_id=meter.id,
-                user_id=user_id,
-                value_thousandths=reading,
-                period=period,
-                source=ReadingSource.resident,
-                status=ReadingStatus.sent_to_provider,
-                submitted_at=submitted,
-                updated_at=submitted,
-            )
-        )
-    return 12

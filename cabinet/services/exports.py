@@ -81,23 +81,7 @@ def export_readings(
 ) -> bytes:
     """All readings of a billing month for the provider's billing system; with `mark_sent` they
     become «передано поставщику» and residents can no longer change them."""
-    query = (
-        select(
-            MeterReading.id,
-            ProviderAccount.number,
-            ProviderAccount.address,
-            Meter.serial,
-            Meter.kind,
-            MeterReading.value_thousandths,
-            Meter.digits_fraction,
-            MeterReading.submitted_at,
-            MeterReading.source,
-        )
-        .join(Meter, col(Meter.id) == MeterReading.meter_id)
-        .join(ProviderAccount, col(ProviderAccount.id) == Meter.account_id)
-        .where(ProviderAccount.provider_id == provider_id, MeterReading.period == period)
-        .order_by(col(ProviderAccount.number), col(Meter.kind), col(Meter.serial))
-    )
+    query = _readings_query(provider_id=provider_id, period=period)
     if mark_sent and session.get_bind().dialect.name == "postgresql":
         # A resident editing a reading while it is exported waits, then finds it taken: otherwise the
         # provider would get the old value while the cabinet shows the new one as sent.
@@ -120,16 +104,7 @@ def export_readings(
     )
     if mark_sent:
         # By id, not by period: a reading sent after the SELECT is not in this file and must stay editable.
-        ids = [row[0] for row in rows]
-        for start in range(0, len(ids), _IDS_PER_STATEMENT):
-            session.execute(
-                sa.update(MeterReading)
-                .where(
-                    col(MeterReading.id).in_(ids[start : start + _IDS_PER_STATEMENT]),
-                    MeterReading.status == ReadingStatus.accepted,
-                )
-                .values(status=ReadingStatus.sent_to_provider, updated_at=now)
-            )
+        _mark_sent(session, ids=[row[0] for row in rows], now=now)
     record_event(
         session=session,
         action="readings_exported",
@@ -140,6 +115,40 @@ def export_readings(
         details={"period": period.isoformat(), "readings": len(rows), "marked_sent": mark_sent},
     )
     return data
+
+
+def _readings_query(*, provider_id: int, period: dt.date):
+    """The provider's readings of one billing month with their account and meter, in the file's order."""
+    return (
+        select(
+            MeterReading.id,
+            ProviderAccount.number,
+            ProviderAccount.address,
+            Meter.serial,
+            Meter.kind,
+            MeterReading.value_thousandths,
+            Meter.digits_fraction,
+            MeterReading.submitted_at,
+            MeterReading.source,
+        )
+        .join(Meter, col(Meter.id) == MeterReading.meter_id)
+        .join(ProviderAccount, col(ProviderAccount.id) == Meter.account_id)
+        .where(ProviderAccount.provider_id == provider_id, MeterReading.period == period)
+        .order_by(col(ProviderAccount.number), col(Meter.kind), col(Meter.serial))
+    )
+
+
+def _mark_sent(session: Session, *, ids: list[int], now: dt.datetime) -> None:
+    """The accepted ones among these readings become «передано поставщику»."""
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        session.execute(
+            sa.update(MeterReading)
+            .where(
+                col(MeterReading.id).in_(ids[start : start + _IDS_PER_STATEMENT]),
+                MeterReading.status == ReadingStatus.accepted,
+            )
+            .values(status=ReadingStatus.sent_to_provider, updated_at=now)
+        )
 
 
 def export_payments(
@@ -153,31 +162,7 @@ def export_payments(
     now: dt.datetime | None = None,
 ) -> bytes:
     """Payments created in [since, until), oldest first, for accountants; every filter is optional."""
-    query = (
-        select(
-            Payment.id,
-            Payment.created_at,
-            Payment.paid_at,
-            Provider.name,
-            ProviderAccount.number,
-            Payment.amount_kopecks,
-            Payment.status,
-            Payment.gateway_payment_id,
-            User.email,
-        )
-        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
-        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
-        .join(User, col(User.id) == Payment.user_id)
-        .order_by(col(Payment.created_at), col(Payment.id))
-    )
-    if provider_id is not None:
-        query = query.where(Provider.id == provider_id)
-    if status is not None:
-        query = query.where(Payment.status == status)
-    if since is not None:
-        query = query.where(Payment.created_at >= since)
-    if until is not None:
-        query = query.where(Payment.created_at < until)
+    query = _payments_query(provider_id=provider_id, status=status, since=since, until=until)
     if actor_user_id is not None and now is not None:
         record_event(
             session=session,
@@ -213,3 +198,39 @@ def export_payments(
             ) in session.exec(query)
         ),
     )
+
+
+def _payments_query(
+    *,
+    provider_id: int | None,
+    status: PaymentStatus | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+):
+    """Payments with their provider, account and payer, oldest first, narrowed by the filters given."""
+    query = (
+        select(
+            Payment.id,
+            Payment.created_at,
+            Payment.paid_at,
+            Provider.name,
+            ProviderAccount.number,
+            Payment.amount_kopecks,
+            Payment.status,
+            Payment.gateway_payment_id,
+            User.email,
+        )
+        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
+        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
+        .join(User, col(User.id) == Payment.user_id)
+        .order_by(col(Payment.created_at), col(Payment.id))
+    )
+    if provider_id is not None:
+        query = query.where(Provider.id == provider_id)
+    if status is not None:
+        query = query.where(Payment.status == status)
+    if since is not None:
+        query = query.where(Payment.created_at >= since)
+    if until is not None:
+        query = query.where(Payment.created_at < until)
+    return query

@@ -93,6 +93,53 @@ def _account_asked_about(session: Session, user: User | None, account_id: int) -
     return provider, account
 
 
+def _recipient_and_about(
+    session: Session, user: User | None, account_id: int | None, *, support_email: str
+) -> tuple[str, str]:
+    """Where the question goes (the account's provider's support, else ours) and the letter's line about it."""
+    recipient, about = support_email, texts.QUESTIONS["no_account"]
+    if account_id is not None:
+        provider, account = _account_asked_about(session, user, account_id)
+        recipient = provider.support_email or recipient
+        about = texts.QUESTIONS["about_account"].format(
+            provider=provider.name, number=account.number, address=account.address
+        )
+    return recipient, about
+
+
+def _queue_copy(
+    session: Session,
+    *,
+    sender: str,
+    recipient: str,
+    support_email: str,
+    topic_label: str,
+    text: str,
+    client_address: str,
+    now: dt.datetime,
+) -> None:
+    """The resident's copy of the question, when the shared limit allows it."""
+    # The copy goes to an address a visitor typed: a public letter, under the shared limit.
+    if letter_limits.take_letter(
+        session=session, kind="support_question_copy", recipient=sender, client_address=client_address, now=now
+    ):
+        copy = render_letter(
+            "support_question_copy",
+            support=support_email,
+            topic=topic_label,
+            recipient=recipient,
+            message=text,
+        )
+        queue_email(
+            session=session,
+            to_address=sender,
+            subject=copy.subject,
+            text_body=copy.text_body,
+            html_body=copy.html_body,
+            now=now,
+        )
+
+
 @transactional()
 def ask_question(
     *,
@@ -117,13 +164,7 @@ def ask_question(
     _check_limits(session, sender=sender, client_address=client_address, now=now)
 
     settings = get_settings()
-    recipient, about = settings.support_email, texts.QUESTIONS["no_account"]
-    if account_id is not None:
-        provider, account = _account_asked_about(session, user, account_id)
-        recipient = provider.support_email or recipient
-        about = texts.QUESTIONS["about_account"].format(
-            provider=provider.name, number=account.number, address=account.address
-        )
+    recipient, about = _recipient_and_about(session, user, account_id, support_email=settings.support_email)
     topic_label = texts.QUESTIONS["topics"][topic]
     who = ", ".join(part for part in (user.full_name if user else "", sender, user.phone if user else "") if part)
     letter = render_letter(
@@ -137,25 +178,16 @@ def ask_question(
         html_body=letter.html_body,
         now=now,
     )
-    # The copy goes to an address a visitor typed: a public letter, under the shared limit.
-    if letter_limits.take_letter(
-        session=session, kind="support_question_copy", recipient=sender, client_address=client_address, now=now
-    ):
-        copy = render_letter(
-            "support_question_copy",
-            support=settings.support_email,
-            topic=topic_label,
-            recipient=recipient,
-            message=text,
-        )
-        queue_email(
-            session=session,
-            to_address=sender,
-            subject=copy.subject,
-            text_body=copy.text_body,
-            html_body=copy.html_body,
-            now=now,
-        )
+    _queue_copy(
+        session,
+        sender=sender,
+        recipient=recipient,
+        support_email=settings.support_email,
+        topic_label=topic_label,
+        text=text,
+        client_address=client_address,
+        now=now,
+    )
     record_event(
         session=session,
         action="support_question",

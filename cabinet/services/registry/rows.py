@@ -154,9 +154,7 @@ def _read_rows(
         if reader.line_num != line:
             # A line break inside a value is nearly always an unpaired quote that swallowed the
             # following rows; saying so beats a list of confusing errors about the rows it ate.
-            broken = next((position for position, cell in enumerate(row) if "\n" in cell or "\r" in cell), None)
-            names = [name for name, position in zip(COLUMNS, positions, strict=True) if position == broken]
-            reading.errors.append(RowError(line, names[0] if names else "", message("line_break")))
+            reading.errors.append(_line_break(line, row, positions))
             continue
         cells = [
             row[position].strip() if position is not None and position < len(row) else "" for position in positions
@@ -182,3 +180,10 @@ def _read_rows(
         plain = pin if pin and number in bcrypt_pins else None
         reading.last_line = line
         yield (line, number, *account[:-1], pin_hash, plain, *(meter or NO_METER))
+
+
+def _line_break(line: int, row: list[str], positions: list[int | None]) -> RowError:
+    """The error for a row with a line break inside a value, under the column that holds the break."""
+    broken = next((position for position, cell in enumerate(row) if "\n" in cell or "\r" in cell), None)
+    names = [name for name, position in zip(COLUMNS, positions, strict=True) if position == broken]
+    return RowError(line, names[0] if names else "", message("line_break"))

@@ -71,14 +71,28 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
 
     Unchanged ones are not touched, so their updated_at stays.
     """
-    accounts, meters, first, staged = ProviderAccount.__table__, Meter.__table__, ACCOUNTS, METERS
-    preview = plan.preview
+    for count, statement in [*_account_statements(plan, now=now), *_meter_statements(plan)]:
+        if not count:
+            continue
+        for low in range(0, plan.last_line + 1, WRITE_LINES):
+            # preserve_rowcount: SQLAlchemy keeps the count of an INSERT … SELECT only when asked to.
+            written = session.execute(
+                statement, {"low": low, "high": low + WRITE_LINES}, execution_options={"preserve_rowcount": True}
+            ).rowcount
+            if written:
+                step(written)
+
+
+def _chunk(table: sa.Table) -> sa.ColumnElement[bool]:
+    """The staged rows of one statement's slice of file lines, [low, high)."""
+    return sa.and_(table.c.line >= sa.bindparam("low"), table.c.line < sa.bindparam("high"))
+
+
+def _account_statements(plan: Plan, *, now: dt.datetime) -> list[tuple[int, sa.Executable]]:
+    """The insert of new accounts and the update of changed ones, each with how many rows it is for."""
+    accounts, first, preview = ProviderAccount.__table__, ACCOUNTS, plan.preview
     stamp = sa.literal(now, accounts.c.updated_at.type)
-
-    def chunk(table: sa.Table) -> sa.ColumnElement[bool]:
-        return sa.and_(table.c.line >= sa.bindparam("low"), table.c.line < sa.bindparam("high"))
-
-    statements = [
+    return [
         (
             preview.accounts_new,
             sa.insert(accounts).from_select(
@@ -91,7 +105,7 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
                     stamp,
                     stamp,
                 )
-                .where(first.c.account_id.is_(None), chunk(first))
+                .where(first.c.account_id.is_(None), _chunk(first))
                 .order_by(first.c.line),
             ),
         ),
@@ -101,7 +115,7 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
             .where(
                 accounts.c.id == first.c.account_id,
                 sa.or_(first.c.values_same == 0, first.c.pin_same == 0),
-                chunk(first),
+                _chunk(first),
             )
             # An unchanged PIN keeps its stored hash, a bcrypt one included.
             .values(
@@ -110,6 +124,13 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
                 pin_hash=sa.case((first.c.pin_same == 1, accounts.c.pin_hash), else_=first.c.pin_hash),
             ),
         ),
+    ]
+
+
+def _meter_statements(plan: Plan) -> list[tuple[int, sa.Executable]]:
+    """The insert of new meters (their accounts written already) and the update of changed ones."""
+    accounts, meters, staged, preview = ProviderAccount.__table__, Meter.__table__, METERS, plan.preview
+    return [
         (
             preview.meters_new,
             sa.insert(meters).from_select(
@@ -120,24 +141,14 @@ def _write(session: Session, plan: Plan, *, now: dt.datetime, step: Callable[[in
                     accounts,
                     sa.and_(accounts.c.provider_id == plan.provider_id, accounts.c.number == staged.c.number),
                 )
-                .where(staged.c.meter_id.is_(None), chunk(staged))
+                .where(staged.c.meter_id.is_(None), _chunk(staged))
                 .order_by(staged.c.line),
             ),
         ),
         (
             preview.meters_changed,
             meters.update()
-            .where(meters.c.id == staged.c.meter_id, staged.c.values_same == 0, chunk(staged))
+            .where(meters.c.id == staged.c.meter_id, staged.c.values_same == 0, _chunk(staged))
             .values(**{name: staged.c[name] for name in METER_COLUMNS}),
         ),
     ]
-    for count, statement in statements:
-        if not count:
-            continue
-        for low in range(0, plan.last_line + 1, WRITE_LINES):
-            # preserve_rowcount: SQLAlchemy keeps the count of an INSERT … SELECT only when asked to.
-            written = session.execute(
-                statement, {"low": low, "high": low + WRITE_LINES}, execution_options={"preserve_rowcount": True}
-            ).rowcount
-            if written:
-                step(written)
