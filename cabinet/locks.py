@@ -96,7 +96,12 @@ class AdvisoryLock:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             with contextlib.suppress(sa.exc.DBAPIError):
-                connection.close()  # detached: this ends the session, and with it the lock
+                # Unlock before closing: the server ends a closed session only after the client has
+                # gone, so another process trying at once could still find the lock taken.
+                connection.execute(sa.select(sa.func.pg_advisory_unlock(self._key)))
+                connection.commit()
+            with contextlib.suppress(sa.exc.DBAPIError):
+                connection.close()  # detached: this ends the session, and a lock still held with it
 
 
 class FileLock:

@@ -26,7 +26,9 @@ def test_one_process_holds_a_lock_at_a_time(engine):
         assert first.try_hold() is True
         assert second.try_hold() is False
         assert first.try_hold() is True  # kept by its holder, pass after pass
-        assert database_lock("another", _url(engine)).try_hold() is True  # each name is a lock of its own
+        another = database_lock("another", _url(engine))
+        assert another.try_hold() is True  # each name is a lock of its own
+        another.release()
         first.release()
         assert second.try_hold() is True
         assert first.try_hold() is False
