@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.mailbox import count_letters, wait_for_link
-from tests.e2e.server import hydrating
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -91,9 +90,9 @@ def test_wrong_password_shows_the_generic_error(app_server, page: Page):
     expect(page.locator("#login-password")).to_have_value("")
 
 
-def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
-    context = browser.new_context()
-    first, second = hydrating(context.new_page()), hydrating(context.new_page())
+def test_sign_out_in_one_tab_signs_out_every_tab(app_server, new_page):
+    first = new_page()
+    second = new_page(context=first.context)
     _sign_in(first, app_server.url, "resident@example.com", "demo2026")
     expect(first.locator("#nav-sign-out")).to_be_visible()
     second.goto(app_server.url + "/settings")
@@ -101,7 +100,6 @@ def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
     first.locator("#nav-sign-out").click()
     expect(first).to_have_url(re.compile(r"/login"))
     expect(second).to_have_url(re.compile(r"/login\?next="))
-    context.close()
 
 
 def test_private_page_sends_a_visitor_to_sign_in_and_back(app_server, page: Page):

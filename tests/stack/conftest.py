@@ -5,3 +5,4 @@ folder share `.web`, so the later build would point the earlier app's pages at i
 """
 
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
+from tests.e2e.conftest import new_page, page  # noqa: F401  (pages that fail a test on any client error)

@@ -1,0 +1,52 @@
+"""axe-core (tools/js/node_modules, pinned in package.json) run in a page: WCAG 2.1 A and AA rules."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from pathlib import Path
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "tools/js/node_modules/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+_RUN = """
+async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+    return result.violations.map((rule) => ({
+        id: rule.id,
+        impact: rule.impact || "minor",
+        help: rule.help,
+        targets: rule.nodes.slice(0, 5).map((node) => node.target.join(" ")),
+        count: rule.nodes.length,
+    }));
+}
+"""
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SOURCE.read_text()
+
+
+def axe_violations(page) -> dict[str, list[dict]]:
+    """The page's WCAG 2.1 AA violations as axe finds them now, grouped by impact.
+
+    axe's source goes in by `evaluate`, which the app's Content-Security-Policy allows (an inline
+    `<script>` it refuses). Each violation: rule id, help text, the first few elements, how many.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    grouped: dict[str, list[dict]] = {impact: [] for impact in IMPACTS}
+    for violation in page.evaluate(_RUN, WCAG_TAGS):
+        grouped[violation["impact"]].append(violation)
+    return grouped
+
+
+def count_by_impact(grouped: dict[str, list[dict]]) -> Counter:
+    """How many elements break a rule, per impact."""
+    return Counter({impact: sum(rule["count"] for rule in rules) for impact, rules in grouped.items()})
+
+
+def serious_or_worse(grouped: dict[str, list[dict]]) -> list[dict]:
+    return grouped["critical"] + grouped["serious"]
