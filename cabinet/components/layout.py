@@ -142,7 +142,6 @@ def footer() -> rx.Component:
             padding="16px",
             box_sizing="border-box",
         ),
-        as_="footer",
         border_top=f"1px solid {rx.color('gray', 4)}",
         width="100%",
     )
@@ -155,10 +154,10 @@ def page_shell(*children: rx.Component) -> rx.Component:
     wait for it so that what they type is not overwritten by the state restored on load.
     """
     return rx.flex(
-        header(),
-        rx.box(
+        # The landmarks a screen reader jumps between: one banner, one main, one contentinfo.
+        rx.el.header(header(), width="100%"),
+        rx.el.main(
             *children,
-            as_="main",
             width="100%",
             max_width="1040px",
             margin_x="auto",
@@ -166,7 +165,7 @@ def page_shell(*children: rx.Component) -> rx.Component:
             flex_grow="1",
             box_sizing="border-box",
         ),
-        footer(),
+        rx.el.footer(footer(), width="100%"),
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 2),

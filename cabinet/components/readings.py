@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert
+from cabinet.components.forms import checkbox_field, form_alert
 from cabinet.components.hint import with_hint
 from cabinet.components.icons import icon_if
 from cabinet.state.readings import ReadingRow, ReadingsState
@@ -14,18 +14,11 @@ from cabinet.state.readings import ReadingRow, ReadingsState
 def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
     """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count."""
     return with_hint(
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    checked=row.replaced,
-                    on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
-                    id=f"{field_id}-replaced",
-                ),
-                rx.text(texts.READINGS["replaced"], size="2"),
-                spacing="2",
-                align="center",
-            ),
-            cursor="pointer",
+        checkbox_field(
+            texts.READINGS["replaced"],
+            checked=row.replaced,
+            on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
+            id=f"{field_id}-replaced",
         ),
         texts.READINGS["replaced_hint"],
     )
@@ -45,7 +38,7 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
             font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
             aria_invalid=rx.cond(row.error != "", "true", "false"),
         ),
-        rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
+        rx.text(row.help_text, size="1", color=rx.color("gray", 11)),
         _replaced_checkbox(row, field_id),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
@@ -71,7 +64,7 @@ def _meter_field(row: ReadingRow) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
-                rx.text(row.serial, size="1", color=rx.color("gray", 10)),
+                rx.text(row.serial, size="1", color=rx.color("gray", 11)),
                 spacing="2",
                 align="baseline",
                 wrap="wrap",

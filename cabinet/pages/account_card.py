@@ -41,7 +41,7 @@ def _meter(meter: MeterView) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(meter.kind, weight="medium", size="2"),
-                    rx.text(meter.serial, size="1", color=rx.color("gray", 10)),
+                    rx.text(meter.serial, size="1", color=rx.color("gray", 11)),
                     spacing="2",
                     align="baseline",
                     wrap="wrap",
@@ -78,7 +78,7 @@ def _charts(account: AccountView) -> rx.Component:
             rx.cond(
                 meter.chart.length() > 1,
                 _bar_chart(meter.chart, color=_BLUE_9, id=f"chart-meter-{meter.meter_id}"),
-                rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 10)),
+                rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 11)),
             ),
             spacing="1",
             width="100%",
@@ -104,7 +104,7 @@ def _charts(account: AccountView) -> rx.Component:
                     rx.cond(
                         account.has_payments,
                         _bar_chart(account.payments_chart, color=_GRASS_9, id=f"chart-payments-{account.account_id}"),
-                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 10)),
+                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 11)),
                     ),
                     spacing="1",
                     width="100%",
@@ -170,7 +170,7 @@ def _amount_to_pay(account: AccountView) -> rx.Component:
                 account.penalty_text, size="2", color=rx.color("red", 11), id=f"account-penalty-{account.account_id}"
             ),
         ),
-        rx.text(account.as_of_text, size="1", color=rx.color("gray", 10)),
+        rx.text(account.as_of_text, size="1", color=rx.color("gray", 11)),
         spacing="0",
         align=rx.breakpoints(initial="start", sm="end"),
         text_align=rx.breakpoints(initial="left", sm="right"),

@@ -58,7 +58,7 @@ def hint_dialog() -> rx.Component:
             ),
         ),
         rx.dialog.content(
-            rx.dialog.title(texts.CONNECT["hint_title"]),
+            rx.dialog.title(texts.CONNECT["hint_title"], custom_attrs={"as": "h2"}),
             rx.cond(
                 selected,
                 rx.vstack(

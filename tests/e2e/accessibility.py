@@ -50,3 +50,20 @@ def count_by_impact(grouped: dict[str, list[dict]]) -> Counter:
 
 def serious_or_worse(grouped: dict[str, list[dict]]) -> list[dict]:
     return grouped["critical"] + grouped["serious"]
+
+
+_OUTLINE = """() => ({
+    lang: document.documentElement.lang,
+    h1: [...document.querySelectorAll("h1")].filter((h) => h.getClientRects().length).length,
+    main: document.querySelectorAll("main, [role=main]").length,
+    banner: document.querySelectorAll("header:not(main *, [role=dialog] *), [role=banner]").length,
+    contentinfo: document.querySelectorAll("footer:not(main *, [role=dialog] *), [role=contentinfo]").length,
+})"""
+
+
+def outline_faults(page) -> list[str]:
+    """What a screen reader user navigating by landmarks and headings would miss: the language, exactly
+    one visible `h1` and one `main`, a header and a footer."""
+    outline = page.evaluate(_OUTLINE)
+    expected = {"lang": "ru", "h1": 1, "main": 1, "banner": 1, "contentinfo": 1}
+    return [f"{key}: {outline[key]!r}, not {value!r}" for key, value in expected.items() if outline[key] != value]

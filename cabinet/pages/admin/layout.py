@@ -53,7 +53,7 @@ def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
     def line(item: Line) -> rx.Component:
         return rx.vstack(
             rx.text(item.primary, size="2"),
-            rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
+            rx.text(item.secondary, size="1", color=rx.color("gray", 11)),
             spacing="0",
             padding_y="6px",
             border_bottom=f"1px solid {rx.color('gray', 4)}",
@@ -63,7 +63,7 @@ def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
     return rx.cond(
         items.length() > 0,
         rx.vstack(rx.foreach(items, line), spacing="0", width="100%"),
-        rx.text(empty, size="2", color=rx.color("gray", 10)),
+        rx.text(empty, size="2", color=rx.color("gray", 11)),
     )
 
 
