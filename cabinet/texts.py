@@ -616,6 +616,7 @@ ADMIN = {
     "all_actions": "Все действия",
     "audit_columns": ("Когда", "Кто", "Действие", "Объект", "Подробности"),
     "audit_filter": "Действие",
+    "audit_table": "Записи журнала",
 }
 PAYMENTS = {
     "gateway_description": "Оплата услуг {provider}, лицевой счёт {number}",

@@ -47,7 +47,12 @@ def admin_audit_page() -> rx.Component:
                 variant="surface",
                 width="100%",
             ),
+            # A table wider than a phone scrolls in this box, which the keyboard can reach and scroll.
             overflow_x="auto",
             width="100%",
+            class_name="scroll-region",
+            tab_index=0,
+            role="region",
+            aria_label=texts.ADMIN["audit_table"],
         ),
     )

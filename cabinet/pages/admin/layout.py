@@ -32,7 +32,7 @@ def admin_shell(section: str, *children: rx.Component) -> rx.Component:
     )
     return page_shell(
         rx.vstack(
-            rx.heading(texts.ADMIN["title"], size="3", color=rx.color("gray", 11), as_="p"),
+            rx.text(texts.ADMIN["title"], size="3", weight="bold", color=rx.color("gray", 11)),
             tabs,
             rx.heading(
                 sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
