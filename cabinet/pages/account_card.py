@@ -157,12 +157,13 @@ def _amount_to_pay(account: AccountView) -> rx.Component:
         ),
         rx.text(
             account.to_pay_text,
-            size="7",
+            size=rx.breakpoints(initial="6", sm="7"),
             weight="bold",
             color=rx.color(account.to_pay_color, 11),
             id=f"account-to-pay-{account.account_id}",
             data_state=account.to_pay_state,
-            white_space="nowrap",
+            # One line wherever it fits; on a zoomed phone it may break rather than be cut.
+            overflow_wrap="anywhere",
         ),
         rx.cond(
             account.penalty_text != "",

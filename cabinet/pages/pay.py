@@ -52,7 +52,7 @@ def _debt_body() -> rx.Component:
     return rx.cond(
         PayState.can_pay_debt,
         rx.vstack(
-            rx.text(PayState.owed_text, size="6", weight="bold", id="pay-debt-amount"),
+            rx.text(PayState.owed_text, size="6", weight="bold", id="pay-debt-amount", overflow_wrap="anywhere"),
             rx.text(texts.PAYMENTS["mode_debt_help"], size="1", color=rx.color("gray", 11)),
             spacing="0",
         ),
@@ -131,11 +131,17 @@ def _summary() -> rx.Component:
             rx.hstack(
                 rx.text(texts.PAYMENTS["summary"], size="3"),
                 rx.spacer(),
-                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary"),
+                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary", overflow_wrap="anywhere"),
                 align="center",
                 width="100%",
             ),
-            rx.text(PayState.receipt_note, size="2", color=rx.color("gray", 11), id="pay-receipt-email"),
+            rx.text(
+                PayState.receipt_note,
+                size="2",
+                color=rx.color("gray", 11),
+                id="pay-receipt-email",
+                overflow_wrap="anywhere",
+            ),
             spacing="1",
             width="100%",
         ),

@@ -137,7 +137,11 @@ def _email() -> rx.Component:
         texts.SETTINGS["email_title"],
         texts.SETTINGS["email_hint"],
         rx.text(
-            texts.SETTINGS["email_current"], ": ", rx.text.strong(state.email, id="settings-email-current"), size="2"
+            texts.SETTINGS["email_current"],
+            ": ",
+            rx.text.strong(state.email, id="settings-email-current"),
+            size="2",
+            overflow_wrap="anywhere",
         ),
         _form(
             form_field(
