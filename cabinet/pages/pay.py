@@ -38,7 +38,13 @@ def _mode_option(value: str, title: str, body: rx.Component, *, disabled: rx.Var
             rx.hstack(radio, rx.text(title, weight="medium", size="3"), align="center", spacing="3"),
             cursor=rx.cond(disabled, "default", "pointer"),
         ),
-        rx.box(body, padding_left="32px", padding_top="4px", width="100%", box_sizing="border-box"),
+        rx.box(
+            body,
+            padding_left=rx.breakpoints(initial="0", sm="32px"),
+            padding_top="4px",
+            width="100%",
+            box_sizing="border-box",
+        ),
         opacity=rx.cond(disabled, "0.6", "1"),
         padding="12px",
         border_radius="8px",
@@ -52,7 +58,13 @@ def _debt_body() -> rx.Component:
     return rx.cond(
         PayState.can_pay_debt,
         rx.vstack(
-            rx.text(PayState.owed_text, size="6", weight="bold", id="pay-debt-amount", overflow_wrap="anywhere"),
+            rx.text(
+                PayState.owed_text,
+                size=rx.breakpoints(initial="5", sm="6"),
+                weight="bold",
+                id="pay-debt-amount",
+                overflow_wrap="anywhere",
+            ),
             rx.text(texts.PAYMENTS["mode_debt_help"], size="1", color=rx.color("gray", 11)),
             spacing="0",
         ),
@@ -134,6 +146,7 @@ def _summary() -> rx.Component:
                 rx.text(PayState.summary, size="6", weight="bold", id="pay-summary", overflow_wrap="anywhere"),
                 align="center",
                 width="100%",
+                wrap="wrap",
             ),
             rx.text(
                 PayState.receipt_note,
