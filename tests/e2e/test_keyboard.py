@@ -13,6 +13,7 @@ MAX_TABS = 60
 # the frame), shows a ring: an outline or a box shadow.
 _FOCUS_SHOWN = """() => {
     const focused = document.activeElement;
+    if (focused === document.body) return "";  // nothing has focus: the page was re-rendered under it
     const shows = (element) => {
         const style = getComputedStyle(element);
         const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
@@ -51,6 +52,7 @@ def test_sign_in_and_reach_the_checkout_with_the_keyboard_alone(app_server, page
     page.keyboard.type("demo2026")
     page.keyboard.press("Enter")
     expect(page.locator("#nav-sign-out")).to_be_visible()
+    expect(page.locator("[id^=account-pay-]").first).to_be_visible()
 
     _tab_to(page, r"account-pay-\d+")
     page.keyboard.press("Enter")
