@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.client_errors import assert_clean, watched
 from tests.e2e.server import run_app
-from tests.e2e.watch import assert_clean, watched
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,7 +46,7 @@ def page(page):
     """pytest-playwright's page, whose `goto` waits for the page's state to arrive.
 
     Any error in the page's scripts, console error or Content-Security-Policy violation fails the
-    test (`tests/e2e/watch.py`): a policy the app does not really work under, or a handler that
+    test (`tests/e2e/client_errors.py`): a policy the app does not really work under, or a handler that
     throws, breaks pages silently. A test that provokes one on purpose clears `page.client_errors`
     or `page.csp_violations`.
     """

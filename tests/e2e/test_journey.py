@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accessibility import IMPACTS, axe_violations, count_by_impact, outline_faults, serious_or_worse
-from tests.e2e.watch import assert_clean, watched
+from tests.e2e.client_errors import assert_clean, watched
 
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
