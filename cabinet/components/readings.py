@@ -7,7 +7,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import form_alert
 from cabinet.components.hint import with_hint
-from cabinet.components.icons import icon_if
+from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
 
 
@@ -70,10 +70,11 @@ def _meter_field(row: ReadingRow) -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(
+                meter_icon(row.kind_code, size=18, color=rx.color("accent", 10)),
                 rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
                 rx.text(row.serial, size="1", color=rx.color("gray", 10)),
                 spacing="2",
-                align="baseline",
+                align="center",
                 wrap="wrap",
             ),
             rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),

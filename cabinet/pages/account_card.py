@@ -9,7 +9,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.charts import monthly_bars
 from cabinet.components.hint import hint_icon, with_hint
-from cabinet.components.icons import icon_if, icon_match
+from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.dashboard import AccountView, DashboardState, MeterView
 
 _BLUE_9 = "#0090ff"
@@ -29,15 +29,7 @@ def _bar_chart(points: rx.Var[list[dict[str, Any]]], *, color: str, id: str) -> 
 def _meter(meter: MeterView) -> rx.Component:
     return rx.box(
         rx.hstack(
-            icon_match(
-                meter.unit,
-                {"кВт·ч": "zap", "Гкал": "heater"},
-                "droplet",
-                size=18,
-                color=rx.color("accent", 10),
-                flex_shrink="0",
-                margin_top="2px",
-            ),
+            meter_icon(meter.kind_code, size=18, color=rx.color("accent", 10), margin_top="2px"),
             rx.vstack(
                 rx.hstack(
                     rx.text(meter.kind, weight="medium", size="2"),
