@@ -12,7 +12,12 @@ from playwright.sync_api import Page, expect
 from cabinet import texts
 from tests.e2e.conftest import watch_csp_violations
 from tests.e2e.server import hydrating
-from tests.e2e.test_accounts_and_readings import _new_resident_with_an_account, _sign_in, _tab_to
+from tests.e2e.test_accounts_and_readings import (
+    _new_resident_with_an_account,
+    _sign_in,
+    _tab_to,
+    _wait_until_the_dialog_has_opened,
+)
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True}
 RESIDENT = ("resident@example.com", "demo2026")
@@ -212,7 +217,8 @@ def test_the_connect_forms_hint_says_to_choose_a_provider_first(app_server, phon
     expect(button).to_be_enabled()
     button.tap()
     expect(phone.locator("#connect-hint")).to_be_visible()
-    expect(phone.locator("#connect-hint-choose-first")).to_contain_text("Сначала выберите поставщика")
+    expect(phone.locator("#connect-hint-choose-first")).to_have_text(texts.CONNECT["hint_choose_first"])
+    _wait_until_the_dialog_has_opened(phone, phone.locator("#connect-hint"))
     phone.screenshot(path=str(screenshot_dir / "connect-hint-choose-first-375.png"))
     phone.locator("#connect-hint-close").tap()
     expect(phone.locator("#connect-hint")).to_have_count(0)
