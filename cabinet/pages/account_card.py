@@ -143,9 +143,11 @@ def _account_title(account: AccountView) -> rx.Component:
 def _amount_to_pay(account: AccountView) -> rx.Component:
     """What is owed now (or overpaid), the penalty in it, and as of when."""
     return rx.vstack(
-        with_hint(
-            rx.text(account.to_pay_label, size="2", color=rx.color("gray", 11), tab_index=0),
-            texts.DASHBOARD["to_pay_hint"],
+        rx.hstack(
+            rx.text(account.to_pay_label, size="2", color=rx.color("gray", 11)),
+            hint_icon(texts.DASHBOARD["to_pay_hint"], id=f"account-amount-hint-{account.account_id}"),
+            align="center",
+            spacing="1",
         ),
         rx.text(
             account.to_pay_text,

@@ -146,6 +146,10 @@ def test_the_phone_header_has_a_menu_with_words(app_server, phone: Page, screens
     expect(phone.locator("#settings-title")).to_be_visible()
     expect(items).to_have_count(0)
 
+    # Each section of «Настройки» has its hint on a «?»: a heading cannot be tapped open.
+    phone.locator("#settings-profile-hint").tap()
+    expect(phone.locator("#settings-profile-hint-text")).to_have_text(texts.SETTINGS["profile_hint"])
+
 
 def test_the_desktop_header_keeps_its_words_inline(app_server, desktop: Page, screenshot_dir):
     _sign_in(desktop, app_server.url, *RESIDENT)
