@@ -198,6 +198,10 @@ def test_each_meter_kind_has_its_own_icon(app_server, desktop: Page, phone: Page
     phone.locator("[id^=account-card-]", has_text="Газ-Сервис").locator("[id^=account-readings-]").tap()
     expect(phone.locator("#readings-window")).to_be_visible()
     expect(phone.locator("[data-kind=gas] svg")).to_have_class(re.compile("flame"))
+    # When to tick «Счётчик заменён» is on a «?» a finger can open.
+    phone.locator("[id$=-replaced-hint]").first.tap()
+    expect(phone.locator("[id$=-replaced-hint-text]")).to_have_text(texts.READINGS["replaced_hint"])
+    _tap_outside(phone)
     phone.screenshot(path=str(screenshot_dir / "readings-icons-375.png"), full_page=True)
 
 
