@@ -235,3 +235,14 @@ def test_the_connect_forms_hint_says_to_choose_a_provider_first(app_server, phon
     button.tap()
     expect(phone.locator("#connect-hint")).to_contain_text("10 цифр")
     expect(phone.locator("#connect-hint-choose-first")).to_have_count(0)
+
+
+def test_the_phone_menu_takes_an_operator_to_the_admin(app_server, phone: Page):
+    _sign_in(phone, app_server.url, "admin@example.com", "admin2026")
+    phone.goto(app_server.url + "/")
+    phone.locator("#nav-menu").tap()
+    admin = phone.locator("#nav-menu-admin")
+    expect(admin).to_have_text(texts.ADMIN["title"])
+    admin.tap()
+    expect(phone).to_have_url(re.compile(r"/admin$"))
+    expect(phone.locator("#admin-title")).to_be_visible()
