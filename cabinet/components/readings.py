@@ -6,14 +6,17 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.forms import form_alert
-from cabinet.components.hint import with_hint
-from cabinet.components.icons import icon_if
+from cabinet.components.hint import hint_icon
+from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
 
 
 def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
-    """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count."""
-    return with_hint(
+    """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count.
+
+    When to tick it is told on a «?» beside the label, which a phone can tap (a tooltip it cannot).
+    """
+    return rx.hstack(
         rx.el.label(
             rx.hstack(
                 rx.checkbox(
@@ -27,7 +30,9 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
             ),
             cursor="pointer",
         ),
-        texts.READINGS["replaced_hint"],
+        hint_icon(texts.READINGS["replaced_hint"], id=f"{field_id}-replaced-hint"),
+        spacing="1",
+        align="center",
     )
 
 
@@ -70,10 +75,11 @@ def _meter_field(row: ReadingRow) -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(
+                meter_icon(row.kind_code, size=18, color=rx.color("accent", 10)),
                 rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
                 rx.text(row.serial, size="1", color=rx.color("gray", 10)),
                 spacing="2",
-                align="baseline",
+                align="center",
                 wrap="wrap",
             ),
             rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.forms import form_alert, form_field
-from cabinet.components.hint import with_hint
+from cabinet.components.hint import hint_icon, with_hint
 from cabinet.components.icons import icon_if
 from cabinet.components.layout import page_shell
 from cabinet.components.payments import loading, not_found
@@ -118,7 +118,13 @@ def _readings() -> rx.Component:
         rx.cond(
             has_meters & ReadingsState.can_submit,
             rx.vstack(
-                with_hint(checkbox, texts.PAYMENTS["with_readings_hint"]),
+                # That readings stay saved when the payment is cancelled is news: on a «?» a phone can tap.
+                rx.hstack(
+                    checkbox,
+                    hint_icon(texts.PAYMENTS["with_readings_hint"], id="pay-with-readings-hint"),
+                    spacing="1",
+                    align="center",
+                ),
                 rx.cond(PayState.with_readings, readings_fields()),
                 spacing="2",
                 width="100%",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.forms import form_alert
-from cabinet.components.hint import with_hint
+from cabinet.components.hint import hint_icon, with_hint
 from cabinet.state.settings.accounts import LinkedAccount, SettingsAccountsState
 
 
@@ -14,7 +14,13 @@ def settings_section(title: str, hint: str, *children: rx.Component, id: str) ->
     """A card of «Настройки» with its heading and the heading's hint."""
     return rx.card(
         rx.vstack(
-            with_hint(rx.heading(title, size="4", as_="h2", tab_index=0, width="fit-content", id=f"{id}-title"), hint),
+            # The hint on a «?» of its own: a heading is no button, and a phone has no hover.
+            rx.hstack(
+                rx.heading(title, size="4", as_="h2", id=f"{id}-title"),
+                hint_icon(hint, id=f"{id}-hint"),
+                align="center",
+                spacing="1",
+            ),
             *children,
             spacing="3",
             width="100%",

@@ -27,6 +27,8 @@ _KOPECKS_IN_RUBLE = 100
 class MeterView:
     meter_id: int
     kind: str
+    # The kind's code ("gas"): the page picks the kind's icon by it.
+    kind_code: str
     unit: str
     serial: str
     last_text: str
@@ -63,9 +65,18 @@ class AccountView:
     has_payments: bool
 
 
+def account_title(card: AccountCard) -> str:
+    """A page's heading for one account: the resident's name for it, else the provider's."""
+    return card.nickname or card.provider_name
+
+
 def account_subtitle(card: AccountCard) -> str:
-    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title."""
-    return f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title.
+
+    The provider only when the title is the resident's own name for the account: said twice, it reads as a slip.
+    """
+    account = f"{texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+    return f"{card.provider_name} · {account}" if card.nickname else account
 
 
 def window_text(window: WindowState, *, blocks: bool) -> str:
@@ -106,6 +117,7 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
     return MeterView(
         meter_id=meter.meter_id,
         kind=kind_label(meter.kind),
+        kind_code=meter.kind,
         unit=unit,
         serial=texts.DASHBOARD["serial"].format(serial=meter.serial) if meter.serial else "",
         last_text=last,

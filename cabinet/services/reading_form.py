@@ -14,7 +14,7 @@ from cabinet.models import ReadingSource
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, short_date
 from cabinet.services.dashboard import AccountCard, card_for
-from cabinet.services.dashboard_view import account_subtitle
+from cabinet.services.dashboard_view import account_subtitle, account_title
 from cabinet.services.meter_text import kind_label, kind_unit, thousandths_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import charge_for, parse_reading, use_since
@@ -35,6 +35,8 @@ class ReadingRow:
     this_period_text: str
     # False once the provider has taken this month's reading: nothing more to send.
     open: bool
+    # The kind's code ("gas"): the page picks the kind's icon by it.
+    kind_code: str = ""
     value: str = ""
     replaced: bool = False
     error: str = ""
@@ -97,6 +99,7 @@ def row_of(meter: MeterSummary) -> ReadingRow:
     return ReadingRow(
         meter_id=meter.meter_id,
         kind=kind_label(meter.kind),
+        kind_code=meter.kind,
         unit=unit,
         serial=texts.DASHBOARD["serial"].format(serial=meter.serial) if meter.serial else "",
         previous_text=_previous_text(meter, unit),
@@ -124,7 +127,7 @@ def form_of(card: AccountCard) -> ReadingsForm:
         mode, color = "warn", "amber"
         notice = texts.READINGS["window_warn"].format(opens=opens, closes=closes)
     return ReadingsForm(
-        title=card.nickname or card.provider_name,
+        title=account_title(card),
         subtitle=account_subtitle(card),
         rows=rows,
         window_text=notice,

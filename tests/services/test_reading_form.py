@@ -52,7 +52,8 @@ def test_the_form_shows_each_meter_and_the_open_window(session, home, app_databa
     (row,) = form.rows
     account, provider = home["account"], home["provider"]
     assert form.title == provider.name
-    assert form.subtitle == f"{provider.name} · ЛС{NBSP}{account.number} · {account.address}"
+    # With no nickname the title is the provider's name: the subtitle does not say it again (issue #14).
+    assert form.subtitle == f"ЛС{NBSP}{account.number} · {account.address}"
     assert (row.meter_id, row.kind, row.unit, row.serial) == (
         home["meter"].id,
         "Холодная вода",
