@@ -14,6 +14,9 @@ DEMO_BADGE_HINT = (
     "Платежи и письма не уходят наружу: их принимают встроенные тренажёры ЮKassa и почты. Письма видны в «Демо-почте»."
 )
 
+# Shown while a page waits for its own data (never the previous visit's).
+LOADING = "Загрузка…"
+
 # --- start page ----------------------------------------------------------------
 
 START = {

@@ -9,7 +9,8 @@ from cabinet.components.forms import form_alert, form_field
 from cabinet.components.hint import with_hint
 from cabinet.components.icons import icon_if
 from cabinet.components.layout import page_shell
-from cabinet.components.payments import loading, not_found
+from cabinet.components.loading import when_loaded
+from cabinet.components.payments import not_found
 from cabinet.components.readings import readings_fields
 from cabinet.pages.readings import account_header
 from cabinet.state.pay import PayState
@@ -196,8 +197,9 @@ def _pay_form() -> rx.Component:
 
 def pay_page() -> rx.Component:
     return page_shell(
-        rx.cond(
-            PayState.loaded,
+        when_loaded(
+            # The form shows the readings form too: both of this visit.
+            PayState.loaded & ReadingsState.loaded,
             rx.cond(
                 PayState.not_found,
                 not_found("pay-not-found"),
@@ -208,6 +210,6 @@ def pay_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            loading(),
+            id="pay-loading",
         )
     )

@@ -13,12 +13,13 @@ from cabinet.money import format_rubles, parse_rubles
 from cabinet.services import payments
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.calls import Outcome, call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import go_to_checkout
 from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
 from cabinet.state.session import current_user_id, login_redirect
 
 
-class PayState(rx.State):
+class PayState(PageData, rx.State):
     account_id: int = 0
     title: str = ""
     subtitle: str = ""
@@ -33,7 +34,6 @@ class PayState(rx.State):
     request_key: str = ""
     email: str = ""
     not_found: bool = False
-    loaded: bool = False
     busy: bool = False
 
     @rx.var
@@ -60,7 +60,8 @@ class PayState(rx.State):
             return
         outcome = await call(payments.pay_form, user_id=user_id, account_id=account_id, now=utc_now())
         async with self:
-            self.not_found, self.loaded = not outcome.ok, True
+            self.not_found = not outcome.ok
+            await mark_loaded(self)
             if not outcome.ok:
                 return
             form: payments.PayForm = outcome.value
