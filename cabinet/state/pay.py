@@ -9,7 +9,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.errors import DomainError
-from cabinet.money import format_rubles, parse_rubles
+from cabinet.money import format_rubles
 from cabinet.services import payments
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.calls import Outcome, call
@@ -17,6 +17,17 @@ from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import go_to_checkout
 from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
 from cabinet.state.session import current_user_id, login_redirect
+
+
+def _amount_refusal(amount: str) -> str:
+    """Why an own amount would be refused; "" for one that passes, and for none typed yet."""
+    if not amount.strip():
+        return ""
+    try:
+        payments.own_amount(amount)
+    except DomainError as error:
+        return texts.error_text(error.code, **error.params)
+    return ""
 
 
 class PayState(PageData, rx.State):
@@ -38,10 +49,13 @@ class PayState(PageData, rx.State):
 
     @rx.var
     def summary(self) -> str:
+        """Only an amount the payment would take: a refused one never stands as «Итого к оплате»."""
+        if self.amount_error:
+            return "—"
         if self.mode == "debt":
             return self.owed_text if self.can_pay_debt else "—"
         try:
-            return format_rubles(parse_rubles(self.amount)) if self.amount.strip() else "—"
+            return format_rubles(payments.own_amount(self.amount))
         except DomainError:
             return "—"
 
@@ -83,7 +97,8 @@ class PayState(PageData, rx.State):
     @rx.event
     def set_amount(self, value: str) -> None:
         self.amount = value[:20]
-        self.amount_error = ""
+        # Said as it is typed: the total beside it stays «—» for a refused amount, so the reason shows too.
+        self.amount_error = _amount_refusal(self.amount)
         if self.amount.strip():
             self.mode = "custom"
 
