@@ -33,6 +33,7 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
 
 def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
     """The value as typed, with the dial's format, the preview of use, and what was refused or asked."""
+    invalid = row.error != ""
     return rx.vstack(
         rx.input(
             value=row.value,
@@ -43,7 +44,11 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
             size="3",
             width=rx.breakpoints(initial="100%", sm="240px"),
             font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
-            aria_invalid=rx.cond(row.error != "", "true", "false"),
+            aria_invalid=rx.cond(invalid, "true", "false"),
+            # A screen reader reads the refusal with the field; the red border shows which field it is.
+            aria_describedby=rx.cond(invalid, f"{field_id}-error", ""),
+            color_scheme=rx.cond(invalid, "red", "gray"),
+            box_shadow=rx.cond(invalid, f"inset 0 0 0 2px {rx.color('red', 9)}", ""),
         ),
         rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
         _replaced_checkbox(row, field_id),

@@ -116,7 +116,6 @@ def test_the_pay_pages_total_uses_the_same_amount_rule(text, code):
     assert raised.value.code == code and raised.value.field == payments.AMOUNT_FIELD
 
 
-
 def test_own_amount_with_comma(engine, resident):
     payment = payments.pay(request_of(resident, purpose=PaymentPurpose.custom_amount, amount_text="1 500,5"))
     assert payment.amount_kopecks == 150_050
