@@ -1,0 +1,47 @@
+"""What a page showed on the way, not only where it ended: every text of some elements, and errors.
+
+A check such as `expect(...).to_have_text(new)` passes even when the old figure stood there for a
+moment first; these record each version of the elements as the DOM changes (a MutationObserver
+installed before the page's own scripts), so a test can assert that a stale one never appeared.
+"""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Page
+
+_RECORDER = """
+(() => {
+  const selector = %s;
+  window.__shown = [];
+  const record = () => {
+    const now = Array.from(document.querySelectorAll(selector), (element) => `${element.id}=${element.textContent}`);
+    const line = now.join("\\n");
+    if (window.__shown[window.__shown.length - 1] !== line) window.__shown.push(line);
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+})();
+"""
+
+
+def record_shown(page: Page, selector: str) -> None:
+    """From the next document on: every distinct set of `id=text` of the elements matching `selector`."""
+    page.add_init_script(_RECORDER % json.dumps(selector))
+
+
+def shown(page: Page) -> list[list[str]]:
+    """What `record_shown` saw in the current document, oldest first; each entry the `id=text` present then."""
+    return [line.split("\n") if line else [] for line in page.evaluate("window.__shown || []")]
+
+
+def clear_shown(page: Page) -> None:
+    page.evaluate("window.__shown = []")
+
+
+def watch_page_errors(page: Page) -> list[str]:
+    """Uncaught exceptions and console errors of the page; a test asserts the list stays empty."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error" else None)
+    return errors
