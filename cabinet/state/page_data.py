@@ -34,6 +34,6 @@ async def mark_loaded(state: PageData) -> None:
     """Ends a load: the page may show what it holds (a module function, so no browser can call it)."""
     state.loaded = True
     tracker = await state.get_state(PageDataState)
-    name = type(state).get_full_name()
+    name = state.get_full_name()  # not type(state): a background event holds a proxy of it
     if name not in tracker._loaded_states:
         tracker._loaded_states = [*tracker._loaded_states, name]

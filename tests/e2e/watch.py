@@ -43,5 +43,12 @@ def watch_page_errors(page: Page) -> list[str]:
     """Uncaught exceptions and console errors of the page; a test asserts the list stays empty."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    page.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+            if message.type == "error"
+            else None
+        ),
+    )
     return errors
