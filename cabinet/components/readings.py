@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert
+from cabinet.components.forms import field_error, form_alert, invalid_field
 from cabinet.components.hint import with_hint
 from cabinet.components.icons import icon_if
 from cabinet.state.readings import ReadingRow, ReadingsState
@@ -33,7 +33,6 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
 
 def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
     """The value as typed, with the dial's format, the preview of use, and what was refused or asked."""
-    invalid = row.error != ""
     return rx.vstack(
         rx.input(
             value=row.value,
@@ -44,20 +43,14 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
             size="3",
             width=rx.breakpoints(initial="100%", sm="240px"),
             font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
-            aria_invalid=rx.cond(invalid, "true", "false"),
-            # A screen reader reads the refusal with the field; the red border shows which field it is.
-            aria_describedby=rx.cond(invalid, f"{field_id}-error", ""),
-            color_scheme=rx.cond(invalid, "red", "gray"),
-            box_shadow=rx.cond(invalid, f"inset 0 0 0 2px {rx.color('red', 9)}", ""),
+            **invalid_field(row.error, error_id=f"{field_id}-error"),
         ),
+        # Right under the field it refuses.
+        field_error(row.error, id=f"{field_id}-error"),
         rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
         _replaced_checkbox(row, field_id),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
-        ),
-        rx.cond(
-            row.error != "",
-            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert"),
         ),
         rx.cond(
             row.jump != "",

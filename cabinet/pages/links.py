@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import auth_card, form_alert, form_field, password_input, password_rules
+from cabinet.components.forms import auth_card, form_alert, form_field, invalid_field, password_input, password_rules
 from cabinet.components.layout import page_shell
 from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 
@@ -50,8 +50,7 @@ def _confirm_sign_in() -> rx.Component:
                     size="3",
                     width="100%",
                     max_length=128,
-                    aria_invalid=rx.cond(ConfirmState.password_error != "", "true", "false"),
-                    aria_describedby=rx.cond(ConfirmState.password_error != "", "confirm-password-error", ""),
+                    **invalid_field(ConfirmState.password_error, error_id="confirm-password-error"),
                 ),
                 field_id="confirm-password",
                 error=ConfirmState.password_error,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, form_field
+from cabinet.components.forms import form_alert, form_field, invalid_field
 from cabinet.components.hint import with_hint
 from cabinet.components.icons import icon_if
 from cabinet.components.layout import page_shell
@@ -72,6 +72,7 @@ def _custom_body() -> rx.Component:
                 on_change=PayState.set_amount,
                 on_focus=PayState.set_mode("custom"),
                 id="pay-amount",
+                **invalid_field(PayState.amount_error, error_id="pay-amount-error"),
                 input_mode="decimal",
                 placeholder="1500,00",
                 size="3",

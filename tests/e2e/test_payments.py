@@ -228,6 +228,8 @@ def test_a_refused_amount_is_never_shown_as_the_total(app_server, page: Page, br
     expect(page.locator("#pay-summary")).to_have_text("—")
     expect(page.locator("body")).not_to_contain_text(million)
     expect(page).to_have_url(re.compile(r"/pay/?$"))
+    expect(page.locator("#pay-amount")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#pay-amount")).to_have_attribute("aria-describedby", "pay-amount-error")
     page.screenshot(path=str(screenshot_dir / "pay-refused-1280.png"), full_page=True)
 
     page.locator("#pay-amount").fill("250")
