@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.phone import no_sideways_scroll, phone_page
 from tests.e2e.test_accounts_and_readings import _number_from, _sign_in
-from tests.e2e.watch import clear_shown, record_shown, shown, watch_page_errors
+from tests.e2e.watch import HeldAnswers, clear_shown, record_shown, shown, watch_page_errors
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -252,20 +252,11 @@ def test_a_refused_amount_is_never_shown_as_the_total(app_server, page: Page, br
     assert errors == []
 
 
-def _slow_connection(page: Page) -> None:
-    """Every answer of the backend takes a while: what shows before it arrives stays on screen longer."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 600, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
-
-
 def test_after_paying_the_dashboard_never_shows_the_debt_from_before(app_server, page: Page, screenshot_dir):
     """Regression (#14 item 4): back on the dashboard after paying, the previous debt showed for 0.1–0.2 s."""
     errors = watch_page_errors(page)
     record_shown(page, "[id^=account-to-pay-]")
+    answers = HeldAnswers(page)
     base = app_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, base, "resident@example.com", "demo2026")
@@ -278,10 +269,13 @@ def test_after_paying_the_dashboard_never_shows_the_debt_from_before(app_server,
     _submit_own_amount(page, "100")
     _pay_at_checkout(page)
     clear_shown(page)
-    _slow_connection(page)
+    answers.holding = True  # the dashboard's figures of this visit are on their way
     page.locator("#nav-home").click()
-    if page.locator("#dashboard-loading").is_visible():
-        page.screenshot(path=str(screenshot_dir / "loading-placeholder-1280.png"))
+    expect(page.locator("#dashboard-loading")).to_be_visible()
+    expect(page.locator("#dashboard-loading")).to_have_attribute("aria-busy", "true")
+    expect(page.locator("[id^=account-to-pay-]")).to_have_count(0)
+    page.screenshot(path=str(screenshot_dir / "loading-placeholder-1280.png"))
+    answers.release()
     fresh = page.locator(f"#{amount_id}")
     expect(fresh).not_to_have_text(before)
     after = fresh.inner_text()
@@ -295,6 +289,7 @@ def test_history_never_shows_the_list_of_an_earlier_visit(app_server, page: Page
     """Regression (#14 item 4): history first showed the previous visit's rows (a quick click opened the wrong one)."""
     errors = watch_page_errors(page)
     record_shown(page, "[id^=history-row-]")
+    answers = HeldAnswers(page)
     base = app_server.url
     _sign_in(page, base, "resident@example.com", "demo2026")
     page.goto(base + "/payments")
@@ -305,8 +300,11 @@ def test_history_never_shows_the_list_of_an_earlier_visit(app_server, page: Page
     _pay_at_checkout(page)
     new_row = "history-row-" + page.url.rstrip("/").rsplit("/", 1)[-1]
     clear_shown(page)
-    _slow_connection(page)
+    answers.holding = True
     page.locator("#nav-payments").click()
+    expect(page.locator("#history-loading")).to_be_visible()
+    expect(page.locator("[id^=history-row-]")).to_have_count(0)
+    answers.release()
     expect(page.locator(f"#{new_row}")).to_be_visible()
     lists = [snapshot for snapshot in shown(page) if snapshot]
     assert lists, "the history list never showed"

@@ -8,6 +8,7 @@ installed before the page's own scripts), so a test can assert that a stale one 
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import Page
 
@@ -52,3 +53,28 @@ def watch_page_errors(page: Page) -> list[str]:
         ),
     )
     return errors
+
+
+class HeldAnswers:
+    """Holds the backend's answers to the page (the Reflex websocket) while `holding`; `release` sends them on.
+
+    What a page shows before its data arrives is then on screen for as long as a test needs, with no
+    timing in the test: the page must show its placeholder, never the previous visit's figures.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.holding = False
+        self._held: list = []
+        self._socket = None
+        page.route_web_socket(re.compile(r"/_event"), self._route)
+
+    def _route(self, socket) -> None:
+        self._socket = socket
+        server = socket.connect_to_server()
+        server.on_message(lambda message: self._held.append(message) if self.holding else socket.send(message))
+
+    def release(self) -> None:
+        self.holding = False
+        held, self._held = self._held, []
+        for message in held:
+            self._socket.send(message)
