@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import auth_card, form_alert, form_field, invalid_field, password_input, password_rules
 from cabinet.components.layout import page_shell
+from cabinet.components.loading import when_loaded
 from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 
 
@@ -108,8 +109,13 @@ def confirm_page() -> rx.Component:
         auth_card(
             texts.CONFIRM["title"],
             "",
-            rx.match(
-                ConfirmState.status, ("confirmed", confirmed), ("problem", problem), _checking("confirm-checking")
+            when_loaded(
+                ConfirmState.loaded,
+                rx.match(
+                    ConfirmState.status, ("confirmed", confirmed), ("problem", problem), _checking("confirm-checking")
+                ),
+                id="confirm-loading",
+                height="120px",
             ),
             id="confirm",
         )

@@ -11,6 +11,7 @@ from cabinet.services.tokens import LINK
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.login import refusal_text
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.password_rules import rule_marks
 from cabinet.state.session import adopt_session, current_user_id
 
@@ -23,7 +24,7 @@ def _token_from_path(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-class ConfirmState(rx.State):
+class ConfirmState(PageData, rx.State):
     """Following the registration link: the password of that address, then on to connecting an account."""
 
     status: str = "checking"  # checking | confirmed | problem
@@ -58,17 +59,20 @@ class ConfirmState(rx.State):
                 self.status, self.problem = "problem", outcome.message
                 # The service names the address only when a new letter would help.
                 self.problem_email = str(outcome.error.params.get("email", ""))
+                await mark_loaded(self)
                 return
             confirmed: signups.ConfirmedSignup = outcome.value
             if confirmed.user_id == signed_in:
                 return rx.redirect(CONNECT_ROUTE)
             self.status, self.confirmed_email = "confirmed", confirmed.email
+            await mark_loaded(self)
 
     @rx.event(background=True)
     async def sign_in(self):
         """The one step the link leaves: the password, checked (and locked out) as on /login."""
         async with self:
-            if self.busy or self.status != "confirmed":
+            # Only for the address this visit's link confirmed.
+            if self.busy or not self.loaded or self.status != "confirmed":
                 return
             self.busy, self.password_error = True, ""
             email, password = self.confirmed_email, self.password
