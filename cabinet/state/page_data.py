@@ -26,8 +26,11 @@ class PageDataState(rx.State):
         """First of every page's on_load: what the previous page loaded is stale from now on."""
         names, self._loaded_states = self._loaded_states, []
         for name in names:
-            state = await self.get_state(rx.State.get_class_substate(name))
-            state.loaded = False
+            try:
+                page_state = rx.State.get_class_substate(name)
+            except ValueError:
+                continue  # a State renamed by a new release, remembered in a tab's stored state: nothing to clear
+            (await self.get_state(page_state)).loaded = False
 
 
 async def mark_loaded(state: PageData) -> None:
