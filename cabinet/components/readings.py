@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert
+from cabinet.components.forms import field_error, form_alert, invalid_field
 from cabinet.components.hint import hint_icon
 from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
@@ -48,16 +48,14 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
             size="3",
             width=rx.breakpoints(initial="100%", sm="240px"),
             font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
-            aria_invalid=rx.cond(row.error != "", "true", "false"),
+            **invalid_field(row.error, error_id=f"{field_id}-error"),
         ),
+        # Right under the field it refuses.
+        field_error(row.error, id=f"{field_id}-error"),
         rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
         _replaced_checkbox(row, field_id),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
-        ),
-        rx.cond(
-            row.error != "",
-            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert"),
         ),
         rx.cond(
             row.jump != "",

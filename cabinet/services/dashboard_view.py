@@ -12,7 +12,7 @@ from cabinet import texts
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, month_label, short_date
 from cabinet.services.dashboard import AccountCard, dashboard_cards, monthly_payments, verification_state
-from cabinet.services.meter_text import kind_label, kind_unit, thousandths_text
+from cabinet.services.meter_text import kind_label, kind_unit, reading_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import UNIT, WindowState
 from cabinet.services.transactions import transactional
@@ -101,8 +101,7 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
     unit = kind_unit(meter.kind)
     if meter.last_value is not None and meter.last_day is not None:
         last = texts.DASHBOARD["last_reading"].format(
-            value=thousandths_text(meter.last_value, meter.digits_fraction),
-            unit=unit,
+            value=reading_text(meter.last_value, meter.digits_fraction, meter.kind),
             date=date_text(meter.last_day),
             source=texts.READING_SOURCES.get(meter.last_source, ""),
         )

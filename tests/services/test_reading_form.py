@@ -121,7 +121,7 @@ def test_a_refused_value_saves_nothing_and_is_marked_on_its_row(session, home, a
     assert _saved(app_database) == []
     (row,) = reading_form.marked_rows(form.rows, raised.value)
     assert row.error == (
-        "Показание меньше предыдущего (97,000). Если счётчик заменён или прошёл через ноль, отметьте это."
+        "Показание меньше предыдущего: 97,000 м³. Если счётчик заменён или прошёл через ноль, отметьте это."
     )
     assert row.jump == "" and not raised.value.asks_confirmation
 

@@ -44,4 +44,5 @@ def admin_audit_page() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
+        loaded=state.loaded,
     )

@@ -68,4 +68,5 @@ def admin_readings_page() -> rx.Component:
             width="100%",
             max_width="720px",
         ),
+        loaded=state.loaded,
     )
