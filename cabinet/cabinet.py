@@ -45,6 +45,7 @@ from cabinet.state.forgot import ForgotState
 from cabinet.state.history import HistoryState
 from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 from cabinet.state.login import LoginState
+from cabinet.state.page_data import PageDataState
 from cabinet.state.pay import PayState
 from cabinet.state.payment_status import PaymentStatusState
 from cabinet.state.readings import ReadingsState
@@ -60,7 +61,8 @@ def _title(page: str) -> str:
 
 def _add_public_pages(app: rx.App) -> None:
     """Pages anyone may open; each knows who is signed in (SessionState.refresh) but sends nobody away."""
-    public = [SessionState.refresh]
+    # Every page starts by forgetting what the previous one loaded (state/page_data.py).
+    public = [PageDataState.leave, SessionState.refresh]
     app.add_page(
         home_page,
         route="/",
@@ -69,7 +71,9 @@ def _add_public_pages(app: rx.App) -> None:
         on_load=[*public, StartState.load, DashboardState.load],
     )
     # The sign-in page checks the session itself: someone signed in goes straight on.
-    app.add_page(login_page, route="/login", title=_title(texts.LOGIN["title"]), on_load=LoginState.load)
+    app.add_page(
+        login_page, route="/login", title=_title(texts.LOGIN["title"]), on_load=[PageDataState.leave, LoginState.load]
+    )
     pages = [
         (register_page, "/register", texts.REGISTER["title"], []),
         (forgot_page, "/forgot", texts.FORGOT["title"], [ForgotState.load]),
@@ -102,7 +106,10 @@ def _add_resident_pages(app: rx.App) -> None:
     ]
     for page, route, title, loads in pages:
         app.add_page(
-            require_login(page), route=route, title=_title(title), on_load=[SessionState.check_session, *loads]
+            require_login(page),
+            route=route,
+            title=_title(title),
+            on_load=[PageDataState.leave, SessionState.check_session, *loads],
         )
 
 
@@ -122,7 +129,7 @@ def _add_admin_pages(app: rx.App) -> None:
             require_admin(page),
             route=route,
             title=_title(texts.ADMIN["title"]),
-            on_load=[SessionState.check_admin, load],
+            on_load=[PageDataState.leave, SessionState.check_admin, load],
         )
 
 

@@ -12,6 +12,18 @@ def field_error(message: rx.Var[str], *, id: str) -> rx.Component:
     )
 
 
+def invalid_field(error: rx.Var[str], *, error_id: str | rx.Var[str]) -> dict:
+    """An input's props while `error` is shown: aria-invalid, the message read with it, a red border."""
+    invalid = error != ""
+    return {
+        "aria_invalid": rx.cond(invalid, "true", "false"),
+        "aria_describedby": rx.cond(invalid, error_id, ""),
+        "color_scheme": rx.cond(invalid, "red", "gray"),
+        # Radix draws a field's border as its frame's box-shadow.
+        "box_shadow": rx.cond(invalid, f"inset 0 0 0 2px {rx.color('red', 9)}", ""),
+    }
+
+
 def form_field(
     label: str,
     control: rx.Component,

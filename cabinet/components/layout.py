@@ -5,81 +5,47 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.hint import with_hint
+from cabinet.components.hint import tap_hint
+from cabinet.components.nav import nav
 from cabinet.components.questions import ask_question_button
 from cabinet.config import get_settings
-from cabinet.state.session import SessionState
 
 
 def demo_badge() -> rx.Component:
+    """«Демо-режим»: a phone shows only the flask, so what it means opens on a tap as well as on hover."""
     if not get_settings().demo_mode:
         return rx.fragment()
-    return with_hint(
-        rx.badge(
-            rx.icon("flask-conical", size=14),
-            rx.text(texts.DEMO_BADGE, display=rx.breakpoints(initial="none", sm="inline")),
-            color_scheme="amber",
-            variant="soft",
-            size="2",
+    return tap_hint(
+        rx.el.button(
+            rx.badge(
+                rx.icon("flask-conical", size=14),
+                rx.text(texts.DEMO_BADGE, display=rx.breakpoints(initial="none", sm="inline")),
+                color_scheme="amber",
+                variant="soft",
+                size="2",
+            ),
+            type="button",
             id="demo-badge",
             aria_label=texts.DEMO_BADGE,
-            tab_index=0,
+            # The badge is the button's face; the reset leaves only the focus ring to show it is focusable.
+            background="none",
+            border="none",
+            padding="0",
+            border_radius="6px",
+            cursor="pointer",
+            _focus_visible={"outline": f"2px solid {rx.color('accent', 8)}", "outline_offset": "2px"},
         ),
         texts.DEMO_BADGE_HINT,
+        text_id="demo-badge-text",
     )
-
-
-def _nav_item(icon: str, label: str, hint: str, *, id: str, href: str = "", on_click=None) -> rx.Component:
-    """An icon button of the header, its word shown from the small breakpoint up, with a hint."""
-    button = rx.button(
-        rx.icon(icon, size=16),
-        rx.text(label, display=rx.breakpoints(initial="none", sm="inline")),
-        variant="ghost",
-        size="2",
-        aria_label=label,
-        **({"on_click": on_click, "id": id} if on_click is not None else {}),
-    )
-    return with_hint(rx.link(button, href=href, id=id) if href else button, hint)
-
-
-def _nav() -> rx.Component:
-    signed_in = rx.hstack(
-        rx.cond(
-            SessionState.is_admin,
-            _nav_item("shield", texts.ADMIN["title"], texts.ADMIN["nav_hint"], href="/admin", id="nav-admin"),
-        ),
-        _nav_item(
-            "receipt-text", texts.PAYMENTS["nav"], texts.PAYMENTS["nav_hint"], href="/payments", id="nav-payments"
-        ),
-        _nav_item("settings", texts.NAV["settings"], texts.NAV["settings_hint"], href="/settings", id="nav-settings"),
-        _nav_item(
-            "log-out",
-            texts.NAV["sign_out"],
-            texts.NAV["sign_out_hint"],
-            on_click=SessionState.sign_out,
-            id="nav-sign-out",
-        ),
-        spacing="2",
-        align="center",
-    )
-    anonymous = rx.hstack(
-        rx.link(rx.button(texts.NAV["sign_in"], variant="soft", size="2"), href="/login", id="nav-login"),
-        rx.box(
-            rx.link(rx.button(texts.NAV["register"], size="2"), href="/register", id="nav-register"),
-            display=rx.breakpoints(initial="none", sm="block"),
-        ),
-        spacing="2",
-        align="center",
-    )
-    return rx.cond(SessionState.signed_in, signed_in, anonymous)
 
 
 def header() -> rx.Component:
-    return rx.box(
-        rx.hstack(
+    return rx.el.header(
+        rx.flex(
             rx.link(
                 rx.hstack(
-                    rx.image(src="/logo.svg", width="32px", height="32px", alt=""),
+                    rx.image(src="/logo.svg", width="32px", height="32px", alt="", flex_shrink="0"),
                     rx.text(texts.PRODUCT_NAME, size="5", weight="bold", color=rx.color("gray", 12)),
                     align="center",
                     spacing="2",
@@ -87,20 +53,21 @@ def header() -> rx.Component:
                 href="/",
                 underline="none",
                 id="nav-home",
+                margin_right="auto",
             ),
-            rx.spacer(),
             demo_badge(),
-            _nav(),
+            nav(),
+            # Large text wraps the row instead of pushing the menu off the screen.
+            wrap="wrap",
             align="center",
-            spacing="3",
+            gap="8px 12px",
             width="100%",
             max_width="1040px",
             margin_x="auto",
-            padding_x="16px",
-            height="60px",
+            padding="10px 16px",
+            min_height="60px",
             box_sizing="border-box",
         ),
-        as_="header",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         background_color=rx.color("gray", 1),
         width="100%",

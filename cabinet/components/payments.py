@@ -7,10 +7,6 @@ import reflex as rx
 from cabinet import texts
 
 
-def loading() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), padding_y="96px")
-
-
 def not_found(id: str) -> rx.Component:
     return rx.callout(texts.error_text("not_found"), icon="search-x", color_scheme="gray", id=id)
 

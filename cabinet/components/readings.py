@@ -5,22 +5,27 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import checkbox_field, form_alert
-from cabinet.components.hint import with_hint
-from cabinet.components.icons import icon_if
+from cabinet.components.forms import checkbox_field, field_error, form_alert, invalid_field
+from cabinet.components.hint import hint_icon
+from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
 
 
 def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
-    """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count."""
-    return with_hint(
+    """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count.
+
+    When to tick it is told on a «?» beside the label, which a phone can tap (a tooltip it cannot).
+    """
+    return rx.hstack(
         checkbox_field(
             texts.READINGS["replaced"],
             checked=row.replaced,
             on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
             id=f"{field_id}-replaced",
         ),
-        texts.READINGS["replaced_hint"],
+        hint_icon(texts.READINGS["replaced_hint"], id=f"{field_id}-replaced-hint"),
+        spacing="1",
+        align="center",
     )
 
 
@@ -36,16 +41,14 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
             size="3",
             width=rx.breakpoints(initial="100%", sm="240px"),
             font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
-            aria_invalid=rx.cond(row.error != "", "true", "false"),
+            **invalid_field(row.error, error_id=f"{field_id}-error"),
         ),
+        # Right under the field it refuses.
+        field_error(row.error, id=f"{field_id}-error"),
         rx.text(row.help_text, size="1", color=rx.color("gray", 11)),
         _replaced_checkbox(row, field_id),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
-        ),
-        rx.cond(
-            row.error != "",
-            rx.text(row.error, size="2", color=rx.color("red", 11), id=f"{field_id}-error", role="alert"),
         ),
         rx.cond(
             row.jump != "",
@@ -63,10 +66,11 @@ def _meter_field(row: ReadingRow) -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(
+                meter_icon(row.kind_code, size=18, color=rx.color("accent", 10)),
                 rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
                 rx.text(row.serial, size="1", color=rx.color("gray", 11)),
                 spacing="2",
-                align="baseline",
+                align="center",
                 wrap="wrap",
             ),
             rx.text(row.previous_text, size="2", color=rx.color("gray", 11), id=f"{field_id}-previous"),

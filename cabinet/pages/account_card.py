@@ -9,7 +9,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.charts import monthly_bars
 from cabinet.components.hint import hint_icon, with_hint
-from cabinet.components.icons import icon_if, icon_match
+from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.dashboard import AccountView, DashboardState, MeterView
 
 _BLUE_9 = "#0090ff"
@@ -29,15 +29,7 @@ def _bar_chart(points: rx.Var[list[dict[str, Any]]], *, color: str, id: str) -> 
 def _meter(meter: MeterView) -> rx.Component:
     return rx.box(
         rx.hstack(
-            icon_match(
-                meter.unit,
-                {"кВт·ч": "zap", "Гкал": "heater"},
-                "droplet",
-                size=18,
-                color=rx.color("accent", 10),
-                flex_shrink="0",
-                margin_top="2px",
-            ),
+            meter_icon(meter.kind_code, size=18, color=rx.color("accent", 10), margin_top="2px"),
             rx.vstack(
                 rx.hstack(
                     rx.text(meter.kind, weight="medium", size="2"),
@@ -151,9 +143,11 @@ def _account_title(account: AccountView) -> rx.Component:
 def _amount_to_pay(account: AccountView) -> rx.Component:
     """What is owed now (or overpaid), the penalty in it, and as of when."""
     return rx.vstack(
-        with_hint(
-            rx.text(account.to_pay_label, size="2", color=rx.color("gray", 11), tab_index=0),
-            texts.DASHBOARD["to_pay_hint"],
+        rx.hstack(
+            rx.text(account.to_pay_label, size="2", color=rx.color("gray", 11)),
+            hint_icon(texts.DASHBOARD["to_pay_hint"], id=f"account-amount-hint-{account.account_id}"),
+            align="center",
+            spacing="1",
         ),
         rx.text(
             account.to_pay_text,

@@ -55,7 +55,6 @@ def hint_dialog() -> rx.Component:
                 aria_label=texts.CONNECT["hint_button"],
                 title=texts.CONNECT["hint_button"],
                 id="connect-number-hint",
-                disabled=ConnectState.provider_id == 0,
             ),
         ),
         rx.dialog.content(
@@ -89,6 +88,8 @@ def hint_dialog() -> rx.Component:
                     ),
                     spacing="3",
                 ),
+                # Each provider prints the number elsewhere: say why there is nothing to show yet.
+                rx.text(texts.CONNECT["hint_choose_first"], size="2", id="connect-hint-choose-first"),
             ),
             rx.flex(
                 rx.dialog.close(rx.button(texts.CONNECT["hint_close"], id="connect-hint-close")),

@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.hint import hint_icon, with_hint
 from cabinet.components.layout import page_shell
+from cabinet.components.loading import when_loaded
 from cabinet.pages.account_card import account_card
 from cabinet.pages.start import start_content
 from cabinet.state.dashboard import DashboardState
@@ -69,7 +70,7 @@ def dashboard_content() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        rx.cond(
+        when_loaded(
             DashboardState.loaded,
             rx.cond(
                 DashboardState.has_accounts,
@@ -81,7 +82,8 @@ def dashboard_content() -> rx.Component:
                 ),
                 _empty_state(),
             ),
-            rx.skeleton(rx.box(height="240px", width="100%")),
+            id="dashboard-loading",
+            height="240px",
         ),
         spacing="4",
         width="100%",

@@ -8,7 +8,8 @@ from cabinet import texts
 from cabinet.components.forms import select_field
 from cabinet.components.hint import hint_icon
 from cabinet.components.layout import page_shell
-from cabinet.components.payments import loading, status_badge
+from cabinet.components.loading import when_loaded
+from cabinet.components.payments import status_badge
 from cabinet.state.history import HistoryState
 
 
@@ -113,7 +114,7 @@ def history_page() -> rx.Component:
                 spacing="2",
             ),
             _filters(),
-            rx.cond(HistoryState.loaded, _rows(), loading()),
+            when_loaded(HistoryState.loaded, _rows(), id="history-loading"),
             spacing="4",
             width="100%",
         )

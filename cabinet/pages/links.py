@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import auth_card, form_alert, form_field, password_input, password_rules
+from cabinet.components.forms import auth_card, form_alert, form_field, invalid_field, password_input, password_rules
 from cabinet.components.layout import page_shell
+from cabinet.components.loading import when_loaded
 from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 
 
@@ -16,6 +17,60 @@ def _checking(id: str) -> rx.Component:
 
 def _problem(message: rx.Var[str], *, id: str) -> rx.Component:
     return rx.callout(message, icon="link-2-off", color_scheme="amber", id=id, width="100%")
+
+
+def _confirm_sign_in() -> rx.Component:
+    """The address from the link, read-only, and its password: one step on to connecting an account."""
+    return rx.form(
+        rx.vstack(
+            rx.text(texts.CONFIRM["password_lead"], size="2", color=rx.color("gray", 11)),
+            form_field(
+                texts.FIELDS["email"],
+                rx.input(
+                    value=ConfirmState.confirmed_email,
+                    read_only=True,
+                    type="email",
+                    id="confirm-email",
+                    auto_complete="username",
+                    size="3",
+                    width="100%",
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                field_id="confirm-email",
+            ),
+            form_field(
+                texts.FIELDS["password"],
+                rx.input(
+                    value=ConfirmState.password,
+                    on_change=ConfirmState.set_password,
+                    type="password",
+                    id="confirm-password",
+                    auto_complete="current-password",
+                    auto_focus=True,
+                    size="3",
+                    width="100%",
+                    max_length=128,
+                    **invalid_field(ConfirmState.password_error, error_id="confirm-password-error"),
+                ),
+                field_id="confirm-password",
+                error=ConfirmState.password_error,
+            ),
+            rx.button(
+                texts.CONFIRM["success_next"],
+                type="submit",
+                size="3",
+                width="100%",
+                loading=ConfirmState.busy,
+                id="confirm-submit",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=lambda _form: ConfirmState.sign_in,
+        reset_on_submit=False,
+        width="100%",
+    )
 
 
 def confirm_page() -> rx.Component:
@@ -29,12 +84,7 @@ def confirm_page() -> rx.Component:
             width="100%",
         ),
         rx.text(texts.CONFIRM["success_text"], size="3"),
-        rx.link(
-            rx.button(texts.CONFIRM["success_next"], size="3", width="100%"),
-            href=ConfirmState.next_href,
-            id="confirm-next",
-            width="100%",
-        ),
+        _confirm_sign_in(),
         spacing="3",
         width="100%",
     )
@@ -59,8 +109,13 @@ def confirm_page() -> rx.Component:
         auth_card(
             texts.CONFIRM["title"],
             "",
-            rx.match(
-                ConfirmState.status, ("confirmed", confirmed), ("problem", problem), _checking("confirm-checking")
+            when_loaded(
+                ConfirmState.loaded,
+                rx.match(
+                    ConfirmState.status, ("confirmed", confirmed), ("problem", problem), _checking("confirm-checking")
+                ),
+                id="confirm-loading",
+                height="120px",
             ),
             id="confirm",
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import checkbox_field, form_alert, form_field
-from cabinet.components.hint import with_hint
+from cabinet.components.forms import checkbox_field, form_alert, form_field, invalid_field
+from cabinet.components.hint import hint_icon, with_hint
 from cabinet.components.layout import page_shell
-from cabinet.components.payments import loading, not_found
+from cabinet.components.loading import when_loaded
+from cabinet.components.payments import not_found
 from cabinet.components.readings import readings_fields
 from cabinet.pages.readings import account_header
 from cabinet.state.pay import PayState
@@ -82,6 +83,7 @@ def _custom_body() -> rx.Component:
                 on_change=PayState.set_amount,
                 on_focus=PayState.set_mode("custom"),
                 id="pay-amount",
+                **invalid_field(PayState.amount_error, error_id="pay-amount-error"),
                 input_mode="decimal",
                 placeholder="1500,00",
                 size="3",
@@ -127,7 +129,13 @@ def _readings() -> rx.Component:
         rx.cond(
             has_meters & ReadingsState.can_submit,
             rx.vstack(
-                with_hint(checkbox, texts.PAYMENTS["with_readings_hint"]),
+                # That readings stay saved when the payment is cancelled is news: on a «?» a phone can tap.
+                rx.hstack(
+                    checkbox,
+                    hint_icon(texts.PAYMENTS["with_readings_hint"], id="pay-with-readings-hint"),
+                    spacing="1",
+                    align="center",
+                ),
                 rx.cond(PayState.with_readings, readings_fields()),
                 spacing="2",
                 width="100%",
@@ -212,8 +220,9 @@ def _pay_form() -> rx.Component:
 
 def pay_page() -> rx.Component:
     return page_shell(
-        rx.cond(
-            PayState.loaded,
+        when_loaded(
+            # The form shows the readings form too: both of this visit.
+            PayState.loaded & ReadingsState.loaded,
             rx.cond(
                 PayState.not_found,
                 not_found("pay-not-found"),
@@ -224,6 +233,6 @@ def pay_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            loading(),
+            id="pay-loading",
         )
     )

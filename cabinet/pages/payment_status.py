@@ -7,7 +7,8 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import form_alert
 from cabinet.components.layout import page_shell
-from cabinet.components.payments import detail, loading, not_found, status_badge
+from cabinet.components.loading import when_loaded
+from cabinet.components.payments import detail, not_found, status_badge
 from cabinet.state.payment_status import PaymentStatusState
 
 
@@ -120,9 +121,9 @@ def _payment_card() -> rx.Component:
 
 def payment_status_page() -> rx.Component:
     return page_shell(
-        rx.cond(
+        when_loaded(
             PaymentStatusState.loaded,
             rx.cond(PaymentStatusState.not_found, not_found("payment-not-found"), _payment_card()),
-            loading(),
+            id="payment-loading",
         )
     )

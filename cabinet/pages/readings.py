@@ -6,6 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.layout import page_shell
+from cabinet.components.loading import when_loaded
 from cabinet.components.readings import readings_form
 from cabinet.state.readings import ReadingsState
 
@@ -32,7 +33,7 @@ def account_header(title: rx.Var[str], subtitle: rx.Var[str], *, id: str) -> rx.
 
 def readings_page() -> rx.Component:
     return page_shell(
-        rx.cond(
+        when_loaded(
             ReadingsState.loaded,
             rx.cond(
                 ReadingsState.not_found,
@@ -59,6 +60,6 @@ def readings_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding_y="96px"),
+            id="readings-loading",
         )
     )

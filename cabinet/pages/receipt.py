@@ -6,7 +6,8 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.layout import page_shell
-from cabinet.components.payments import detail, loading
+from cabinet.components.loading import when_loaded
+from cabinet.components.payments import detail
 from cabinet.state.receipt import ReceiptState
 
 
@@ -67,7 +68,7 @@ def _receipt_card() -> rx.Component:
 
 def receipt_page() -> rx.Component:
     return page_shell(
-        rx.cond(
+        when_loaded(
             ReceiptState.loaded,
             rx.cond(
                 ReceiptState.not_found,
@@ -76,6 +77,6 @@ def receipt_page() -> rx.Component:
                 ),
                 _receipt_card(),
             ),
-            loading(),
+            id="receipt-loading",
         )
     )

@@ -6,7 +6,8 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.forms import form_alert
-from cabinet.components.hint import with_hint
+from cabinet.components.hint import hint_icon, with_hint
+from cabinet.components.loading import when_loaded
 from cabinet.state.settings.accounts import LinkedAccount, SettingsAccountsState
 
 
@@ -14,7 +15,13 @@ def settings_section(title: str, hint: str, *children: rx.Component, id: str) ->
     """A card of «Настройки» with its heading and the heading's hint."""
     return rx.card(
         rx.vstack(
-            with_hint(rx.heading(title, size="4", as_="h2", tab_index=0, width="fit-content", id=f"{id}-title"), hint),
+            # The hint on a «?» of its own: a heading is no button, and a phone has no hover.
+            rx.hstack(
+                rx.heading(title, size="4", as_="h2", id=f"{id}-title"),
+                hint_icon(hint, id=f"{id}-hint"),
+                align="center",
+                spacing="1",
+            ),
             *children,
             spacing="3",
             width="100%",
@@ -126,17 +133,22 @@ def linked_accounts() -> rx.Component:
         ),
         form_alert(SettingsAccountsState.notice, id="settings-accounts-notice", color="grass", icon="check"),
         form_alert(SettingsAccountsState.error, id="settings-accounts-error"),
-        rx.cond(
-            SettingsAccountsState.linked.length() > 0,
-            rx.vstack(
-                rx.foreach(SettingsAccountsState.linked, _linked_account),
-                spacing="2",
-                width="100%",
-                id="settings-accounts",
+        when_loaded(
+            SettingsAccountsState.loaded,
+            rx.cond(
+                SettingsAccountsState.linked.length() > 0,
+                rx.vstack(
+                    rx.foreach(SettingsAccountsState.linked, _linked_account),
+                    spacing="2",
+                    width="100%",
+                    id="settings-accounts",
+                ),
+                rx.text(
+                    texts.SETTINGS["accounts_empty"], size="2", color=rx.color("gray", 11), id="settings-accounts-empty"
+                ),
             ),
-            rx.text(
-                texts.SETTINGS["accounts_empty"], size="2", color=rx.color("gray", 11), id="settings-accounts-empty"
-            ),
+            id="settings-accounts-loading",
+            height="96px",
         ),
         id="settings-accounts-section",
     )

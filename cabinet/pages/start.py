@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
+from cabinet.components.loading import when_loaded
 from cabinet.config import get_settings
 from cabinet.state.start import ProviderCard, StartState
 
@@ -102,7 +103,7 @@ def start_content() -> rx.Component:
         ),
         rx.heading(texts.START["providers_title"], size="5", as_="h2", padding_top="16px"),
         rx.text(texts.START["providers_lead"], size="2", color=rx.color("gray", 11)),
-        rx.cond(
+        when_loaded(
             StartState.loaded,
             rx.cond(
                 StartState.providers.length() > 0,
@@ -115,7 +116,8 @@ def start_content() -> rx.Component:
                 ),
                 rx.callout(texts.START["providers_empty"], icon="info", id="start-providers-empty"),
             ),
-            rx.skeleton(rx.box(height="120px", width="100%")),
+            id="start-loading",
+            height="120px",
         ),
         rx.card(
             rx.vstack(

@@ -175,6 +175,8 @@ def _page(title: str, inner: str) -> str:
     return (
         '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        # The app's icon: without one the browser asks for /favicon.ico, which is not there (a 404 in the console).
+        '<link rel="icon" href="/logo.svg" type="image/svg+xml">'
         f"<title>{html.escape(title)} — Демо-почта</title><style>{_STYLE}</style></head><body>"
         '<header><a href="/">Кабинет</a><span class="badge">Демо-режим</span>'
         f'<a href="{MAILBOX}" style="font-weight:400">Демо-почта</a></header><main>{inner}</main></body></html>'

@@ -37,6 +37,8 @@ def page(title: str, inner: str) -> str:
     return (
         '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        # The app's icon: without one the browser asks for /favicon.ico, which is not there (a 404 in the console).
+        '<link rel="icon" href="/logo.svg" type="image/svg+xml">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f'<body><div class="wrap"><span class="badge">Тестовая оплата · ЮKassa (демо)</span>{inner}</div></body></html>'
     )

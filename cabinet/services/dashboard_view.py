@@ -12,7 +12,7 @@ from cabinet import texts
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, month_label, short_date
 from cabinet.services.dashboard import AccountCard, dashboard_cards, monthly_payments, verification_state
-from cabinet.services.meter_text import kind_label, kind_unit, thousandths_text
+from cabinet.services.meter_text import kind_label, kind_unit, reading_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import UNIT, WindowState
 from cabinet.services.transactions import transactional
@@ -27,6 +27,8 @@ _KOPECKS_IN_RUBLE = 100
 class MeterView:
     meter_id: int
     kind: str
+    # The kind's code ("gas"): the page picks the kind's icon by it.
+    kind_code: str
     unit: str
     serial: str
     last_text: str
@@ -63,9 +65,18 @@ class AccountView:
     has_payments: bool
 
 
+def account_title(card: AccountCard) -> str:
+    """A page's heading for one account: the resident's name for it, else the provider's."""
+    return card.nickname or card.provider_name
+
+
 def account_subtitle(card: AccountCard) -> str:
-    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title."""
-    return f"{card.provider_name} · {texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+    """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title.
+
+    The provider only when the title is the resident's own name for the account: said twice, it reads as a slip.
+    """
+    account = f"{texts.DASHBOARD['account_label']}{card.number} · {card.address}"
+    return f"{card.provider_name} · {account}" if card.nickname else account
 
 
 def window_text(window: WindowState, *, blocks: bool) -> str:
@@ -90,8 +101,7 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
     unit = kind_unit(meter.kind)
     if meter.last_value is not None and meter.last_day is not None:
         last = texts.DASHBOARD["last_reading"].format(
-            value=thousandths_text(meter.last_value, meter.digits_fraction),
-            unit=unit,
+            value=reading_text(meter.last_value, meter.digits_fraction, meter.kind),
             date=date_text(meter.last_day),
             source=texts.READING_SOURCES.get(meter.last_source, ""),
         )
@@ -106,6 +116,7 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
     return MeterView(
         meter_id=meter.meter_id,
         kind=kind_label(meter.kind),
+        kind_code=meter.kind,
         unit=unit,
         serial=texts.DASHBOARD["serial"].format(serial=meter.serial) if meter.serial else "",
         last_text=last,

@@ -22,3 +22,8 @@ def thousandths_text(value: int, fraction_digits: int) -> str:
     if fraction_digits == 0:
         return grouped
     return f"{grouped},{str(rest).zfill(3)[:fraction_digits]}"
+
+
+def reading_text(value: int, fraction_digits: int, kind: str) -> str:
+    """«1 500,250 м³»: a meter's value or use with its unit, the one way pages and refusals write it."""
+    return f"{thousandths_text(value, fraction_digits)} {kind_unit(kind)}".rstrip()

@@ -14,8 +14,8 @@ from cabinet.models import ReadingSource
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, short_date
 from cabinet.services.dashboard import AccountCard, card_for
-from cabinet.services.dashboard_view import account_subtitle
-from cabinet.services.meter_text import kind_label, kind_unit, thousandths_text
+from cabinet.services.dashboard_view import account_subtitle, account_title
+from cabinet.services.meter_text import kind_label, kind_unit, reading_text, thousandths_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import charge_for, parse_reading, use_since
 from cabinet.services.readings import ReadingEntry, ReadingsRejected, submit_readings
@@ -35,6 +35,8 @@ class ReadingRow:
     this_period_text: str
     # False once the provider has taken this month's reading: nothing more to send.
     open: bool
+    # The kind's code ("gas"): the page picks the kind's icon by it.
+    kind_code: str = ""
     value: str = ""
     replaced: bool = False
     error: str = ""
@@ -69,13 +71,11 @@ class SentReadings:
     notice: str
 
 
-def _previous_text(meter: MeterSummary, unit: str) -> str:
+def _previous_text(meter: MeterSummary) -> str:
     if meter.previous is None:
         return texts.READINGS["no_previous"]
     return texts.READINGS["previous"].format(
-        value=thousandths_text(meter.previous.value, meter.digits_fraction),
-        unit=unit,
-        date=date_text(meter.previous.day),
+        value=reading_text(meter.previous.value, meter.digits_fraction, meter.kind), date=date_text(meter.previous.day)
     )
 
 
@@ -85,11 +85,11 @@ def _help_text(meter: MeterSummary) -> str:
     return texts.READINGS["value_help_whole"].format(whole=meter.digits_whole)
 
 
-def _this_period_text(meter: MeterSummary, unit: str) -> str:
+def _this_period_text(meter: MeterSummary) -> str:
     if meter.this_period_value is None:
         return ""
     key = "this_period" if meter.this_period_editable else "this_period_taken"
-    return texts.READINGS[key].format(value=thousandths_text(meter.this_period_value, meter.digits_fraction), unit=unit)
+    return texts.READINGS[key].format(value=reading_text(meter.this_period_value, meter.digits_fraction, meter.kind))
 
 
 def row_of(meter: MeterSummary) -> ReadingRow:
@@ -97,11 +97,12 @@ def row_of(meter: MeterSummary) -> ReadingRow:
     return ReadingRow(
         meter_id=meter.meter_id,
         kind=kind_label(meter.kind),
+        kind_code=meter.kind,
         unit=unit,
         serial=texts.DASHBOARD["serial"].format(serial=meter.serial) if meter.serial else "",
-        previous_text=_previous_text(meter, unit),
+        previous_text=_previous_text(meter),
         help_text=_help_text(meter),
-        this_period_text=_this_period_text(meter, unit),
+        this_period_text=_this_period_text(meter),
         open=meter.this_period_value is None or meter.this_period_editable,
         previous_value=meter.previous.value if meter.previous else -1,
         tariff_kopecks=meter.tariff_kopecks if meter.tariff_kopecks is not None else -1,
@@ -124,7 +125,7 @@ def form_of(card: AccountCard) -> ReadingsForm:
         mode, color = "warn", "amber"
         notice = texts.READINGS["window_warn"].format(opens=opens, closes=closes)
     return ReadingsForm(
-        title=card.nickname or card.provider_name,
+        title=account_title(card),
         subtitle=account_subtitle(card),
         rows=rows,
         window_text=notice,

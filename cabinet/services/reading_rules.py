@@ -88,14 +88,6 @@ def parse_reading(text: str, meter: Dial) -> int:
     return int(whole) * UNIT + int(fraction.ljust(3, "0") or "0")
 
 
-def format_reading(thousandths: int, meter: Dial) -> str:
-    """123450 -> «123,45» with as many decimals as the dial has."""
-    whole, rest = divmod(thousandths, UNIT)
-    if meter.digits_fraction == 0:
-        return str(whole)
-    return f"{whole},{str(rest).zfill(3)[: meter.digits_fraction]}"
-
-
 # --- use and charge ---------------------------------------------------------------------------
 
 

@@ -12,13 +12,13 @@ from cabinet.models import Meter, MeterReading, Provider, ReadingSource, Reading
 from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.calendar import local_date, months_between
+from cabinet.services.meter_text import reading_text
 from cabinet.services.reading_history import PastValue, average_use, meters_of, previous_of, readings_before
 from cabinet.services.reading_rules import UNIT as UNIT  # services/admin.py reads the unit from here
 from cabinet.services.reading_rules import (
     Window,
     WindowState,
     charge_for,
-    format_reading,
     jump_factor,
     parse_reading,
     use_since,
@@ -81,7 +81,7 @@ def _measured_use(
         return 0, False
     measured = use_since(previous.value, value, meter, rolled_over=rollover_ticked)
     if measured is None:
-        raise DomainError("reading_lower", last=format_reading(previous.value, meter))
+        raise DomainError("reading_lower", last=reading_text(previous.value, meter.digits_fraction, meter.kind))
     if measured[1] and not provider.allow_rollover:
         raise DomainError("reading_rollover_forbidden")
     return measured
@@ -107,7 +107,7 @@ def _check_one(
         raise DomainError("reading_zero_use")
     cap = provider.consumption_cap_thousandths
     if cap is not None and use > cap:
-        raise DomainError("reading_over_cap", cap=format_reading(cap, meter))
+        raise DomainError("reading_over_cap", cap=reading_text(cap, meter.digits_fraction, meter.kind))
     jump = None
     if previous is not None and not is_rollover and not jump_confirmed:
         jump = jump_factor(use / max(1, months_between(previous.period, period)), average_use(earlier, period))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -122,7 +123,8 @@ def confirm_email(*, session: Session, raw_token: str, now: dt.datetime, client_
         check_usable(token, now=now)
     except DomainError as problem:
         if problem.code == "token_used" and user.confirmed_at is not None:
-            raise DomainError("already_confirmed", field=LINK) from None
+            # The owner's id, never shown: a tab signed in as them may go on to connecting an account.
+            raise DomainError("already_confirmed", field=LINK, user_id=user.id) from None
         raise DomainError(problem.code, field=LINK, email=user.email) from None
     consume_token(session=session, raw_token=raw_token, purpose=TokenPurpose.confirm_email, now=now)
     if user.confirmed_at is None:
@@ -136,10 +138,19 @@ def confirm_email(*, session: Session, raw_token: str, now: dt.datetime, client_
     return user
 
 
+@dataclass(frozen=True)
+class ConfirmedSignup:
+    user_id: int
+    email: str
+
+
 @transactional()
-def confirm_signup(*, session: Session, raw_token: str, now: dt.datetime, client_address: str = "") -> str:
-    """/confirm/<token>: confirms the address (see confirm_email) and returns it, to sign in with."""
-    return confirm_email(session=session, raw_token=raw_token, now=now, client_address=client_address).email
+def confirm_signup(*, session: Session, raw_token: str, now: dt.datetime, client_address: str = "") -> ConfirmedSignup:
+    """/confirm/<token>: confirms the address (see confirm_email). The link signs no one in: the page
+    asks for the password of this address, through auth.sign_in and its lock-out."""
+    user = confirm_email(session=session, raw_token=raw_token, now=now, client_address=client_address)
+    assert user.id is not None
+    return ConfirmedSignup(user_id=user.id, email=user.email)
 
 
 # --- pending sign-ups ----------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from cabinet.services.dashboard_view import AccountView
 from cabinet.services.dashboard_view import MeterView as MeterView  # the dashboard page lays out a MeterView
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id
 
 
-class DashboardState(rx.State):
+class DashboardState(PageData, rx.State):
     accounts: list[AccountView] = []
-    loaded: bool = False
     # Accounts whose charts are open: charts are drawn (and their library fetched) only then.
     charts_open: list[int] = []
 
@@ -46,4 +46,4 @@ class DashboardState(rx.State):
         # A failure is logged by call(); the page keeps its placeholder rather than claim there are no accounts.
         if outcome.ok:
             self.accounts = outcome.value
-            self.loaded = True
+            await mark_loaded(self)

@@ -9,17 +9,17 @@ from cabinet.clock import utc_now
 from cabinet.services import payments
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id
 
 
-class HistoryState(rx.State):
+class HistoryState(PageData, rx.State):
     rows: list[payments.HistoryRow] = []
     accounts: list[payments.FilterOption] = []
     account_filter: str = "all"
     period_filter: str = "all"
     status_filter: str = "all"
     total_text: str = ""
-    loaded: bool = False
 
     @rx.var
     def periods(self) -> list[Choice]:
@@ -47,7 +47,8 @@ class HistoryState(rx.State):
         async with self:
             self.rows, self.accounts, self.total_text = history.rows, history.accounts, history.total_text
             self.account_filter, self.period_filter = history.account_filter, history.period_filter
-            self.status_filter, self.loaded = history.status_filter, True
+            self.status_filter = history.status_filter
+            await mark_loaded(self)
 
     @rx.event
     def set_account_filter(self, value: str):

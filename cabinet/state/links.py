@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import urllib.parse
-
 import reflex as rx
 
 from cabinet import texts
 from cabinet.clock import utc_now
-from cabinet.services import email_changes, password_changes, signups
+from cabinet.services import auth, email_changes, password_changes, signups
 from cabinet.services.tokens import LINK
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
+from cabinet.state.login import refusal_text
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.password_rules import rule_marks
+from cabinet.state.session import adopt_session, current_user_id
 
 CONNECT_ROUTE = "/accounts/connect"
 # The service's field → the reset form's error var; a refusal of the link itself shows instead of the form.
@@ -23,36 +24,76 @@ def _token_from_path(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-class ConfirmState(rx.State):
-    """Following the registration link: success, or why not and a way to get a new letter."""
+class ConfirmState(PageData, rx.State):
+    """Following the registration link: the password of that address, then on to connecting an account."""
 
     status: str = "checking"  # checking | confirmed | problem
     problem: str = ""
     problem_email: str = ""
     notice: str = ""
+    # Set only by the confirmed link, never from the browser: the address the password is checked for.
     confirmed_email: str = ""
+    password: str = ""
+    password_error: str = ""
+    busy: bool = False
 
-    @rx.var
-    def next_href(self) -> str:
-        """Connecting an account needs a signed-in resident: sign in first, then straight there."""
-        query = urllib.parse.urlencode({"next": CONNECT_ROUTE, "email": self.confirmed_email})
-        return f"/login?{query}"
+    @rx.event
+    def set_password(self, value: str) -> None:
+        self.password = value[:128]
+        self.password_error = ""
 
     @rx.event(background=True)
     async def load(self):
         async with self:
             self.status, self.problem, self.problem_email, self.notice = "checking", "", "", ""
+            self.confirmed_email = self.password = self.password_error = ""
             token = _token_from_path(self.router.url.path)
             client = self.router.session.client_ip or ""
+            signed_in = await current_user_id(self)
         outcome = await call(signups.confirm_signup, raw_token=token, now=utc_now(), client_address=client)
         async with self:
             if not outcome.ok:
+                # Opened again in the tab that already signed in with it: straight on, as the first time.
+                if signed_in and outcome.error.params.get("user_id") == signed_in:
+                    return rx.redirect(CONNECT_ROUTE)
                 self.status, self.problem = "problem", outcome.message
                 # The service names the address only when a new letter would help.
                 self.problem_email = str(outcome.error.params.get("email", ""))
+                await mark_loaded(self)
                 return
-            self.status = "confirmed"
-            self.confirmed_email = outcome.value
+            confirmed: signups.ConfirmedSignup = outcome.value
+            if confirmed.user_id == signed_in:
+                return rx.redirect(CONNECT_ROUTE)
+            self.status, self.confirmed_email = "confirmed", confirmed.email
+            await mark_loaded(self)
+
+    @rx.event(background=True)
+    async def sign_in(self):
+        """The one step the link leaves: the password, checked (and locked out) as on /login."""
+        async with self:
+            # Only for the address this visit's link confirmed.
+            if self.busy or not self.loaded or self.status != "confirmed":
+                return
+            self.busy, self.password_error = True, ""
+            email, password = self.confirmed_email, self.password
+            client = self.router.session.client_ip or ""
+            agent = self.router.headers.user_agent or ""
+        outcome = await call(
+            auth.sign_in,
+            email=email,
+            password=password,
+            remember=True,  # as /login's «Запомнить меня», ticked there by default
+            now=utc_now(),
+            client_address=client,
+            user_agent=agent,
+        )
+        async with self:
+            self.password, self.busy = "", False
+            if not outcome.ok:
+                self.password_error = refusal_text(outcome.error)
+                return
+            await adopt_session(self, token=outcome.value, remember=True)
+        yield rx.redirect(CONNECT_ROUTE)
 
     @rx.event(background=True)
     async def send_new_letter(self):

@@ -15,7 +15,7 @@ from cabinet.state.local_time import format_local_time
 from cabinet.state.session import adopt_session, current_user_id, safe_next_path
 
 
-def _refusal_text(error: DomainError) -> str:
+def refusal_text(error: DomainError) -> str:
     """The refusal in Russian, a lock-out's end shown in the residents' time."""
     params = {
         name: format_local_time(value) if isinstance(value, dt.datetime) else value
@@ -90,7 +90,7 @@ class LoginState(rx.State):
             self.password = ""
             self.busy = False
             if not outcome.ok:
-                self.error = _refusal_text(outcome.error)
+                self.error = refusal_text(outcome.error)
                 # Only «not confirmed» names the address: it offers a new letter to it.
                 self.unconfirmed_email = str(outcome.error.params.get("email", ""))
                 return

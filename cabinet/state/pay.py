@@ -9,16 +9,28 @@ import reflex as rx
 from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.errors import DomainError
-from cabinet.money import format_rubles, parse_rubles
+from cabinet.money import format_rubles
 from cabinet.services import payments
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.calls import Outcome, call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import go_to_checkout
 from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
 from cabinet.state.session import current_user_id, login_redirect
 
 
-class PayState(rx.State):
+def _amount_refusal(amount: str) -> str:
+    """Why an own amount would be refused; "" for one that passes, and for none typed yet."""
+    if not amount.strip():
+        return ""
+    try:
+        payments.own_amount(amount)
+    except DomainError as error:
+        return texts.error_text(error.code, **error.params)
+    return ""
+
+
+class PayState(PageData, rx.State):
     account_id: int = 0
     title: str = ""
     subtitle: str = ""
@@ -33,15 +45,17 @@ class PayState(rx.State):
     request_key: str = ""
     email: str = ""
     not_found: bool = False
-    loaded: bool = False
     busy: bool = False
 
     @rx.var
     def summary(self) -> str:
+        """Only an amount the payment would take: a refused one never stands as «Итого к оплате»."""
+        if self.amount_error:
+            return "—"
         if self.mode == "debt":
             return self.owed_text if self.can_pay_debt else "—"
         try:
-            return format_rubles(parse_rubles(self.amount)) if self.amount.strip() else "—"
+            return format_rubles(payments.own_amount(self.amount))
         except DomainError:
             return "—"
 
@@ -60,7 +74,8 @@ class PayState(rx.State):
             return
         outcome = await call(payments.pay_form, user_id=user_id, account_id=account_id, now=utc_now())
         async with self:
-            self.not_found, self.loaded = not outcome.ok, True
+            self.not_found = not outcome.ok
+            await mark_loaded(self)
             if not outcome.ok:
                 return
             form: payments.PayForm = outcome.value
@@ -82,7 +97,8 @@ class PayState(rx.State):
     @rx.event
     def set_amount(self, value: str) -> None:
         self.amount = value[:20]
-        self.amount_error = ""
+        # Said as it is typed: the total beside it stays «—» for a refused amount, so the reason shows too.
+        self.amount_error = _amount_refusal(self.amount)
         if self.amount.strip():
             self.mode = "custom"
 

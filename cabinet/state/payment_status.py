@@ -11,6 +11,7 @@ import reflex as rx
 from cabinet.services import payments
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id
 
 _PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
@@ -30,10 +31,9 @@ def go_to_checkout(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
-class PaymentStatusState(rx.State):
+class PaymentStatusState(PageData, rx.State):
     payment: payments.PaymentView = payments.NO_PAYMENT
     not_found: bool = False
-    loaded: bool = False
     checking: bool = False
     busy: bool = False
     error: str = ""
@@ -49,7 +49,8 @@ class PaymentStatusState(rx.State):
             return
         outcome = await call(payments.payment_page, user_id=user_id, payment_id=payment_id)
         async with self:
-            self.not_found, self.loaded = not outcome.ok, True
+            self.not_found = not outcome.ok
+            await mark_loaded(self)
             if not outcome.ok:
                 return
             self.payment = outcome.value

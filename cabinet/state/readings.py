@@ -14,6 +14,7 @@ from cabinet.services.ids import parse_id
 from cabinet.services.reading_form import ReadingRow, ReadingsForm
 from cabinet.services.readings import ReadingsRejected
 from cabinet.state.calls import call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id, login_redirect
 
 _ACCOUNT_PATH = re.compile(r"/accounts/([^/]*)")
@@ -25,7 +26,7 @@ def account_id_from_path(path: str) -> int:
     return (parse_id(match.group(1)) or 0) if match else 0
 
 
-class ReadingsState(rx.State):
+class ReadingsState(PageData, rx.State):
     account_id: int = 0
     title: str = ""
     subtitle: str = ""
@@ -41,7 +42,6 @@ class ReadingsState(rx.State):
     saved_notice: str = ""
     jump_pending: bool = False
     not_found: bool = False
-    loaded: bool = False
     busy: bool = False
 
     @rx.event
@@ -62,7 +62,7 @@ class ReadingsState(rx.State):
         self.form_error = self.saved_notice = ""
         self.jump_pending = False
         self.not_found = not outcome.ok
-        self.loaded = True
+        await mark_loaded(self)
 
     def _show(self, form: ReadingsForm) -> None:
         self.title, self.subtitle, self.rows = form.title, form.subtitle, form.rows

@@ -6,14 +6,14 @@ import reflex as rx
 
 from cabinet.services import payments
 from cabinet.state.calls import call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import payment_id_from_path
 from cabinet.state.session import current_user_id
 
 
-class ReceiptState(rx.State):
+class ReceiptState(PageData, rx.State):
     payment: payments.PaymentView = payments.NO_PAYMENT
     not_found: bool = False
-    loaded: bool = False
 
     @rx.event(background=True)
     async def load(self):
@@ -26,7 +26,8 @@ class ReceiptState(rx.State):
         # Another resident's payment, or one not (yet) paid: there is no receipt to show.
         outcome = await call(payments.receipt, user_id=user_id, payment_id=payment_id)
         async with self:
-            self.not_found, self.loaded = not outcome.ok, True
+            self.not_found = not outcome.ok
+            await mark_loaded(self)
             if outcome.ok:
                 self.payment = outcome.value
 

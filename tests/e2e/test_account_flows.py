@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.mailbox import count_letters, wait_for_link
+from tests.e2e.phone import no_sideways_scroll, phone_page
+from tests.e2e.watch import watch_page_errors
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -42,7 +44,10 @@ def _register(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#register-submit").click()
 
 
-def test_register_confirm_and_land_on_connecting_the_first_account(app_server, page: Page, screenshot_dir):
+def test_register_confirm_and_land_on_connecting_the_first_account(app_server, page: Page, new_page, screenshot_dir):
+    """Regression (#14 item 8): after the link the resident had to sign in anew; now one step — the password,
+    the address filled in — leads to connecting the first account, and the link still works only once."""
+    errors = watch_page_errors(page)
     base, email = app_server.url, _fresh_email()
     page.set_viewport_size({"width": 1280, "height": 900})
     _register(page, base, email, "abc12")
@@ -52,19 +57,52 @@ def test_register_confirm_and_land_on_connecting_the_first_account(app_server, p
     link = wait_for_link(base, to=email, path="confirm")
     page.goto(link)
     expect(page.locator("#confirm-success")).to_contain_text("Вы успешно зарегистрированы в Системе")
+    expect(page.locator("#confirm-email")).to_have_value(email)
+    expect(page.locator("#confirm-email")).to_have_attribute("readonly", "")
     _screenshots(page, screenshot_dir, "confirm")
-    page.locator("#confirm-next").click()
-    # The address is already filled in; only the password is asked.
-    expect(page.locator("#login-email")).to_have_value(email)
-    page.locator("#login-password").fill("abc12")
-    page.locator("#login-submit").click()
+    page.locator("#confirm-password").fill("abc12")
+    page.locator("#confirm-submit").click()
     expect(page).to_have_url(re.compile(r"/accounts/connect/?$"))
     expect(page.locator("#connect-title")).to_be_visible()
+    expect(page.locator("#nav-sign-out")).to_be_visible()
     expect(page.locator("#connect-providers [id^=connect-provider-]").first).to_be_visible()
 
-    # Following the link again says it was used, and offers no new letter.
+    # The tab signed in with it opens the link again: straight on, as the first time.
     page.goto(link)
-    expect(page.locator("#confirm-problem")).to_contain_text("уже подтверждён")
+    expect(page).to_have_url(re.compile(r"/accounts/connect/?$"))
+    # Anyone else: the link was used, it signs no one in and offers the sign-in page.
+    other = new_page()
+    other.goto(link)
+    expect(other.locator("#confirm-problem")).to_contain_text("уже подтверждён")
+    expect(other.locator("#confirm-login-link")).to_be_visible()
+    expect(other.locator("#confirm-password")).to_have_count(0)
+    expect(other.locator("#nav-sign-out")).to_have_count(0)
+    other.goto(base + "/accounts/connect")
+    expect(other).to_have_url(re.compile(r"/login\?next="))
+    assert errors == []
+
+
+def test_the_confirmation_page_refuses_a_wrong_password_next_to_its_field(app_server, browser, screenshot_dir):
+    base, email = app_server.url, _fresh_email()
+    with phone_page(browser) as phone:
+        errors = watch_page_errors(phone)
+        _register(phone, base, email, "abc12")
+        expect(phone.locator("#register-sent-address")).to_be_visible()
+        phone.goto(wait_for_link(base, to=email, path="confirm"))
+        expect(phone.locator("#confirm-email")).to_have_value(email)
+        phone.screenshot(path=str(screenshot_dir / "confirm-375.png"), full_page=True)
+        phone.locator("#confirm-password").fill("wrong99")
+        phone.locator("#confirm-submit").click()
+        expect(phone.locator("#confirm-password-error")).to_have_text("Неверный адрес электронной почты или пароль.")
+        expect(phone.locator("#confirm-password")).to_have_attribute("aria-invalid", "true")
+        expect(phone.locator("#confirm-password")).to_have_attribute("aria-describedby", "confirm-password-error")
+        expect(phone.locator("#nav-sign-out")).to_have_count(0)
+        phone.screenshot(path=str(screenshot_dir / "confirm-wrong-password-375.png"), full_page=True)
+        assert no_sideways_scroll(phone)
+        phone.locator("#confirm-password").fill("abc12")
+        phone.locator("#confirm-submit").click()
+        expect(phone).to_have_url(re.compile(r"/accounts/connect/?$"))
+        assert errors == []
 
 
 def test_password_rules_are_checked_as_the_user_types_and_nothing_typed_is_lost(app_server, page: Page):

@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.mailbox import wait_for_link
+from tests.e2e.phone import no_sideways_scroll, phone_page
+from tests.e2e.watch import watch_page_errors
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -18,7 +20,8 @@ def _sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#login-email").fill(email)
     page.locator("#login-password").fill(password)
     page.locator("#login-submit").click()
-    expect(page.locator("#nav-sign-out")).to_be_visible()
+    # «Выйти» inline from 768 px up, inside «Меню» below: either one showing means signed in.
+    expect(page.locator("#nav-sign-out:visible, #nav-menu:visible")).to_be_visible()
 
 
 def _choose(page: Page, provider_name: str) -> None:
@@ -56,9 +59,8 @@ def test_first_account_with_the_hint_then_a_second_one_with_an_ownership_check(a
     page.locator("#register-consent").click()
     page.locator("#register-submit").click()
     page.goto(wait_for_link(base, to=email, path="confirm"))
-    page.locator("#confirm-next").click()
-    page.locator("#login-password").fill("abc12")
-    page.locator("#login-submit").click()
+    page.locator("#confirm-password").fill("abc12")
+    page.locator("#confirm-submit").click()
     expect(page.locator("#connect-title")).to_be_visible()
 
     _choose(page, "Водоканал")
@@ -113,9 +115,8 @@ def _new_resident_with_an_account(page: Page, base: str) -> str:
     page.locator("#register-consent").click()
     page.locator("#register-submit").click()
     page.goto(wait_for_link(base, to=email, path="confirm"))
-    page.locator("#confirm-next").click()
-    page.locator("#login-password").fill("abc12")
-    page.locator("#login-submit").click()
+    page.locator("#confirm-password").fill("abc12")
+    page.locator("#confirm-submit").click()
     expect(page.locator("#connect-title")).to_be_visible()
     _choose(page, "Водоканал")
     page.locator("#connect-number").fill("3700123402")
@@ -208,10 +209,8 @@ def test_hints_open_on_keyboard_focus(app_server, page: Page):
     expect(page.get_by_role("tooltip").filter(has_text="Завершить работу с кабинетом")).to_be_visible()
     expect(page.get_by_role("tooltip").filter(has_text="Подключение лицевых счетов")).to_have_count(0)
 
-    # A section's hint: «К оплате» on the first account's card.
-    _tab_to(
-        page, "element => element.closest('[id^=account-card-]') !== null && element.textContent.trim() === 'К оплате'"
-    )
+    # A section's hint: the «?» beside «К оплате» on the first account's card.
+    _tab_to(page, "element => element.id.startsWith('account-amount-hint-')")
     expect(page.get_by_role("tooltip").filter(has_text="Долг по данным поставщика")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.get_by_role("tooltip")).to_have_count(0)
@@ -249,6 +248,56 @@ def test_readings_with_the_jump_warning_and_a_lower_value(app_server, page: Page
     last = page.locator(f"#meter-last-{meter_id}")
     expect(last).to_contain_text("передано в кабинете")
     assert _number_from(last.inner_text()) == float(new_value)
+
+
+def _refuse_a_lower_reading(page: Page, base: str) -> tuple[str, str]:
+    """On Газ-Сервис's readings (open every day): «1», lower than any meter's last; returns the meter id and
+    the previous value as the page writes it («1 234,567 м³»)."""
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    page.locator("[id^=account-card-]", has_text="Газ-Сервис").locator("[id^=account-readings-]").click()
+    field = page.locator("input[id^=reading-]").first
+    expect(field).to_be_visible()
+    meter_id = field.get_attribute("id").removeprefix("reading-")
+    previous_text = page.locator(f"#reading-{meter_id}-previous").inner_text()
+    previous = re.fullmatch(r"Предыдущее: (.+), \d\d\.\d\d\.\d{4}", previous_text.strip())
+    assert previous, previous_text
+    field.fill("1")
+    page.locator("#readings-submit").click()
+    expect(page.locator(f"#reading-{meter_id}-error")).to_be_visible()
+    return meter_id, previous.group(1)
+
+
+def test_a_refused_reading_is_marked_on_its_field_in_the_pages_number_format(
+    app_server, page: Page, browser, screenshot_dir
+):
+    """Regression (#14 item 6): the refusal wrote «(1500,250)» where the page wrote «1 500,250 м³», and
+    «Проверьте отмеченные поля» came with no field visibly marked or tied to its message."""
+    errors = watch_page_errors(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    meter_id, previous = _refuse_a_lower_reading(page, app_server.url)
+    field = page.locator(f"#reading-{meter_id}")
+    error = page.locator(f"#reading-{meter_id}-error")
+    expect(error).to_have_text(
+        f"Показание меньше предыдущего: {previous}. Если счётчик заменён или прошёл через ноль, отметьте это."
+    )
+    expect(page.locator("#readings-form-error")).to_have_text("Проверьте отмеченные поля.")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", f"reading-{meter_id}-error")
+    expect(field).to_have_value("1")
+    # The red border: Radix draws a field's border as the box-shadow of the input's frame.
+    border = field.evaluate("input => getComputedStyle(input.closest('.rt-TextFieldRoot') || input).boxShadow")
+    assert "229, 72, 77" in border, border
+    page.screenshot(path=str(screenshot_dir / "readings-error-1280.png"), full_page=True)
+
+    field.fill("")
+    expect(field).to_have_attribute("aria-invalid", "false")
+    expect(error).to_have_count(0)
+    with phone_page(browser) as phone:
+        meter_id, _previous = _refuse_a_lower_reading(phone, app_server.url)
+        phone.locator(f"#reading-{meter_id}").scroll_into_view_if_needed()
+        phone.screenshot(path=str(screenshot_dir / "readings-error-375.png"), full_page=True)
+        assert no_sideways_scroll(phone)
+    assert errors == []
 
 
 @pytest.mark.parametrize("screen", WIDTHS)

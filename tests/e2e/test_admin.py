@@ -17,6 +17,7 @@ from tests.e2e.mailbox import wait_for_link
 from tests.e2e.test_account_flows import _register
 from tests.e2e.test_accounts_and_readings import _sign_in
 from tests.e2e.test_payments import _open_pay, _pay_at_checkout, _submit_own_amount
+from tests.e2e.watch import clear_shown, record_shown, shown, watch_page_errors
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "docs" / "registry-sample.csv"
 ADMIN_ROUTES = [
@@ -191,3 +192,24 @@ def test_admin_payment_detail_shows_the_gateway_id(app_server, page: Page, scree
     expect(page.locator("#admin-payment-notice")).to_have_text("Статус в ЮKassa: Оплачено.", timeout=15_000)
     page.screenshot(path=str(screenshot_dir / "admin-payment-detail-desktop.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_the_registry_preview_of_an_earlier_visit_is_not_shown_again(app_server, page: Page):
+    """Regression (#14 item 4): back on «Реестр», the previous visit's preview showed until the page had loaded."""
+    errors = watch_page_errors(page)
+    preview = "#admin-registry-counts, #admin-registry-errors"
+    record_shown(page, preview)
+    base = app_server.url
+    _sign_in(page, base, "admin@example.com", "admin2026")
+    page.goto(base + "/admin/registry")
+    page.locator("#admin-registry-upload input[type=file]").set_input_files(str(SAMPLE_REGISTRY))
+    expect(page.locator(preview).first).to_be_visible(timeout=15_000)
+
+    page.locator("#admin-nav-overview").click()
+    expect(page.locator("#admin-figure-residents")).to_be_visible()
+    clear_shown(page)
+    page.locator("#admin-nav-registry").click()
+    expect(page.locator("#admin-registry-upload")).to_be_visible()
+    expect(page.locator("#admin-registry-import")).to_be_disabled()
+    assert [snapshot for snapshot in shown(page) if snapshot] == []
+    assert errors == []

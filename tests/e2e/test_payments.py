@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.phone import no_sideways_scroll, phone_page
 from tests.e2e.test_accounts_and_readings import _number_from, _sign_in
+from tests.e2e.watch import HeldAnswers, clear_shown, record_shown, shown, watch_page_errors
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -211,3 +213,101 @@ def test_payment_pages_fit_the_screen(app_server, page: Page, screenshot_dir, sc
     _open_pay(page, app_server.url, "Газ-Сервис")
     page.screenshot(path=str(screenshot_dir / f"pay-{screen}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[screen]
+
+
+def test_a_refused_amount_is_never_shown_as_the_total(app_server, page: Page, browser, screenshot_dir):
+    """Regression (#14 item 5): «Итого к оплате 1 000 000,00 ₽» stood beside the refusal of that very amount."""
+    errors = watch_page_errors(page)
+    base = app_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    _open_pay(page, base, "Газ-Сервис")
+    million = re.compile(r"1[\s\u00a0]000[\s\u00a0]000,00")
+    _submit_own_amount(page, "1000000")
+    expect(page.locator("#pay-amount-error")).to_contain_text("Сумма — от 1,00")
+    expect(page.locator("#pay-summary")).to_have_text("—")
+    expect(page.locator("body")).not_to_contain_text(million)
+    expect(page).to_have_url(re.compile(r"/pay/?$"))
+    expect(page.locator("#pay-amount")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#pay-amount")).to_have_attribute("aria-describedby", "pay-amount-error")
+    page.screenshot(path=str(screenshot_dir / "pay-refused-1280.png"), full_page=True)
+
+    page.locator("#pay-amount").fill("250")
+    expect(page.locator("#pay-summary")).to_have_text("250,00\u00a0₽")
+    expect(page.locator("#pay-amount-error")).to_have_count(0)
+    # Zero and a malformed amount are refused as they are typed, and no total stands for them either.
+    for refused in ("0", "12,3,4"):
+        page.locator("#pay-amount").fill(refused)
+        expect(page.locator("#pay-amount-error")).to_be_visible()
+        expect(page.locator("#pay-summary")).to_have_text("—")
+
+    with phone_page(browser) as phone:
+        _sign_in(phone, base, "resident@example.com", "demo2026")
+        _open_pay(phone, base, "Газ-Сервис")
+        _submit_own_amount(phone, "1000000")
+        expect(phone.locator("#pay-amount-error")).to_be_visible()
+        expect(phone.locator("body")).not_to_contain_text(million)
+        phone.screenshot(path=str(screenshot_dir / "pay-refused-375.png"), full_page=True)
+        assert no_sideways_scroll(phone)
+    assert errors == []
+
+
+def test_after_paying_the_dashboard_never_shows_the_debt_from_before(app_server, page: Page, screenshot_dir):
+    """Regression (#14 item 4): back on the dashboard after paying, the previous debt showed for 0.1–0.2 s."""
+    errors = watch_page_errors(page)
+    record_shown(page, "[id^=account-to-pay-]")
+    answers = HeldAnswers(page)
+    base = app_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    page.goto(base + "/")
+    amount = _card(page, "Энергосбыт").locator("[id^=account-to-pay-]")
+    expect(amount).to_be_visible()
+    amount_id, before = amount.get_attribute("id"), amount.inner_text()
+
+    _card(page, "Энергосбыт").locator("[id^=account-pay-]").click()
+    _submit_own_amount(page, "100")
+    _pay_at_checkout(page)
+    clear_shown(page)
+    answers.holding = True  # the dashboard's figures of this visit are on their way
+    page.locator("#nav-home").click()
+    expect(page.locator("#dashboard-loading")).to_be_visible()
+    expect(page.locator("#dashboard-loading")).to_have_attribute("aria-busy", "true")
+    expect(page.locator("[id^=account-to-pay-]")).to_have_count(0)
+    page.screenshot(path=str(screenshot_dir / "loading-placeholder-1280.png"))
+    answers.release()
+    fresh = page.locator(f"#{amount_id}")
+    expect(fresh).not_to_have_text(before)
+    after = fresh.inner_text()
+    seen = [entry for snapshot in shown(page) for entry in snapshot if entry.startswith(f"{amount_id}=")]
+    assert f"{amount_id}={before}" not in seen, seen
+    assert seen and seen[-1] == f"{amount_id}={after}", seen
+    assert errors == []
+
+
+def test_history_never_shows_the_list_of_an_earlier_visit(app_server, page: Page):
+    """Regression (#14 item 4): history first showed the previous visit's rows (a quick click opened the wrong one)."""
+    errors = watch_page_errors(page)
+    record_shown(page, "[id^=history-row-]")
+    answers = HeldAnswers(page)
+    base = app_server.url
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    page.goto(base + "/payments")
+    expect(page.locator("[id^=history-row-], #history-empty").first).to_be_visible()
+
+    _open_pay(page, base, "Энергосбыт")
+    _submit_own_amount(page, "100")
+    _pay_at_checkout(page)
+    new_row = "history-row-" + page.url.rstrip("/").rsplit("/", 1)[-1]
+    clear_shown(page)
+    answers.holding = True
+    page.locator("#nav-payments").click()
+    expect(page.locator("#history-loading")).to_be_visible()
+    expect(page.locator("[id^=history-row-]")).to_have_count(0)
+    answers.release()
+    expect(page.locator(f"#{new_row}")).to_be_visible()
+    lists = [snapshot for snapshot in shown(page) if snapshot]
+    assert lists, "the history list never showed"
+    stale = [snapshot for snapshot in lists if not any(entry.startswith(f"{new_row}=") for entry in snapshot)]
+    assert stale == [], f"a list without the new payment showed first: {stale[0]}"
+    assert errors == []

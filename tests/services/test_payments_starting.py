@@ -107,6 +107,15 @@ def test_own_amount_rules(resident, text, code):
     assert (raised.value.code, raised.value.field) == (code, payments.AMOUNT_FIELD)
 
 
+@pytest.mark.parametrize(("text", "code"), [("", "payment_amount_required"), ("1000000", "payment_amount_range")])
+def test_the_pay_pages_total_uses_the_same_amount_rule(text, code):
+    """Regression (#14): the page's «Итого к оплате» showed an amount the payment then refused."""
+    assert payments.own_amount("500,50") == 50_050
+    with pytest.raises(DomainError) as raised:
+        payments.own_amount(text)
+    assert raised.value.code == code and raised.value.field == payments.AMOUNT_FIELD
+
+
 def test_own_amount_with_comma(engine, resident):
     payment = payments.pay(request_of(resident, purpose=PaymentPurpose.custom_amount, amount_text="1 500,5"))
     assert payment.amount_kopecks == 150_050

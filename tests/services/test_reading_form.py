@@ -52,7 +52,8 @@ def test_the_form_shows_each_meter_and_the_open_window(session, home, app_databa
     (row,) = form.rows
     account, provider = home["account"], home["provider"]
     assert form.title == provider.name
-    assert form.subtitle == f"{provider.name} · ЛС{NBSP}{account.number} · {account.address}"
+    # With no nickname the title is the provider's name: the subtitle does not say it again (issue #14).
+    assert form.subtitle == f"ЛС{NBSP}{account.number} · {account.address}"
     assert (row.meter_id, row.kind, row.unit, row.serial) == (
         home["meter"].id,
         "Холодная вода",
@@ -120,7 +121,7 @@ def test_a_refused_value_saves_nothing_and_is_marked_on_its_row(session, home, a
     assert _saved(app_database) == []
     (row,) = reading_form.marked_rows(form.rows, raised.value)
     assert row.error == (
-        "Показание меньше предыдущего (97,000). Если счётчик заменён или прошёл через ноль, отметьте это."
+        "Показание меньше предыдущего: 97,000 м³. Если счётчик заменён или прошёл через ноль, отметьте это."
     )
     assert row.jump == "" and not raised.value.asks_confirmation
 

@@ -115,7 +115,7 @@ def test_whole_digit_meter_takes_no_decimals():
     meter = Meter(account_id=1, kind="electricity", digits_whole=6, digits_fraction=0)
     with pytest.raises(DomainError):
         reading_rules.parse_reading("12,5", meter)
-    assert reading_rules.format_reading(123_000, meter) == "123"
+    assert reading_rules.parse_reading("123", meter) == 123_000
 
 
 # --- use, charge, jumps -------------------------------------------------------------------------

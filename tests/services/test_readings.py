@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from cabinet import texts
 from cabinet.errors import DomainError
 from cabinet.models import MeterReading, ReadingSource, ReadingStatus, ReadingWindowPolicy
-from cabinet.services import readings
+from cabinet.services import reading_form, readings
 from cabinet.services.readings import READINGS_FIELD, ReadingEntry, ReadingsRejected
 from tests.factories import make_account, make_meter, make_user
 
@@ -82,7 +83,30 @@ def test_lower_value_is_refused_naming_the_last_one(session, home):
     with pytest.raises(ReadingsRejected) as raised:
         _submit(session, home, "96,5")
     error = raised.value.errors[home["meter"].id]
-    assert error.code == "reading_lower" and error.params == {"last": "97,000"}
+    assert error.code == "reading_lower" and error.params == {"last": "97,000 м³"}
+
+
+def test_a_refusal_writes_the_value_as_the_form_does(session, home):
+    """Regression (#14): the message said «(1500,250)» where the form wrote «1 500,250 м³»."""
+    session.add(
+        MeterReading(
+            meter_id=home["meter"].id,
+            value_thousandths=1_500_250,
+            period=dt.date(2026, 10, 1),
+            source=ReadingSource.resident,
+            submitted_at=_moment(dt.date(2026, 10, 24)),
+        )
+    )
+    session.flush()
+    with pytest.raises(ReadingsRejected) as raised:
+        _submit(session, home, "1400")
+    error = raised.value.errors[home["meter"].id]
+    message = texts.error_text(error.code, **error.params)
+    assert message.startswith("Показание меньше предыдущего: 1\u00a0500,250 м³. ")
+    form = reading_form.open_form(
+        session=session, user_id=home["user"].id, account_id=home["account"].id, now=IN_WINDOW
+    )
+    assert form.rows[0].previous_text.startswith("Предыдущее: 1\u00a0500,250 м³, ")
 
 
 def test_rollover_near_the_end_of_the_dial(session, home):

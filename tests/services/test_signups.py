@@ -34,9 +34,11 @@ def test_register_hashes_on_the_password_pool():
 
 def test_sign_up_and_confirmation_commit_their_own_work(app_database):
     assert _register(email="New@Example.com") == "New@example.com"
-    assert signups.confirm_signup(raw_token=_link(app_database), now=NOW) == "New@example.com"
+    confirmed = signups.confirm_signup(raw_token=_link(app_database), now=NOW)
     with Session(app_database) as session:
-        assert session.exec(select(User)).one().confirmed_at is not None
+        user = session.exec(select(User)).one()
+        assert user.confirmed_at is not None
+    assert confirmed == signups.ConfirmedSignup(user_id=user.id, email="New@example.com")
 
 
 @pytest.mark.parametrize(
@@ -64,10 +66,15 @@ def test_a_refused_link_says_so_on_the_link_and_names_the_address_only_when_a_ne
     with pytest.raises(DomainError) as expired:
         signups.confirm_signup(raw_token=token, now=NOW.replace(year=NOW.year + 1))
     assert (expired.value.field, expired.value.params) == ("link", {"email": "new@example.com"})
-    signups.confirm_signup(raw_token=token, now=NOW)
+    user_id = signups.confirm_signup(raw_token=token, now=NOW).user_id
     with pytest.raises(DomainError) as again:
         signups.confirm_signup(raw_token=token, now=NOW)
-    assert (again.value.code, again.value.field, again.value.params) == ("already_confirmed", "link", {})
+    # Only the owner's id, for a tab already signed in as them: the address is not named.
+    assert (again.value.code, again.value.field, again.value.params) == (
+        "already_confirmed",
+        "link",
+        {"user_id": user_id},
+    )
     with pytest.raises(DomainError) as invalid:
         signups.confirm_signup(raw_token="x" + token, now=NOW)
     assert (invalid.value.code, invalid.value.field) == ("token_invalid", "link")

@@ -55,4 +55,5 @@ def admin_audit_page() -> rx.Component:
             role="region",
             aria_label=texts.ADMIN["audit_table"],
         ),
+        loaded=state.loaded,
     )

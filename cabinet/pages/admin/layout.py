@@ -6,11 +6,12 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.layout import page_shell
+from cabinet.components.loading import when_loaded
 from cabinet.state.admin.lines import Line
 
 
-def admin_shell(section: str, *children: rx.Component) -> rx.Component:
-    """The admin sections as tabs above the section's content."""
+def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool]) -> rx.Component:
+    """The admin sections as tabs above the section's content, shown once its `PageData` State has loaded."""
     sections = texts.ADMIN["sections"]
     tabs = rx.flex(
         *[
@@ -40,7 +41,9 @@ def admin_shell(section: str, *children: rx.Component) -> rx.Component:
                 as_="h1",
                 id="admin-title",
             ),
-            *children,
+            when_loaded(
+                loaded, rx.vstack(*children, spacing="4", width="100%"), id=f"admin-{section}-loading", height="240px"
+            ),
             spacing="4",
             width="100%",
         )

@@ -29,4 +29,5 @@ def admin_overview_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        loaded=AdminOverviewState.loaded,
     )

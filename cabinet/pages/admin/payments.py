@@ -122,4 +122,5 @@ def admin_payments_page() -> rx.Component:
             ),
             width="100%",
         ),
+        loaded=state.loaded,
     )

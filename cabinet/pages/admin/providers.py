@@ -253,4 +253,5 @@ def admin_providers_page() -> rx.Component:
             width="100%",
             id="admin-providers-list",
         ),
+        loaded=state.loaded,
     )

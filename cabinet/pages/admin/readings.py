@@ -64,4 +64,5 @@ def admin_readings_page() -> rx.Component:
             width="100%",
             max_width="720px",
         ),
+        loaded=state.loaded,
     )

@@ -121,4 +121,5 @@ def admin_registry_page() -> rx.Component:
             on_click=state.import_now,
             id="admin-registry-import",
         ),
+        loaded=state.loaded,
     )

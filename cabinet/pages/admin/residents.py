@@ -129,4 +129,5 @@ def admin_residents_page() -> rx.Component:
             ),
             width="100%",
         ),
+        loaded=state.loaded,
     )

@@ -55,6 +55,11 @@ def amount_for(*, session: Session, account: ProviderAccount, purpose: PaymentPu
         if owed < MIN_PAYMENT_KOPECKS:
             raise DomainError("payment_nothing_owed", field=AMOUNT_FIELD)
         return min(owed, get_settings().max_payment_kopecks)
+    return own_amount(amount_text)
+
+
+def own_amount(amount_text: str) -> int:
+    """The resident's own sum in kopecks, or the refusal; the pay page's total shows only what passes here."""
     if not amount_text.strip():
         raise DomainError("payment_amount_required", field=AMOUNT_FIELD)
     try:

@@ -17,7 +17,7 @@ from cabinet.models import Payment, PaymentFailure, PaymentStatus, Provider, Pro
 from cabinet.money import format_rubles
 from cabinet.services.calendar import local_date, local_time_text
 from cabinet.services.dashboard import AccountCard, card_for
-from cabinet.services.dashboard_view import account_subtitle
+from cabinet.services.dashboard_view import account_subtitle, account_title
 from cabinet.services.payments.applying import refresh_from_gateway
 from cabinet.services.payments.history import PENDING_COLOR, STATUS_COLORS, payment_of
 from cabinet.services.payments.starting import MIN_PAYMENT_KOPECKS, retry_payment
@@ -63,7 +63,7 @@ def pay_form(*, session: Session, user_id: int, account_id: int, now: dt.datetim
     owed = card.balance.to_pay_kopecks
     return PayForm(
         card=card,
-        title=card.nickname or card.provider_name,
+        title=account_title(card),
         subtitle=account_subtitle(card),
         email=user.email if user else "",
         owed_text=format_rubles(max(0, owed)),

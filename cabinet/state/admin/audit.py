@@ -12,6 +12,7 @@ from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
+from cabinet.state.page_data import PageData, mark_loaded
 
 ALL = "all"
 
@@ -39,7 +40,7 @@ def _row(event: audit_log.AuditRow) -> AuditRow:
     )
 
 
-class AdminAuditState(rx.State):
+class AdminAuditState(PageData, rx.State):
     rows: list[AuditRow] = []
     actions: list[Choice] = []
     action_filter: str = ALL
@@ -58,6 +59,7 @@ class AdminAuditState(rx.State):
         async with self:
             self.rows = [_row(event) for event in log.rows]
             self.actions = [Choice(ALL, texts.ADMIN["all_actions"])] + [Choice(name, name) for name in log.actions]
+            await mark_loaded(self)
 
     @rx.event
     def set_action_filter(self, value: str):

@@ -11,6 +11,7 @@ from cabinet.services.admin import overview
 from cabinet.state.admin.lines import Figure
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
+from cabinet.state.page_data import PageData, mark_loaded
 
 
 def _figures(summary: overview.Overview) -> list[Figure]:
@@ -27,7 +28,7 @@ def _figures(summary: overview.Overview) -> list[Figure]:
     ]
 
 
-class AdminOverviewState(rx.State):
+class AdminOverviewState(PageData, rx.State):
     figures: list[Figure] = []
 
     @rx.event(background=True)
@@ -40,3 +41,4 @@ class AdminOverviewState(rx.State):
         if outcome.ok:
             async with self:
                 self.figures = _figures(outcome.value)
+                await mark_loaded(self)

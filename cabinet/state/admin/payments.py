@@ -17,6 +17,7 @@ from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
+from cabinet.state.page_data import PageData, mark_loaded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _detail_lines(detail: payments.PaymentDetail) -> list[Line]:
     ]
 
 
-class AdminPaymentsState(rx.State):
+class AdminPaymentsState(PageData, rx.State):
     rows: list[AdminPaymentRow] = []
     providers: list[Choice] = []
     provider_filter: str = "all"
@@ -113,6 +114,7 @@ class AdminPaymentsState(rx.State):
             self.total_text = texts.ADMIN["payments_total"].format(
                 count=found.count, amount=format_rubles(found.total_kopecks)
             )
+            await mark_loaded(self)
 
     @rx.event
     def set_provider_filter(self, value: str):

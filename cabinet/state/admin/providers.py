@@ -13,6 +13,7 @@ from cabinet.services.provider_form import TEXT_FIELDS, ProviderForm, ProviderIn
 from cabinet.services.providers import ProviderRow
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import Outcome, call
+from cabinet.state.page_data import PageData, mark_loaded
 
 RECEIPT = "receipt_image"
 
@@ -24,7 +25,7 @@ def _form_errors(outcome: Outcome) -> dict[str, str]:
     return outcome.errors
 
 
-class AdminProvidersState(rx.State):
+class AdminProvidersState(PageData, rx.State):
     rows: list[ProviderRow] = []
     # The form: "" for a new provider, or the id being edited.
     editing: str = ""
@@ -63,6 +64,7 @@ class AdminProvidersState(rx.State):
         if outcome.ok:
             async with self:
                 self.rows = outcome.value
+                await mark_loaded(self)
 
     def _fill(self, form: ProviderForm) -> None:
         self.fields = form.texts()

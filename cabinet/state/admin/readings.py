@@ -14,9 +14,10 @@ from cabinet.services.ids import parse_id
 from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
+from cabinet.state.page_data import PageData, mark_loaded
 
 
-class AdminReadingsState(rx.State):
+class AdminReadingsState(PageData, rx.State):
     providers: list[Choice] = []
     provider: str = ""
     month: str = ""
@@ -38,6 +39,7 @@ class AdminReadingsState(rx.State):
             if not self.provider and choices:
                 self.provider = choices[0].value
             self.month = self.month or local_date(utc_now()).strftime("%Y-%m")
+            await mark_loaded(self)
 
     @rx.event
     def set_provider(self, value: str) -> None:

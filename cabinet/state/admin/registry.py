@@ -16,6 +16,7 @@ from cabinet.state.admin.lines import Figure
 from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
+from cabinet.state.page_data import PageData, mark_loaded
 
 # The most row errors shown; the rest are counted.
 SHOWN_ERRORS = 200
@@ -30,7 +31,7 @@ class RowError:
     message: str
 
 
-class AdminRegistryState(rx.State):
+class AdminRegistryState(PageData, rx.State):
     providers: list[Choice] = []
     provider: str = ""
     file_name: str = ""
@@ -65,6 +66,7 @@ class AdminRegistryState(rx.State):
                 # The page opened afresh: a file checked on an earlier visit is not offered again.
                 self._forget_preview()
                 self._drop_upload()
+            await mark_loaded(self)
 
     @rx.event
     def set_provider(self, value: str) -> None:

@@ -15,6 +15,7 @@ from cabinet.state.admin.lines import Line
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.local_time import format_local_time
+from cabinet.state.page_data import PageData, mark_loaded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +37,7 @@ def _row(found: residents.ResidentRow) -> ResidentRow:
     )
 
 
-class AdminResidentsState(rx.State):
+class AdminResidentsState(PageData, rx.State):
     query: str = ""
     rows: list[ResidentRow] = []
     selected: int = 0
@@ -66,6 +67,7 @@ class AdminResidentsState(rx.State):
         if outcome.ok:
             async with self:
                 self.rows = [_row(found) for found in outcome.value]
+                await mark_loaded(self)
 
     @rx.event(background=True)
     async def open_resident(self, user_id: int):

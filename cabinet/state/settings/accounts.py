@@ -10,12 +10,13 @@ from cabinet.services import account_links
 from cabinet.services.account_links import LinkedAccount
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import Outcome, call
+from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id
 
 __all__ = ["LinkedAccount", "SettingsAccountsState"]
 
 
-class SettingsAccountsState(rx.State):
+class SettingsAccountsState(PageData, rx.State):
     linked: list[LinkedAccount] = []
     notice: str = ""
     error: str = ""
@@ -27,6 +28,8 @@ class SettingsAccountsState(rx.State):
             return
         outcome = await call(account_links.linked_accounts, user_id=user_id)
         self._show(outcome, outcome.value, notice="")
+        if outcome.ok:
+            await mark_loaded(self)
 
     @rx.event
     async def rename(self, form: dict):

@@ -1,0 +1,33 @@
+"""The placeholder a page shows until the data of this visit has arrived."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import texts
+
+
+def loading_placeholder(id: str, *, height: str = "160px") -> rx.Component:
+    return rx.flex(
+        rx.spinner(size="3"),
+        rx.text(texts.LOADING, color_scheme="gray", size="2"),
+        direction="column",
+        align="center",
+        justify="center",
+        gap="3",
+        min_height=height,
+        width="100%",
+        id=id,
+        role="status",
+        aria_busy="true",
+        aria_live="polite",
+    )
+
+
+def when_loaded(loaded: rx.Var[bool], content: rx.Component, *, id: str, height: str = "160px") -> rx.Component:
+    """`content` once `loaded` (a `PageData` State's) is set on this visit, `id`'s placeholder until then.
+
+    `is_hydrated` covers a full page load: the tab's State comes back whole (last visit's figures
+    included) before the page's on_load has run; Reflex sets it once the on_load events are done.
+    """
+    return rx.cond(loaded & rx.State.is_hydrated, content, loading_placeholder(id, height=height))
