@@ -121,8 +121,9 @@ def page_shell(*children: rx.Component) -> rx.Component:
     wait for it so that what they type is not overwritten by the state restored on load.
     """
     return rx.flex(
-        # The landmarks a screen reader jumps between: one banner, one main, one contentinfo.
-        rx.el.header(header(), width="100%"),
+        # The landmarks a screen reader jumps between: one banner (header() is the <header>), one main,
+        # one contentinfo.
+        header(),
         rx.el.main(
             *children,
             width="100%",
