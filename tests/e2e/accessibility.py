@@ -9,6 +9,9 @@ from pathlib import Path
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "tools/js/node_modules/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IMPACTS = ("critical", "serious", "moderate", "minor")
+# Every animation that ends has ended: dialogs and toasts faded in (a loading placeholder pulses for ever).
+FADES_DONE = """() => document.getAnimations().every(
+    (a) => a.playState !== "running" || a.effect.getComputedTiming().endTime === Infinity)"""
 
 # While a Radix select's list is open, Radix marks the rest of the page aria-hidden (`hideOthers`) and
 # traps focus in the list, so nothing behind it can be reached; axe cannot see a focus trap and waives

@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.accessibility import FADES_DONE
+from tests.e2e.test_journey import a_paid_payment  # noqa: F401  (the history has a row to squeeze)
+
 # A desktop browser window 375 px wide at 200 %: 187 CSS pixels, each drawn twice as large. Not a
 # mobile viewport, which would widen itself to fit what runs off.
 ZOOMED = {"viewport": {"width": 187, "height": 400}, "device_scale_factor": 2}
@@ -44,6 +47,24 @@ _CLIPPED_TEXT = """() => {
 }"""
 
 
+# Words squeezed to a few letters a line (a narrow flex column whose text may break anywhere): a word of
+# four letters or more over three lines or more. One break — a long address, a long title word — is allowed.
+_SQUEEZED_WORDS = """() => {
+    const squeezed = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        for (const word of node.textContent.matchAll(/\\S{4,}/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+            if (lines.size > 2) squeezed.push(word[0].slice(0, 30));
+        }
+    }
+    return squeezed;
+}"""
+
 # What runs off the right edge: the outermost such elements, to say what to fix.
 _RUNS_OFF = """() => {
     const edge = window.innerWidth + 1;
@@ -73,10 +94,11 @@ def _open(page: Page, base: str, name: str) -> None:
             base + {"dashboard": "/", "history": "/payments", "settings": "/settings"}.get(name, "/accounts/connect")
         )
     expect(page.locator(f"#{name}-title")).to_be_visible()
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    page.wait_for_function(FADES_DONE)
 
 
 @pytest.mark.parametrize("name", ["dashboard", "pay", "readings", "history", "settings", "connect"])
+@pytest.mark.usefixtures("a_paid_payment")
 def test_zoomed_text_is_neither_cut_nor_runs_off(app_server, new_page, screenshot_dir, name):
     page = new_page(**ZOOMED)
     page.add_init_script(LARGER_FONT)
@@ -86,3 +108,4 @@ def test_zoomed_text_is_neither_cut_nor_runs_off(app_server, new_page, screensho
     width = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     runs_off, cut = page.evaluate(_RUNS_OFF), page.evaluate(_CLIPPED_TEXT)
     assert width[0] <= width[1] + 1 and not cut, f"{width[0]} px wide in {width[1]} px: {runs_off}; cut: {cut}"
+    assert page.evaluate(_SQUEEZED_WORDS) == []

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.accessibility import IMPACTS, axe_violations, count_by_impact, outline_faults, serious_or_worse
+from tests.e2e.accessibility import (
+    FADES_DONE,
+    IMPACTS,
+    axe_violations,
+    count_by_impact,
+    outline_faults,
+    serious_or_worse,
+)
 from tests.e2e.client_errors import assert_clean, watched
 
 SIZES = {
@@ -32,7 +39,7 @@ class Tour:
     def check(self, stop: str, *, ours: bool = True) -> None:
         """`ours=False` for the YooKassa stand-in's checkout: axe, but not our page's outline."""
         # Dialogs and toasts fade in: axe on a half-transparent layer would measure the wrong contrast.
-        self.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+        self.page.wait_for_function(FADES_DONE)
         grouped = axe_violations(self.page)
         self.totals.update(count_by_impact(grouped))
         if ours:
