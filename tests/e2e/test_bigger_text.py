@@ -65,6 +65,31 @@ _SQUEEZED_WORDS = """() => {
     return squeezed;
 }"""
 
+# Text drawn over other text: the boxes of two text runs overlapping by more than 3 px each way.
+_OVERLAPPING_TEXT = """() => {
+    const runs = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (!node.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const box of range.getClientRects()) {
+            if (box.width > 0 && box.height > 0) runs.push({text: node.textContent.trim().slice(0, 30), box});
+        }
+    }
+    const overlaps = [];
+    for (let i = 0; i < runs.length; i += 1) {
+        for (let j = i + 1; j < runs.length; j += 1) {
+            const [a, b] = [runs[i].box, runs[j].box];
+            const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (x > 3 && y > 3) overlaps.push(`«${runs[i].text}» over «${runs[j].text}»`);
+        }
+    }
+    return overlaps;
+}"""
+
 # What runs off the right edge: the outermost such elements, to say what to fix.
 _RUNS_OFF = """() => {
     const edge = window.innerWidth + 1;
@@ -109,3 +134,4 @@ def test_zoomed_text_is_neither_cut_nor_runs_off(app_server, new_page, screensho
     runs_off, cut = page.evaluate(_RUNS_OFF), page.evaluate(_CLIPPED_TEXT)
     assert width[0] <= width[1] + 1 and not cut, f"{width[0]} px wide in {width[1]} px: {runs_off}; cut: {cut}"
     assert page.evaluate(_SQUEEZED_WORDS) == []
+    assert page.evaluate(_OVERLAPPING_TEXT) == []
