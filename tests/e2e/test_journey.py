@@ -246,7 +246,8 @@ def _admin(tour: Tour, base: str) -> None:
     expect(page.locator("#admin-resident-detail")).to_be_visible()
     tour.check("resident detail")
     page.goto(base + "/admin/payments")
-    expect(page.locator("#admin-payments-total")).to_be_visible()
+    # Every payment the suite made is summed first: «Загрузка…» may stand a while on a busy machine.
+    expect(page.locator("#admin-payments-total")).to_be_visible(timeout=20_000)
     tour.check("/admin/payments")
     page.locator("[id^=admin-payment-row-]").first.click()
     expect(page.locator("#admin-payment-detail")).to_be_visible()
