@@ -140,6 +140,7 @@ def create_app() -> rx.App:
         html_lang="ru",
         api_transformer=api_transformers(settings),
         head_components=[rx.el.link(rel="icon", href="/logo.svg", type="image/svg+xml")],
+        stylesheets=["/accessibility.css"],
         style={"font_family": "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"},
     )
     for loop in (outbox_loop, reconcile_loop, registry_uploads_loop):

@@ -561,6 +561,9 @@ ADMIN = {
     "payments_total": "Оплачено: {count} на {amount}",
     "export_csv": "Выгрузить CSV",
     "payments_empty": "Платежей нет.",
+    "payments_filter_provider": "Поставщик",
+    "payments_filter_status": "Статус",
+    "payments_filter_period": "Период",
     "payment_detail": {
         "amount": "Сумма",
         "status": "Статус",
@@ -599,6 +602,7 @@ ADMIN = {
     "ничего не записывается, пока вы не нажмёте «Импортировать». Формат описан в docs/registry-format.md.",
     "registry_provider": "Поставщик",
     "registry_upload": "Перетащите CSV сюда или нажмите, чтобы выбрать файл",
+    "registry_file_label": "Файл реестра",
     "registry_file": "Файл: {name}",
     "registry_counts": {
         "accounts_new": "Новых ЛС",
@@ -616,6 +620,8 @@ ADMIN = {
     "registry_no_errors": "Ошибок нет — можно импортировать.",
     "all_actions": "Все действия",
     "audit_columns": ("Когда", "Кто", "Действие", "Объект", "Подробности"),
+    "audit_filter": "Действие",
+    "audit_table": "Записи журнала",
 }
 PAYMENTS = {
     "gateway_description": "Оплата услуг {provider}, лицевой счёт {number}",

@@ -38,7 +38,7 @@ def form_field(
         control,
     ]
     if help_text:
-        parts.append(rx.text(help_text, size="1", color=rx.color("gray", 10)))
+        parts.append(rx.text(help_text, size="1", color=rx.color("gray", 11)))
     if isinstance(error, rx.Var):
         parts.append(field_error(error, id=f"{field_id}-error"))
     return rx.vstack(*parts, spacing="1", width="100%")
@@ -106,9 +106,14 @@ def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str)
 
 
 def select_field(choices, value, on_change, *, id: str, label: str = "") -> rx.Component:
-    """A select over a list of Choice (value, label), with an optional small label above."""
+    """A select over a list of Choice (value, label) with its small label above; without `label`, the
+    caller puts a label of its own with the id `<id>-label` beside it.
+
+    The trigger is a button: a screen reader names it from `aria-labelledby` (the label, then the value
+    shown), since a `<label for>` does not name a button for every reader.
+    """
     control = rx.select.root(
-        rx.select.trigger(id=id, width="100%"),
+        rx.select.trigger(id=id, width="100%", aria_labelledby=f"{id}-label {id}"),
         rx.select.content(rx.foreach(choices, lambda choice: rx.select.item(choice.label, value=choice.value))),
         value=value,
         on_change=on_change,
@@ -116,8 +121,58 @@ def select_field(choices, value, on_change, *, id: str, label: str = "") -> rx.C
     if not label:
         return control
     return rx.vstack(
-        rx.el.label(rx.text(label, size="1", color=rx.color("gray", 11)), html_for=id),
+        rx.el.label(rx.text(label, size="1", color=rx.color("gray", 11)), html_for=id, id=f"{id}-label"),
         control,
+        spacing="1",
+        width="100%",
+    )
+
+
+def checkbox_field(
+    *label: rx.Component | str, checked, on_change, id: str, size: str = "2", weight: str = "regular", **props
+) -> rx.Component:
+    """A checkbox with its words beside it; a click on the words ticks it too.
+
+    The checkbox is a button: it is named by `aria-labelledby`, not by the `<label>` around it.
+    """
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(checked=checked, on_change=on_change, id=id, size=size, aria_labelledby=f"{id}-label"),
+            rx.text(*label, size=size, weight=weight, id=f"{id}-label"),
+            spacing="2",
+            align="center",
+        ),
+        cursor="pointer",
+        **props,
+    )
+
+
+def file_picker(label: str, prompt: str, *, id: str, icon: str, **upload_props) -> rx.Component:
+    """A drop zone that is also the file picker, with its label above and Russian words inside.
+
+    The browser's own file input stays hidden (its «Choose File» would be English), but a screen reader
+    still reaches it: it is named by the label and the words of the zone.
+    """
+    zone = rx.upload(
+        rx.vstack(
+            rx.icon(icon, size=22, aria_hidden="true"),
+            rx.text(prompt, size="2", id=f"{id}-prompt"),
+            align="center",
+            spacing="1",
+        ),
+        id=id,
+        border=f"1px dashed {rx.color('gray', 8)}",
+        border_radius="8px",
+        padding="16px",
+        width="100%",
+        cursor="pointer",
+        **upload_props,
+    )
+    file_input = zone.children[0].children[0]  # rx.upload: the zone's first child is the <input type=file>
+    file_input.custom_attrs["aria-labelledby"] = f"{id}-label {id}-prompt"
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium", id=f"{id}-label"),
+        zone,
         spacing="1",
         width="100%",
     )

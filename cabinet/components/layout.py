@@ -109,7 +109,6 @@ def footer() -> rx.Component:
             padding="16px",
             box_sizing="border-box",
         ),
-        as_="footer",
         border_top=f"1px solid {rx.color('gray', 4)}",
         width="100%",
     )
@@ -122,10 +121,11 @@ def page_shell(*children: rx.Component) -> rx.Component:
     wait for it so that what they type is not overwritten by the state restored on load.
     """
     return rx.flex(
+        # The landmarks a screen reader jumps between: one banner (header() is the <header>), one main,
+        # one contentinfo.
         header(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
             width="100%",
             max_width="1040px",
             margin_x="auto",
@@ -133,7 +133,7 @@ def page_shell(*children: rx.Component) -> rx.Component:
             flex_grow="1",
             box_sizing="border-box",
         ),
-        footer(),
+        rx.el.footer(footer(), width="100%"),
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 2),

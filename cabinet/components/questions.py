@@ -22,9 +22,11 @@ def _error(field: str) -> rx.Component:
 
 def _labelled(label: str, control: rx.Component, field: str, help_text: str = "") -> rx.Component:
     return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=f"question-{field}"),
+        rx.el.label(
+            rx.text(label, size="2", weight="medium"), html_for=f"question-{field}", id=f"question-{field}-label"
+        ),
         control,
-        rx.text(help_text, size="1", color=rx.color("gray", 10)) if help_text else rx.fragment(),
+        rx.text(help_text, size="1", color=rx.color("gray", 11)) if help_text else rx.fragment(),
         _error(field),
         spacing="1",
         width="100%",
@@ -105,7 +107,7 @@ def _form() -> rx.Component:
             ),
             "message",
         ),
-        rx.text(QuestionState.counter, size="1", color=rx.color("gray", 10), align="right", width="100%"),
+        rx.text(QuestionState.counter, size="1", color=rx.color("gray", 11), align="right", width="100%"),
         _buttons(),
         spacing="3",
         width="100%",
@@ -145,7 +147,7 @@ def ask_question_button() -> rx.Component:
     return rx.dialog.root(
         with_hint(open_question_button(id="question-open"), texts.QUESTIONS["open_hint"]),
         rx.dialog.content(
-            rx.dialog.title(texts.QUESTIONS["title"]),
+            rx.dialog.title(texts.QUESTIONS["title"], custom_attrs={"as": "h2"}),
             rx.cond(QuestionState.sent != "", _sent(), _form()),
             max_width="520px",
             id="question-dialog",

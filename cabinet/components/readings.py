@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import field_error, form_alert, invalid_field
+from cabinet.components.forms import checkbox_field, field_error, form_alert, invalid_field
 from cabinet.components.hint import hint_icon
 from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
@@ -17,18 +17,11 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
     When to tick it is told on a «?» beside the label, which a phone can tap (a tooltip it cannot).
     """
     return rx.hstack(
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    checked=row.replaced,
-                    on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
-                    id=f"{field_id}-replaced",
-                ),
-                rx.text(texts.READINGS["replaced"], size="2"),
-                spacing="2",
-                align="center",
-            ),
-            cursor="pointer",
+        checkbox_field(
+            texts.READINGS["replaced"],
+            checked=row.replaced,
+            on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
+            id=f"{field_id}-replaced",
         ),
         hint_icon(texts.READINGS["replaced_hint"], id=f"{field_id}-replaced-hint"),
         spacing="1",
@@ -52,7 +45,7 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
         ),
         # Right under the field it refuses.
         field_error(row.error, id=f"{field_id}-error"),
-        rx.text(row.help_text, size="1", color=rx.color("gray", 10)),
+        rx.text(row.help_text, size="1", color=rx.color("gray", 11)),
         _replaced_checkbox(row, field_id),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
@@ -75,7 +68,7 @@ def _meter_field(row: ReadingRow) -> rx.Component:
             rx.hstack(
                 meter_icon(row.kind_code, size=18, color=rx.color("accent", 10)),
                 rx.el.label(rx.text(row.kind, ", ", row.unit, size="3", weight="bold"), html_for=field_id),
-                rx.text(row.serial, size="1", color=rx.color("gray", 10)),
+                rx.text(row.serial, size="1", color=rx.color("gray", 11)),
                 spacing="2",
                 align="center",
                 wrap="wrap",

@@ -33,7 +33,7 @@ def _meter(meter: MeterView) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(meter.kind, weight="medium", size="2"),
-                    rx.text(meter.serial, size="1", color=rx.color("gray", 10)),
+                    rx.text(meter.serial, size="1", color=rx.color("gray", 11)),
                     spacing="2",
                     align="baseline",
                     wrap="wrap",
@@ -70,7 +70,7 @@ def _charts(account: AccountView) -> rx.Component:
             rx.cond(
                 meter.chart.length() > 1,
                 _bar_chart(meter.chart, color=_BLUE_9, id=f"chart-meter-{meter.meter_id}"),
-                rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 10)),
+                rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 11)),
             ),
             spacing="1",
             width="100%",
@@ -96,7 +96,7 @@ def _charts(account: AccountView) -> rx.Component:
                     rx.cond(
                         account.has_payments,
                         _bar_chart(account.payments_chart, color=_GRASS_9, id=f"chart-payments-{account.account_id}"),
-                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 10)),
+                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 11)),
                     ),
                     spacing="1",
                     width="100%",
@@ -151,12 +151,13 @@ def _amount_to_pay(account: AccountView) -> rx.Component:
         ),
         rx.text(
             account.to_pay_text,
-            size="7",
+            size=rx.breakpoints(initial="6", sm="7"),
             weight="bold",
             color=rx.color(account.to_pay_color, 11),
             id=f"account-to-pay-{account.account_id}",
             data_state=account.to_pay_state,
-            white_space="nowrap",
+            # One line wherever it fits; on a zoomed phone it may break rather than be cut.
+            overflow_wrap="anywhere",
         ),
         rx.cond(
             account.penalty_text != "",
@@ -164,7 +165,7 @@ def _amount_to_pay(account: AccountView) -> rx.Component:
                 account.penalty_text, size="2", color=rx.color("red", 11), id=f"account-penalty-{account.account_id}"
             ),
         ),
-        rx.text(account.as_of_text, size="1", color=rx.color("gray", 10)),
+        rx.text(account.as_of_text, size="1", color=rx.color("gray", 11)),
         spacing="0",
         align=rx.breakpoints(initial="start", sm="end"),
         text_align=rx.breakpoints(initial="left", sm="right"),

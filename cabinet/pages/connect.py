@@ -148,7 +148,12 @@ def connect_page() -> rx.Component:
             rx.vstack(
                 with_hint(
                     rx.heading(
-                        texts.CONNECT["title"], size="6", as_="h1", id="connect-title", tab_index=0, width="fit-content"
+                        texts.CONNECT["title"],
+                        size=rx.breakpoints(initial="5", sm="6"),
+                        as_="h1",
+                        id="connect-title",
+                        tab_index=0,
+                        width="fit-content",
                     ),
                     texts.CONNECT["lead"],
                 ),

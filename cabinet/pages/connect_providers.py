@@ -18,6 +18,7 @@ def _provider_option(provider: ProviderCard) -> rx.Component:
                 "circle-dot",
                 "circle",
                 size=18,
+                flex_shrink="0",
                 color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8)),
             ),
             rx.vstack(
@@ -57,7 +58,7 @@ def hint_dialog() -> rx.Component:
             ),
         ),
         rx.dialog.content(
-            rx.dialog.title(texts.CONNECT["hint_title"]),
+            rx.dialog.title(texts.CONNECT["hint_title"], custom_attrs={"as": "h2"}),
             rx.cond(
                 selected,
                 rx.vstack(

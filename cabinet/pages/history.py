@@ -41,6 +41,8 @@ def _history_row(row: rx.Var) -> rx.Component:
             align="center",
             padding="12px",
             width="100%",
+            # On a zoomed phone the amount goes under the name rather than over it.
+            wrap="wrap",
         ),
         href=f"/payments/{row.id}",
         underline="none",

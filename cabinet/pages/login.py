@@ -5,20 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import auth_card, form_alert, form_field, password_input
+from cabinet.components.forms import auth_card, checkbox_field, form_alert, form_field, password_input
 from cabinet.components.layout import page_shell
 from cabinet.state.login import LoginState
 
 
 def _remember_and_forgot() -> rx.Component:
     return rx.hstack(
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(checked=LoginState.remember, on_change=LoginState.set_remember, id="login-remember"),
-                rx.text(texts.FIELDS["remember"], size="2"),
-                spacing="2",
-                align="center",
-            ),
+        checkbox_field(
+            texts.FIELDS["remember"],
+            checked=LoginState.remember,
+            on_change=LoginState.set_remember,
+            id="login-remember",
             title=texts.FIELDS["remember_help"],
         ),
         rx.spacer(),

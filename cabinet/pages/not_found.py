@@ -12,7 +12,7 @@ def not_found_page() -> rx.Component:
     return page_shell(
         rx.center(
             rx.vstack(
-                rx.heading("404", size="9", color=rx.color("gray", 8)),
+                rx.text("404", size="9", weight="bold", color=rx.color("gray", 10), aria_hidden="true"),
                 rx.heading(texts.NOT_FOUND["title"], size="6", as_="h1", id="not-found-title"),
                 rx.text(texts.NOT_FOUND["text"], color=rx.color("gray", 11)),
                 rx.link(rx.button(texts.NOT_FOUND["home"], size="3"), href="/", id="not-found-home"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, form_field, invalid_field
+from cabinet.components.forms import checkbox_field, form_alert, form_field, invalid_field
 from cabinet.components.hint import hint_icon, with_hint
-from cabinet.components.icons import icon_if
 from cabinet.components.layout import page_shell
 from cabinet.components.loading import when_loaded
 from cabinet.components.payments import not_found
@@ -18,34 +17,40 @@ from cabinet.state.readings import ReadingsState
 
 
 def _mode_option(value: str, title: str, body: rx.Component, *, disabled: rx.Var[bool] | bool = False) -> rx.Component:
+    """One choice of the amount: a native radio (arrow keys move between the two, Space picks) with
+    its title as the label; the body — the debt, or the amount field — sits beside it, not inside."""
     chosen = PayState.mode == value
+    radio = rx.el.input(
+        type="radio",
+        name="pay-mode",
+        value=value,
+        checked=chosen,
+        disabled=disabled,
+        on_change=PayState.set_mode(value),
+        id=f"pay-mode-{value}",
+        width="20px",
+        height="20px",
+        margin="0",
+        flex_shrink="0",
+        accent_color=rx.color("accent", 11),
+    )
     return rx.box(
-        rx.hstack(
-            icon_if(
-                chosen,
-                "circle-dot",
-                "circle",
-                size=18,
-                flex_shrink="0",
-                color=rx.cond(chosen, rx.color("accent", 10), rx.color("gray", 8)),
-            ),
-            rx.vstack(rx.text(title, weight="medium", size="3"), body, spacing="1", width="100%"),
-            align="start",
-            spacing="3",
-            width="100%",
+        rx.el.label(
+            rx.hstack(radio, rx.text(title, weight="medium", size="3"), align="center", spacing="3"),
+            cursor=rx.cond(disabled, "default", "pointer"),
         ),
-        on_click=rx.cond(disabled, rx.noop(), PayState.set_mode(value)),
-        role="radio",
-        aria_checked=rx.cond(chosen, "true", "false"),
-        aria_disabled=rx.cond(disabled, "true", "false"),
-        tab_index=0,
-        cursor=rx.cond(disabled, "default", "pointer"),
+        rx.box(
+            body,
+            padding_left=rx.breakpoints(initial="0", sm="32px"),
+            padding_top="4px",
+            width="100%",
+            box_sizing="border-box",
+        ),
         opacity=rx.cond(disabled, "0.6", "1"),
         padding="12px",
         border_radius="8px",
         border=rx.cond(chosen, f"2px solid {rx.color('accent', 8)}", f"1px solid {rx.color('gray', 5)}"),
         background_color=rx.cond(chosen, rx.color("accent", 2), rx.color("gray", 1)),
-        id=f"pay-mode-{value}",
         width="100%",
     )
 
@@ -54,8 +59,14 @@ def _debt_body() -> rx.Component:
     return rx.cond(
         PayState.can_pay_debt,
         rx.vstack(
-            rx.text(PayState.owed_text, size="6", weight="bold", id="pay-debt-amount"),
-            rx.text(texts.PAYMENTS["mode_debt_help"], size="1", color=rx.color("gray", 10)),
+            rx.text(
+                PayState.owed_text,
+                size=rx.breakpoints(initial="5", sm="6"),
+                weight="bold",
+                id="pay-debt-amount",
+                overflow_wrap="anywhere",
+            ),
+            rx.text(texts.PAYMENTS["mode_debt_help"], size="1", color=rx.color("gray", 11)),
             spacing="0",
         ),
         rx.text(texts.PAYMENTS["mode_debt_none"], size="2", color=rx.color("gray", 11), id="pay-debt-none"),
@@ -64,7 +75,7 @@ def _debt_body() -> rx.Component:
 
 def _custom_body() -> rx.Component:
     return rx.vstack(
-        rx.text(PayState.custom_help, size="1", color=rx.color("gray", 10)),
+        rx.text(PayState.custom_help, size="1", color=rx.color("gray", 11)),
         form_field(
             texts.PAYMENTS["amount_field"],
             rx.input(
@@ -94,22 +105,20 @@ def _modes() -> rx.Component:
         spacing="2",
         width="100%",
         role="radiogroup",
+        aria_labelledby="pay-mode-title",
     )
 
 
 def _readings() -> rx.Component:
     """The readings checkbox and fields while readings are taken; when they are not, when they will be."""
     has_meters = ReadingsState.rows.length() > 0
-    checkbox = rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=PayState.with_readings, on_change=PayState.set_with_readings, id="pay-with-readings", size="3"
-            ),
-            rx.text(texts.PAYMENTS["with_readings"], size="3", weight="medium"),
-            spacing="2",
-            align="center",
-        ),
-        cursor="pointer",
+    checkbox = checkbox_field(
+        texts.PAYMENTS["with_readings"],
+        checked=PayState.with_readings,
+        on_change=PayState.set_with_readings,
+        id="pay-with-readings",
+        size="3",
+        weight="medium",
     )
     return rx.fragment(
         rx.cond(
@@ -142,11 +151,18 @@ def _summary() -> rx.Component:
             rx.hstack(
                 rx.text(texts.PAYMENTS["summary"], size="3"),
                 rx.spacer(),
-                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary"),
+                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary", overflow_wrap="anywhere"),
                 align="center",
                 width="100%",
+                wrap="wrap",
             ),
-            rx.text(PayState.receipt_note, size="2", color=rx.color("gray", 11), id="pay-receipt-email"),
+            rx.text(
+                PayState.receipt_note,
+                size="2",
+                color=rx.color("gray", 11),
+                id="pay-receipt-email",
+                overflow_wrap="anywhere",
+            ),
             spacing="1",
             width="100%",
         ),
@@ -185,7 +201,7 @@ def _submit() -> rx.Component:
 
 def _pay_form() -> rx.Component:
     return rx.vstack(
-        rx.heading(texts.PAYMENTS["mode"], size="3", as_="h2"),
+        rx.heading(texts.PAYMENTS["mode"], size="3", as_="h2", id="pay-mode-title"),
         _modes(),
         _readings(),
         _summary(),
@@ -193,7 +209,7 @@ def _pay_form() -> rx.Component:
         _submit(),
         rx.hstack(
             rx.icon("shield-check", size=14, color=rx.color("gray", 10)),
-            rx.text(texts.PAYMENTS["secure"], size="1", color=rx.color("gray", 10)),
+            rx.text(texts.PAYMENTS["secure"], size="1", color=rx.color("gray", 11)),
             spacing="1",
             align="center",
         ),

@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import (
     auth_card,
+    checkbox_field,
     field_error,
     form_alert,
     form_field,
@@ -67,22 +68,13 @@ def _password_fields() -> list[rx.Component]:
 
 def _consent() -> rx.Component:
     return rx.vstack(
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    checked=RegisterState.consent,
-                    on_change=RegisterState.set_consent,
-                    id="register-consent",
-                ),
-                rx.text(
-                    texts.REGISTER["consent_before"],
-                    rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank", id="register-policy-link"),
-                    texts.REGISTER["consent_after"],
-                    size="2",
-                ),
-                align="start",
-                spacing="2",
-            ),
+        checkbox_field(
+            texts.REGISTER["consent_before"],
+            rx.link(texts.REGISTER["consent_link"], href="/policy", target="_blank", id="register-policy-link"),
+            texts.REGISTER["consent_after"],
+            checked=RegisterState.consent,
+            on_change=RegisterState.set_consent,
+            id="register-consent",
         ),
         field_error(RegisterState.consent_error, id="register-consent-error"),
         spacing="1",

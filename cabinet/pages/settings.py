@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, form_field, password_input, password_rules
+from cabinet.components.forms import checkbox_field, form_alert, form_field, password_input, password_rules
 from cabinet.components.layout import page_shell
 from cabinet.pages.settings_accounts import linked_accounts, settings_section
 from cabinet.state.settings.email import SettingsEmailState
@@ -23,14 +23,7 @@ def _form(*children: rx.Component, on_submit) -> rx.Component:
 
 
 def _checkbox(label: str, checked: rx.Var[bool], on_change, *, id: str) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(checked=checked, on_change=on_change, id=id),
-            rx.text(label, size="2"),
-            spacing="2",
-            align="center",
-        ),
-    )
+    return checkbox_field(label, checked=checked, on_change=on_change, id=id)
 
 
 def _profile() -> rx.Component:
@@ -144,7 +137,11 @@ def _email() -> rx.Component:
         texts.SETTINGS["email_title"],
         texts.SETTINGS["email_hint"],
         rx.text(
-            texts.SETTINGS["email_current"], ": ", rx.text.strong(state.email, id="settings-email-current"), size="2"
+            texts.SETTINGS["email_current"],
+            ": ",
+            rx.text.strong(state.email, id="settings-email-current"),
+            size="2",
+            overflow_wrap="anywhere",
         ),
         _form(
             form_field(

@@ -44,7 +44,7 @@ def _unlink_dialog(account: LinkedAccount) -> rx.Component:
             ),
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title(texts.SETTINGS["unlink_title"]),
+            rx.alert_dialog.title(texts.SETTINGS["unlink_title"], custom_attrs={"as": "h2"}),
             rx.alert_dialog.description(
                 texts.SETTINGS["unlink_text"].split("{number}")[0],
                 rx.text.strong(account.number),

@@ -25,7 +25,7 @@ h1{font-size:20px;margin:0 0 4px}.muted{color:#667085;font-size:14px;margin:0 0 
 .amount{font-size:32px;font-weight:700;margin:8px 0 20px}
 .cardbox{border:1px solid #d0d5dd;border-radius:12px;padding:14px;margin-bottom:16px;font-size:15px}
 .row{display:flex;gap:8px}button{font-size:16px;border:0;border-radius:10px;padding:14px 18px;cursor:pointer;width:100%}
-.pay{background:#0a7cff;color:#fff}.cancel{background:#f2f4f7;color:#1b1f29}
+.pay{background:#0062d6;color:#fff}.cancel{background:#f2f4f7;color:#1b1f29}
 select{width:100%;padding:10px;border-radius:8px;border:1px solid #d0d5dd;font-size:14px;margin:6px 0 10px}
 label{font-size:13px;color:#667085}.note{font-size:13px;color:#667085;margin-top:16px;text-align:center}
 .done{font-size:16px}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import hydrating, run_app
+from tests.e2e.client_errors import assert_clean, watched
+from tests.e2e.server import run_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,37 +41,37 @@ def screenshot_dir() -> Path:
     return SCREENSHOTS
 
 
-# Chromium reports a blocked script, eval, style, picture or connection as this event in the document, and
-# most of them as a console error too; a refused frame only as a console error of the page framing it.
-_REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => window.__cspViolation(
-    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}`));
-"""
-
-
-def watch_csp_violations(page) -> list[str]:
-    """Every Content-Security-Policy violation in any document the page opens, as it happens."""
-    violations: list[str] = []
-    page.expose_function("__cspViolation", lambda text: violations.append(text))
-    page.add_init_script(_REPORT_VIOLATIONS)
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return violations
-
-
 @pytest.fixture
 def page(page):
     """pytest-playwright's page, whose `goto` waits for the page's state to arrive.
 
-    Any Content-Security-Policy violation fails the test: a policy the app does not really work under
-    breaks pages silently. `page.csp_violations` lists them; a test that provokes one on purpose clears it.
+    Any error in the page's scripts, console error or Content-Security-Policy violation fails the
+    test (`tests/e2e/client_errors.py`): a policy the app does not really work under, or a handler that
+    throws, breaks pages silently. A test that provokes one on purpose clears `page.client_errors`
+    or `page.csp_violations`.
     """
-    page.csp_violations = watch_csp_violations(page)
-    yield hydrating(page)
-    assert not page.csp_violations, f"Content-Security-Policy violations: {page.csp_violations}"
+    yield watched(page)
+    assert_clean(page)
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens more watched pages, each in a context of its own unless one is given:
+    `new_page(viewport=..., has_touch=True)` or `new_page(context=a_context)`.
+
+    Every page is checked like the `page` fixture's when the test ends.
+    """
+    opened, contexts = [], []
+
+    def open_page(*, context=None, **context_options):
+        if context is None:
+            context = browser.new_context(**context_options)
+            contexts.append(context)
+        opened.append(watched(context.new_page()))
+        return opened[-1]
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    for each in opened:
+        assert_clean(each)

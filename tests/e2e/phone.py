@@ -7,16 +7,19 @@ from collections.abc import Iterator
 
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.server import hydrating
+from tests.e2e.client_errors import assert_clean, watched
 
 
 @contextlib.contextmanager
 def phone_page(browser: Browser) -> Iterator[Page]:
+    """Watched like the `page` fixture's: a client error or policy violation fails the test."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True)
+    page = watched(context.new_page())
     try:
-        yield hydrating(context.new_page())
+        yield page
     finally:
         context.close()
+    assert_clean(page)
 
 
 def no_sideways_scroll(page: Page) -> bool:

@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.mailbox import count_letters, wait_for_link
 from tests.e2e.phone import no_sideways_scroll, phone_page
-from tests.e2e.server import hydrating
 from tests.e2e.watch import watch_page_errors
 
 WIDTHS = {"desktop": 1280, "phone": 375}
@@ -45,7 +44,7 @@ def _register(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#register-submit").click()
 
 
-def test_register_confirm_and_land_on_connecting_the_first_account(app_server, page: Page, browser, screenshot_dir):
+def test_register_confirm_and_land_on_connecting_the_first_account(app_server, page: Page, new_page, screenshot_dir):
     """Regression (#14 item 8): after the link the resident had to sign in anew; now one step — the password,
     the address filled in — leads to connecting the first account, and the link still works only once."""
     errors = watch_page_errors(page)
@@ -72,8 +71,7 @@ def test_register_confirm_and_land_on_connecting_the_first_account(app_server, p
     page.goto(link)
     expect(page).to_have_url(re.compile(r"/accounts/connect/?$"))
     # Anyone else: the link was used, it signs no one in and offers the sign-in page.
-    other_context = browser.new_context()
-    other = hydrating(other_context.new_page())
+    other = new_page()
     other.goto(link)
     expect(other.locator("#confirm-problem")).to_contain_text("уже подтверждён")
     expect(other.locator("#confirm-login-link")).to_be_visible()
@@ -81,7 +79,6 @@ def test_register_confirm_and_land_on_connecting_the_first_account(app_server, p
     expect(other.locator("#nav-sign-out")).to_have_count(0)
     other.goto(base + "/accounts/connect")
     expect(other).to_have_url(re.compile(r"/login\?next="))
-    other_context.close()
     assert errors == []
 
 
@@ -131,9 +128,9 @@ def test_wrong_password_shows_the_generic_error(app_server, page: Page):
     expect(page.locator("#login-password")).to_have_value("")
 
 
-def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
-    context = browser.new_context()
-    first, second = hydrating(context.new_page()), hydrating(context.new_page())
+def test_sign_out_in_one_tab_signs_out_every_tab(app_server, new_page):
+    first = new_page()
+    second = new_page(context=first.context)
     _sign_in(first, app_server.url, "resident@example.com", "demo2026")
     expect(first.locator("#nav-sign-out")).to_be_visible()
     second.goto(app_server.url + "/settings")
@@ -141,7 +138,6 @@ def test_sign_out_in_one_tab_signs_out_every_tab(app_server, browser):
     first.locator("#nav-sign-out").click()
     expect(first).to_have_url(re.compile(r"/login"))
     expect(second).to_have_url(re.compile(r"/login\?next="))
-    context.close()
 
 
 def test_private_page_sends_a_visitor_to_sign_in_and_back(app_server, page: Page):

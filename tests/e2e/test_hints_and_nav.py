@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cabinet import texts
-from tests.e2e.conftest import watch_csp_violations
+from tests.e2e.client_errors import watch_csp_violations
 from tests.e2e.server import hydrating
 from tests.e2e.test_accounts_and_readings import (
     _new_resident_with_an_account,

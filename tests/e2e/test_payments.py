@@ -90,7 +90,7 @@ def test_pay_the_debt(app_server, page: Page, screenshot_dir):
     _sign_in(page, base, "resident@example.com", "demo2026")
     owed = _card(page, "Водоканал").locator("[id^=account-to-pay-]").inner_text()
     _open_pay(page, base, "Водоканал")
-    expect(page.locator("#pay-mode-debt")).to_have_attribute("aria-checked", "true")
+    expect(page.locator("#pay-mode-debt")).to_be_checked()
     expect(page.locator("#pay-summary")).to_have_text(owed)
     expect(page.locator("#pay-receipt-email")).to_contain_text("resident@example.com")
     page.screenshot(path=str(screenshot_dir / "pay-desktop.png"), full_page=True)

@@ -4,4 +4,5 @@ They run in a pytest process of their own, after tests/e2e: two apps built from 
 folder share `.web`, so the later build would point the earlier app's pages at itself.
 """
 
-from tests.e2e.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
+# Debian's Chromium, and pages that fail a test on any client error.
+from tests.e2e.conftest import browser_type_launch_args, new_page, page  # noqa: F401

@@ -11,7 +11,7 @@ import redis
 from playwright.sync_api import Page, expect
 
 from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.e2e.server import hydrating, run_app
+from tests.e2e.server import run_app
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +41,16 @@ def test_start_page_round_trip_goes_through_redis_and_postgresql(production_app,
     assert health["database"] == "ok"
 
 
-def test_several_workers_serve_one_resident(production_app, browser):
+def test_several_workers_serve_one_resident(production_app, new_page):
     """Two backend workers run; each reload may land on either, and finds its state in Redis."""
     app, _ = production_app
     # `reflex run` serves through Granian in its own process; the workers are its children.
     workers = psutil.Process(app.pid).children()
     assert len(workers) == 2, [worker.cmdline() for worker in workers]
-    context = browser.new_context()
-    page = hydrating(context.new_page())
+    page = new_page()
     for _ in range(4):
         page.goto(app.url + "/")
         expect(page.locator("#start-providers [id^=start-provider-]").first).to_be_visible()
-    context.close()
 
 
 def _workers_serving(app, port: int) -> list[psutil.Process]:
@@ -65,14 +63,13 @@ def _workers_serving(app, port: int) -> list[psutil.Process]:
     return serving
 
 
-def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
+def test_a_resident_survives_the_death_of_their_worker(production_app, new_page):
     """The worker holding the browser's socket is killed: Granian starts another, the page
     reconnects to a live worker, and the resident is still signed in, with the unsaved text
     still in the form, and can go on."""
     app, _ = production_app
     port = int(app.url.rsplit(":", 1)[1])
-    context = browser.new_context()
-    page = hydrating(context.new_page())
+    page = new_page()
     page.goto(app.url + "/login")
     page.locator("#login-email").fill("resident@example.com")
     page.locator("#login-password").fill("demo2026")
@@ -100,7 +97,12 @@ def test_a_resident_survives_the_death_of_their_worker(production_app, browser):
     expect(page.locator("#settings-profile-notice")).to_be_visible(timeout=20_000)
     page.reload()
     expect(page.locator("#settings-full-name")).to_have_value("Иванова Мария Петровна")
-    context.close()
+    _forget_the_lost_socket(page)
+
+
+def _forget_the_lost_socket(page) -> None:
+    """The socket this test broke on purpose is logged by the browser as an error; nothing else may be."""
+    page.client_errors[:] = [error for error in page.client_errors if "WebSocket" not in error]
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +124,10 @@ def app_with_cuttable_redis():
         drop_postgres_database(database_url)
 
 
-def test_redis_away_for_a_few_seconds(app_with_cuttable_redis, browser):
+def test_redis_away_for_a_few_seconds(app_with_cuttable_redis, new_page):
     """State lives in Redis: while it is away events wait or fail; afterwards the resident goes on."""
     app, proxy = app_with_cuttable_redis
-    context = browser.new_context()
-    page = hydrating(context.new_page())
+    page = new_page()
     page.goto(app.url + "/login")
     page.locator("#login-email").fill("resident@example.com")
     page.locator("#login-password").fill("demo2026")
@@ -146,5 +147,5 @@ def test_redis_away_for_a_few_seconds(app_with_cuttable_redis, browser):
     expect(page.locator("#settings-profile-notice")).to_be_visible(timeout=30_000)
     page.reload()
     expect(page.locator("#settings-full-name")).to_have_value("Петров Пётр Петрович")
+    _forget_the_lost_socket(page)
     assert httpx.get(app.url + "/api/health").status_code == 200
-    context.close()

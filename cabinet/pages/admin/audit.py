@@ -18,7 +18,7 @@ def _row(item: AuditRow) -> rx.Component:
         rx.table.cell(item.who),
         rx.table.cell(rx.code(item.action)),
         rx.table.cell(item.target),
-        rx.table.cell(rx.text(item.details, size="1"), rx.text(item.address, size="1", color=rx.color("gray", 10))),
+        rx.table.cell(rx.text(item.details, size="1"), rx.text(item.address, size="1", color=rx.color("gray", 11))),
         id=f"admin-audit-row-{item.id}",
     )
 
@@ -27,7 +27,13 @@ def admin_audit_page() -> rx.Component:
     return admin_shell(
         "audit",
         rx.box(
-            select_field(state.actions, state.action_filter, state.set_action_filter, id="admin-audit-filter"),
+            select_field(
+                state.actions,
+                state.action_filter,
+                state.set_action_filter,
+                id="admin-audit-filter",
+                label=texts.ADMIN["audit_filter"],
+            ),
             max_width="320px",
             width="100%",
         ),
@@ -41,8 +47,13 @@ def admin_audit_page() -> rx.Component:
                 variant="surface",
                 width="100%",
             ),
+            # A table wider than a phone scrolls in this box, which the keyboard can reach and scroll.
             overflow_x="auto",
             width="100%",
+            class_name="scroll-region",
+            tab_index=0,
+            role="region",
+            aria_label=texts.ADMIN["audit_table"],
         ),
         loaded=state.loaded,
     )

@@ -33,7 +33,7 @@ def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool]) -> 
     )
     return page_shell(
         rx.vstack(
-            rx.heading(texts.ADMIN["title"], size="3", color=rx.color("gray", 11), as_="p"),
+            rx.text(texts.ADMIN["title"], size="3", weight="bold", color=rx.color("gray", 11)),
             tabs,
             rx.heading(
                 sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
@@ -56,7 +56,7 @@ def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
     def line(item: Line) -> rx.Component:
         return rx.vstack(
             rx.text(item.primary, size="2"),
-            rx.text(item.secondary, size="1", color=rx.color("gray", 10)),
+            rx.text(item.secondary, size="1", color=rx.color("gray", 11)),
             spacing="0",
             padding_y="6px",
             border_bottom=f"1px solid {rx.color('gray', 4)}",
@@ -66,7 +66,7 @@ def detail_lines(items, *, empty: str = texts.ADMIN["nothing"]) -> rx.Component:
     return rx.cond(
         items.length() > 0,
         rx.vstack(rx.foreach(items, line), spacing="0", width="100%"),
-        rx.text(empty, size="2", color=rx.color("gray", 10)),
+        rx.text(empty, size="2", color=rx.color("gray", 11)),
     )
 
 

@@ -75,13 +75,25 @@ def admin_payments_page() -> rx.Component:
         "payments",
         rx.grid(
             select_field(
-                state.providers, state.provider_filter, state.set_provider_filter, id="admin-payments-filter-provider"
+                state.providers,
+                state.provider_filter,
+                state.set_provider_filter,
+                id="admin-payments-filter-provider",
+                label=texts.ADMIN["payments_filter_provider"],
             ),
             select_field(
-                state.statuses, state.status_filter, state.set_status_filter, id="admin-payments-filter-status"
+                state.statuses,
+                state.status_filter,
+                state.set_status_filter,
+                id="admin-payments-filter-status",
+                label=texts.ADMIN["payments_filter_status"],
             ),
             select_field(
-                state.periods, state.period_filter, state.set_period_filter, id="admin-payments-filter-period"
+                state.periods,
+                state.period_filter,
+                state.set_period_filter,
+                id="admin-payments-filter-period",
+                label=texts.ADMIN["payments_filter_period"],
             ),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="3",

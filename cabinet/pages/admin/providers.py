@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert
+from cabinet.components.forms import checkbox_field, file_picker, form_alert
 from cabinet.pages.admin.layout import admin_shell
 from cabinet.state.admin.providers import AdminProvidersState, ProviderRow
 
@@ -30,7 +30,7 @@ def _labelled(name: str, control: rx.Component, *, alert: bool = True) -> rx.Com
     return rx.vstack(
         rx.el.label(rx.text(label, size="2", weight="medium"), html_for=_field_id(name)),
         control,
-        rx.cond(help_text != "", rx.text(help_text, size="1", color=rx.color("gray", 10))),
+        rx.cond(help_text != "", rx.text(help_text, size="1", color=rx.color("gray", 11))),
         rx.cond(state.errors.contains(name), error),
         spacing="1",
         width="100%",
@@ -62,7 +62,6 @@ def _receipt_field() -> rx.Component:
     label, help_text = texts.ADMIN["provider_fields"]["receipt_image"]
     image = state.fields.get("receipt_image", "")
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
         rx.cond(
             image != "",
             rx.image(
@@ -75,22 +74,17 @@ def _receipt_field() -> rx.Component:
                 alt=texts.START["receipt_alt"],
             ),
         ),
-        rx.upload(
-            rx.vstack(
-                rx.icon("image-up", size=22), rx.text(texts.ADMIN["upload_drop"], size="2"), align="center", spacing="1"
-            ),
+        file_picker(
+            label,
+            texts.ADMIN["upload_drop"],
             id="admin-receipt-upload",
+            icon="image-up",
             accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
             max_files=1,
             multiple=False,
             on_drop=state.upload_receipt(rx.upload_files(upload_id="admin-receipt-upload")),
-            border=f"1px dashed {rx.color('gray', 7)}",
-            border_radius="8px",
-            padding="16px",
-            width="100%",
-            cursor="pointer",
         ),
-        rx.text(help_text, size="1", color=rx.color("gray", 10)),
+        rx.text(help_text, size="1", color=rx.color("gray", 11)),
         rx.cond(
             state.errors.contains("receipt_image"),
             rx.text(
@@ -107,14 +101,7 @@ def _receipt_field() -> rx.Component:
 
 
 def _switch(checked, on_change, label: str, *, id: str) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(checked=checked, on_change=on_change, id=id),
-            rx.text(label, size="2"),
-            spacing="2",
-            align="center",
-        )
-    )
+    return checkbox_field(label, checked=checked, on_change=on_change, id=id)
 
 
 def _provider_fields() -> list[rx.Component]:

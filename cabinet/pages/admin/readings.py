@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, select_field
+from cabinet.components.forms import checkbox_field, form_alert, select_field
 from cabinet.pages.admin.layout import admin_shell
 from cabinet.state.admin.readings import AdminReadingsState
 
@@ -43,15 +43,11 @@ def admin_readings_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(
-                            checked=state.mark_sent, on_change=state.set_mark_sent, id="admin-readings-mark-sent"
-                        ),
-                        rx.text(texts.ADMIN["readings_mark_sent"], size="2"),
-                        spacing="2",
-                        align="center",
-                    )
+                checkbox_field(
+                    texts.ADMIN["readings_mark_sent"],
+                    checked=state.mark_sent,
+                    on_change=state.set_mark_sent,
+                    id="admin-readings-mark-sent",
                 ),
                 form_alert(state.error, id="admin-readings-error"),
                 form_alert(state.notice, id="admin-readings-notice", color="grass", icon="circle-check"),

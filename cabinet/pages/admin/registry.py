@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, select_field
+from cabinet.components.forms import file_picker, form_alert, select_field
 from cabinet.pages.admin.layout import admin_shell
 from cabinet.state.admin.lines import Figure
 from cabinet.state.admin.registry import AdminRegistryState, RowError
@@ -35,23 +35,15 @@ def _error_row(item: RowError) -> rx.Component:
 
 
 def _upload() -> rx.Component:
-    return rx.upload(
-        rx.vstack(
-            rx.icon("file-spreadsheet", size=24),
-            rx.text(texts.ADMIN["registry_upload"], size="2"),
-            align="center",
-            spacing="1",
-        ),
+    return file_picker(
+        texts.ADMIN["registry_file_label"],
+        texts.ADMIN["registry_upload"],
         id="admin-registry-upload",
+        icon="file-spreadsheet",
         accept={"text/csv": [".csv"], "text/plain": [".txt"]},
         max_files=1,
         multiple=False,
         on_drop=state.upload_registry(rx.upload_files(upload_id="admin-registry-upload")),
-        border=f"1px dashed {rx.color('gray', 7)}",
-        border_radius="8px",
-        padding="20px",
-        width="100%",
-        cursor="pointer",
     )
 
 
