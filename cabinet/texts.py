@@ -16,6 +16,7 @@ DEMO_BADGE_HINT = (
 
 # Shown while a page waits for its own data (never the previous visit's).
 LOADING = "Загрузка…"
+LOAD_RETRY = "Обновить страницу"
 
 # --- start page ----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from cabinet.services.dashboard_view import AccountView
 from cabinet.services.dashboard_view import MeterView as MeterView  # the dashboard page lays out a MeterView
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 from cabinet.state.session import current_user_id
 
 
@@ -43,7 +43,9 @@ class DashboardState(PageData, rx.State):
         if not user_id:
             return
         outcome = await call(dashboard_view.dashboard_of, user_id=user_id, now=utc_now())
-        # A failure is logged by call(); the page keeps its placeholder rather than claim there are no accounts.
+        # A failure is logged by call(); the page says so rather than claim there are no accounts.
         if outcome.ok:
             self.accounts = outcome.value
             await mark_loaded(self)
+        else:
+            await load_failed(self, outcome.message)

@@ -9,7 +9,7 @@ from cabinet.clock import utc_now
 from cabinet.services import payments
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 from cabinet.state.session import current_user_id
 
 
@@ -42,6 +42,8 @@ class HistoryState(PageData, rx.State):
             return
         outcome = await call(payments.history, user_id=user_id, now=utc_now(), **filters)
         if not outcome.ok:
+            async with self:
+                await load_failed(self, outcome.message)
             return
         history: payments.History = outcome.value
         async with self:

@@ -4,7 +4,8 @@ Reflex keeps a tab's State between pages, so a page opened again would first ren
 showed last time (the debt before a payment, the previous list) until its load came back. A
 page's States inherit `PageData`; its load ends with `mark_loaded(self)`; every page's on_load
 starts with `PageDataState.leave`, which clears `loaded` of the States the previous page loaded.
-`components/loading.py::when_loaded` shows a placeholder until `loaded` is set on this visit.
+`components/loading.py::when_loaded` shows a placeholder until `loaded` is set on this visit, or the
+message of `load_failed` when the load could not be done (never a placeholder for ever).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ class PageData(rx.State, mixin=True):
 class PageDataState(rx.State):
     # Full names of the States loaded since the last navigation (backend only: the browser needs none).
     _loaded_states: list[str] = []
+    # Why this visit's load failed (one per tab: only the page on screen can have failed); "" while none has.
+    load_error: str = ""
 
     @rx.event
     async def leave(self):
         """First of every page's on_load: what the previous page loaded is stale from now on."""
         names, self._loaded_states = self._loaded_states, []
+        self.load_error = ""
         for name in names:
             try:
                 page_state = rx.State.get_class_substate(name)
@@ -40,3 +44,8 @@ async def mark_loaded(state: PageData) -> None:
     name = state.get_full_name()  # not type(state): a background event holds a proxy of it
     if name not in tracker._loaded_states:
         tracker._loaded_states = [*tracker._loaded_states, name]
+
+
+async def load_failed(state: rx.State, message: str) -> None:
+    """Ends a load that could not be done: the page says so (with a way to try again) instead of waiting on."""
+    (await state.get_state(PageDataState)).load_error = message

@@ -12,7 +12,7 @@ from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 ALL = "all"
 
@@ -54,6 +54,8 @@ class AdminAuditState(PageData, rx.State):
             return not_found()
         outcome = await call(audit_log.audit_log, actor_id=actor, action=action)
         if not outcome.ok:
+            async with self:
+                await load_failed(self, outcome.message)
             return
         log = outcome.value
         async with self:

@@ -11,7 +11,7 @@ from cabinet.services.admin import overview
 from cabinet.state.admin.lines import Figure
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 
 def _figures(summary: overview.Overview) -> list[Figure]:
@@ -38,7 +38,8 @@ class AdminOverviewState(PageData, rx.State):
         if not actor:
             return not_found()
         outcome = await call(overview.overview, actor_id=actor, now=utc_now())
-        if outcome.ok:
-            async with self:
-                self.figures = _figures(outcome.value)
-                await mark_loaded(self)
+        async with self:
+            if not outcome.ok:
+                return await load_failed(self, outcome.message)
+            self.figures = _figures(outcome.value)
+            await mark_loaded(self)

@@ -17,7 +17,7 @@ from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +104,8 @@ class AdminPaymentsState(PageData, rx.State):
             return not_found()
         outcome = await call(payments.payments_page, actor_id=actor, filters=filters)
         if not outcome.ok:
+            async with self:
+                await load_failed(self, outcome.message)
             return
         found, providers = outcome.value.payments, outcome.value.providers
         async with self:

@@ -13,7 +13,7 @@ from cabinet.services.provider_form import TEXT_FIELDS, ProviderForm, ProviderIn
 from cabinet.services.providers import ProviderRow
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import Outcome, call
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 RECEIPT = "receipt_image"
 
@@ -61,10 +61,11 @@ class AdminProvidersState(PageData, rx.State):
         if not actor:
             return not_found()
         outcome = await call(providers.list_providers, actor_id=actor)
-        if outcome.ok:
-            async with self:
-                self.rows = outcome.value
-                await mark_loaded(self)
+        async with self:
+            if not outcome.ok:
+                return await load_failed(self, outcome.message)
+            self.rows = outcome.value
+            await mark_loaded(self)
 
     def _fill(self, form: ProviderForm) -> None:
         self.fields = form.texts()

@@ -14,7 +14,7 @@ from cabinet.services.ids import parse_id
 from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 
 class AdminReadingsState(PageData, rx.State):
@@ -33,6 +33,8 @@ class AdminReadingsState(PageData, rx.State):
             return not_found()
         choices = await provider_choices(actor)
         if choices is None:
+            async with self:
+                await load_failed(self, texts.ERRORS["unexpected"])
             return
         async with self:
             self.providers = choices

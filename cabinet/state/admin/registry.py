@@ -16,7 +16,7 @@ from cabinet.state.admin.lines import Figure
 from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 # The most row errors shown; the rest are counted.
 SHOWN_ERRORS = 200
@@ -57,6 +57,8 @@ class AdminRegistryState(PageData, rx.State):
             return not_found()
         choices = await provider_choices(actor)
         if choices is None:
+            async with self:
+                await load_failed(self, texts.ERRORS["unexpected"])
             return
         async with self:
             self.providers = choices

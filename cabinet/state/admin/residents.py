@@ -15,7 +15,7 @@ from cabinet.state.admin.lines import Line
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import call
 from cabinet.state.local_time import format_local_time
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,10 +64,11 @@ class AdminResidentsState(PageData, rx.State):
         if not actor:
             return not_found()
         outcome = await call(residents.search_residents, actor_id=actor, query=query)
-        if outcome.ok:
-            async with self:
-                self.rows = [_row(found) for found in outcome.value]
-                await mark_loaded(self)
+        async with self:
+            if not outcome.ok:
+                return await load_failed(self, outcome.message)
+            self.rows = [_row(found) for found in outcome.value]
+            await mark_loaded(self)
 
     @rx.event(background=True)
     async def open_resident(self, user_id: int):

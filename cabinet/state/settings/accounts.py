@@ -10,7 +10,7 @@ from cabinet.services import account_links
 from cabinet.services.account_links import LinkedAccount
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import Outcome, call
-from cabinet.state.page_data import PageData, mark_loaded
+from cabinet.state.page_data import PageData, load_failed, mark_loaded
 from cabinet.state.session import current_user_id
 
 __all__ = ["LinkedAccount", "SettingsAccountsState"]
@@ -30,6 +30,8 @@ class SettingsAccountsState(PageData, rx.State):
         self._show(outcome, outcome.value, notice="")
         if outcome.ok:
             await mark_loaded(self)
+        else:
+            await load_failed(self, outcome.message)
 
     @rx.event
     async def rename(self, form: dict):
