@@ -94,6 +94,8 @@ class TokenPurpose(str, enum.Enum):
     confirm_email = "confirm_email"
     reset_password = "reset_password"
     change_email = "change_email"
+    # A platform administrator's invitation to staff: the link sets the invited person's password.
+    staff_invitation = "staff_invitation"
 
 
 class OneTimeToken(SQLModel, table=True):
@@ -204,6 +206,26 @@ class Provider(SQLModel, table=True):
     is_active: bool = True
     created_at: dt.datetime = created_field()
     updated_at: dt.datetime = created_field()
+
+
+class StaffRole(str, enum.Enum):
+    """What a staff member may do for one provider; a platform administrator (UserRole.admin) needs none."""
+
+    operator = "operator"  # the provider's settings (not its name or INN), registry, accounts, payments, readings
+    viewer = "viewer"  # the same scope read-only; exports allowed
+
+
+class StaffMembership(SQLModel, table=True):
+    """One provider a staff member works for, and in which role. A user with none is not staff."""
+
+    __tablename__ = "staff_memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "provider_id", name="uq_staff_memberships_user_provider"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    provider_id: int = Field(foreign_key="providers.id", index=True)
+    role: StaffRole = Field(sa_column=sa.Column(text_enum(StaffRole), nullable=False))
+    created_at: dt.datetime = created_field()
 
 
 class UploadedImage(SQLModel, table=True):
@@ -482,6 +504,8 @@ class AuditEvent(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     actor_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     action: str = Field(max_length=64, index=True)
+    # The provider the event concerns, when there is one: what scopes the journal for provider staff.
+    provider_id: int | None = Field(default=None, foreign_key="providers.id", index=True)
     target_type: str = Field(default="", max_length=40)
     target_id: str = Field(default="", max_length=64)
     client_address: str = Field(default="", max_length=64)

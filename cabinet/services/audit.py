@@ -20,12 +20,14 @@ def record_event(
     target_type: str = "",
     target_id: object = "",
     details: dict | None = None,
+    provider_id: int | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
         action=action,
         created_at=now,
         actor_user_id=actor_user_id,
         client_address=client_address[:64],
+        provider_id=provider_id,
         target_type=target_type,
         target_id=str(target_id),
         details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),

@@ -131,12 +131,6 @@ def identify(*, session: Session, raw_token: str, browser_alive: bool, now: dt.d
     return who
 
 
-def is_operator_session(*, session: Session, raw_token: str, now: dt.datetime) -> bool:
-    """Whether a browser token is a live session of an unblocked admin: signed_in's one read, no writes."""
-    who = signed_in(session=session, raw_token=raw_token, now=now)
-    return who is not None and who.role == UserRole.admin
-
-
 def touch_due(login: LoginSession | SignedIn, now: dt.datetime) -> bool:
     """Whether this view should slide the session's expiry (at most once a minute)."""
     return now - login.last_seen_at >= TOUCH_INTERVAL
