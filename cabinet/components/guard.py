@@ -28,7 +28,7 @@ def require_login(page: Callable[[], rx.Component]) -> Callable[[], rx.Component
 
 def require_admin(page: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
     def guarded() -> rx.Component:
-        return rx.cond(SessionState.signed_in & SessionState.is_admin, page(), _waiting(SessionState.check_admin))
+        return rx.cond(SessionState.signed_in & SessionState.is_staff, page(), _waiting(SessionState.check_admin))
 
     guarded.__name__ = page.__name__
     return guarded

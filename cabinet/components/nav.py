@@ -66,7 +66,7 @@ def _phone_menu() -> rx.Component:
                 rx.button(rx.icon("menu", size=16), texts.NAV["menu"], variant="soft", size="2", id="nav-menu"),
             ),
             rx.menu.content(
-                rx.cond(SessionState.is_admin, _menu_item(_ADMIN)),
+                rx.cond(SessionState.is_staff, _menu_item(_ADMIN)),
                 *[_menu_item(item) for item in _items()],
                 align="end",
                 id="nav-menu-list",
@@ -80,7 +80,7 @@ def _phone_menu() -> rx.Component:
 def _signed_in() -> rx.Component:
     return rx.fragment(
         rx.hstack(
-            rx.cond(SessionState.is_admin, _inline_item(_ADMIN)),
+            rx.cond(SessionState.is_staff, _inline_item(_ADMIN)),
             *[_inline_item(item) for item in _items()],
             spacing="2",
             align="center",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cabinet.models import LoginSession, User, UserRole
+from cabinet.models import LoginSession, StaffMembership, User, UserRole
 from cabinet.services.tokens import token_digest
 from cabinet.services.transactions import transactional
 
@@ -89,15 +89,30 @@ class SignedIn:
     role: UserRole
     remember: bool
     last_seen_at: dt.datetime
+    # Whether some provider lists them as its operator or viewer (services/access.py has the rules).
+    works_for_a_provider: bool = False
 
     @property
-    def is_admin(self) -> bool:
+    def is_platform_admin(self) -> bool:
         return self.role == UserRole.admin
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the admin pages open for them at all; each admin service checks the scope again."""
+        return self.is_platform_admin or self.works_for_a_provider
 
 
 # Plain columns, not ORM rows: loading two ORM objects costs twice the query itself.
 _SIGNED_IN = (
-    sa.select(User.id, User.email, User.full_name, User.role, LoginSession.remember, LoginSession.last_seen_at)
+    sa.select(
+        User.id,
+        User.email,
+        User.full_name,
+        User.role,
+        LoginSession.remember,
+        LoginSession.last_seen_at,
+        sa.exists().where(StaffMembership.user_id == User.id),
+    )
     .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
     .where(*_SIGNED_IN_RULES)
 )

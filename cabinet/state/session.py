@@ -29,7 +29,10 @@ class SessionState(rx.State):
     user_id: int = 0
     user_email: str = ""
     user_name: str = ""
-    is_admin: bool = False
+    # May open the admin pages (a platform administrator, a provider's operator or viewer).
+    is_staff: bool = False
+    # Providers and staff are theirs to manage.
+    is_platform_admin: bool = False
     # False until the first check of this tab: pages that differ by sign-in wait for it.
     session_checked: bool = False
 
@@ -42,7 +45,8 @@ class SessionState(rx.State):
         self.user_id = 0
         self.user_email = ""
         self.user_name = ""
-        self.is_admin = False
+        self.is_staff = False
+        self.is_platform_admin = False
 
     async def _resolve(self) -> bool:
         """Re-reads the session from the database; clears everything when it is no longer valid."""
@@ -61,7 +65,7 @@ class SessionState(rx.State):
             self._forget()
             return False
         self.user_id, self.user_email, self.user_name = who.user_id, who.email, who.full_name
-        self.is_admin = who.is_admin
+        self.is_staff, self.is_platform_admin = who.is_staff, who.is_platform_admin
         return True
 
     @rx.event
@@ -72,8 +76,8 @@ class SessionState(rx.State):
 
     @rx.event
     async def check_admin(self):
-        """on_load of admin pages: anyone but an admin sees «not found»."""
-        if not await self._resolve() or not self.is_admin:
+        """on_load of admin pages: anyone but staff sees «not found»."""
+        if not await self._resolve() or not self.is_staff:
             return rx.redirect("/404", replace=True)
 
     @rx.event

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import select
 
-from cabinet.models import LoginSession, UserRole
+from cabinet.models import LoginSession, StaffMembership, StaffRole, UserRole
 from cabinet.services.sessions import (
     BROWSER_SESSION_IDLE_LIFETIME,
     REMEMBERED_LIFETIME,
@@ -21,7 +21,7 @@ from cabinet.services.sessions import (
     touch_due,
     touch_session,
 )
-from tests.factories import NOW, make_user
+from tests.factories import NOW, make_provider, make_user
 
 
 def test_token_resolves_to_its_user_and_is_stored_hashed(session):
@@ -185,7 +185,7 @@ def test_identify_is_what_every_event_asks(session):
     remembered = start_session(session=session, user_id=user.id, remember=True, now=NOW)
     browser_only = start_session(session=session, user_id=user.id, remember=False, now=NOW)
     who = identify(session=session, raw_token=remembered, browser_alive=False, now=NOW)
-    assert (who.user_id, who.is_admin) == (user.id, True)
+    assert (who.user_id, who.is_staff, who.is_platform_admin) == (user.id, True, True)
     assert identify(session=session, raw_token=browser_only, browser_alive=True, now=NOW) is not None
     assert identify(session=session, raw_token=browser_only, browser_alive=False, now=NOW) is None
     assert signed_in(session=session, raw_token=browser_only, now=NOW) is None  # ended, not just hidden
@@ -193,3 +193,12 @@ def test_identify_is_what_every_event_asks(session):
     identify(session=session, raw_token=remembered, browser_alive=False, now=later)
     assert signed_in(session=session, raw_token=remembered, now=later).last_seen_at == later
     assert identify(session=session, raw_token="not-a-token", browser_alive=True, now=NOW) is None
+
+
+def test_a_provider_viewer_is_staff_but_not_a_platform_administrator(session):
+    viewer, resident = make_user(session), make_user(session)
+    session.add(StaffMembership(user_id=viewer.id, provider_id=make_provider(session).id, role=StaffRole.viewer))
+    session.flush()
+    tokens = [start_session(session=session, user_id=user.id, remember=True, now=NOW) for user in (viewer, resident)]
+    found = [signed_in(session=session, raw_token=token, now=NOW) for token in tokens]
+    assert [(who.is_staff, who.is_platform_admin) for who in found] == [(True, False), (False, False)]

@@ -20,7 +20,7 @@ async def acting_operator_id(state: rx.State) -> int:
     """
     user_id = await current_user_id(state)
     session_state = await state.get_state(SessionState)
-    return user_id if user_id and session_state.is_admin else 0
+    return user_id if user_id and session_state.is_staff else 0
 
 
 def not_found() -> rx.event.EventSpec:
