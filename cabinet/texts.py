@@ -135,6 +135,7 @@ ERRORS: dict[str, str] = {
     "на сайты, разрешённые в настройке RECEIPT_IMAGE_HOSTS.",
     "provider_image_missing": "Этой картинки больше нет — загрузите образец квитанции снова.",
     "upload_required": "Выберите файл.",
+    "provider_legal_admin_only": "Юридическое название и ИНН меняет только администратор платформы.",
     "admin_cannot_block_self": "Нельзя заблокировать самого себя.",
     "admin_already_confirmed": "Адрес уже подтверждён.",
     "admin_exists": "Администратор с адресом {email} уже есть.",

@@ -123,7 +123,8 @@ def require_platform_admin(session: Session, actor_id: object) -> User:
 
 
 def require_operator(session: Session, actor_id: object) -> User:
-    """Kept for the callers not yet scoped: the platform administrator only."""
+    """Deprecated, the platform administrator only: left for services/admin/audit_log.py alone, whose owner scopes
+    it in parallel (#15); nothing else may call it (tests/services/test_access.py checks) — remove it with that."""
     return require_platform_admin(session, actor_id)
 
 

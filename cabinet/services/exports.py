@@ -160,9 +160,14 @@ def export_payments(
     until: dt.datetime | None = None,
     actor_user_id: int | None = None,
     now: dt.datetime | None = None,
+    within: sa.ColumnElement[bool] | None = None,
 ) -> bytes:
-    """Payments created in [since, until), oldest first, for accountants; every filter is optional."""
+    """Payments created in [since, until), oldest first, for accountants; every filter is optional.
+
+    `within` is a condition on Provider.id (a staff member's scope) every row must meet."""
     query = _payments_query(provider_id=provider_id, status=status, since=since, until=until)
+    if within is not None:
+        query = query.where(within)
     if actor_user_id is not None and now is not None:
         record_event(
             session=session,

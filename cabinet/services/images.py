@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from cabinet.errors import DomainError
 from cabinet.models import UploadedImage
-from cabinet.services.access import require_operator
+from cabinet.services.access import require_staff
 from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id
 from cabinet.services.transactions import transactional
@@ -30,8 +30,12 @@ class Image:
 
 @transactional()
 def store_image(*, session: Session, actor_id: int, data: bytes, now: dt.datetime) -> str:
-    """Keeps an uploaded PNG or JPEG (checked by its bytes, not its name); returns its URL."""
-    require_operator(session, actor_id)
+    """Keeps an uploaded PNG or JPEG (checked by its bytes, not its name); returns its URL.
+
+    Only staff who may change some provider's settings upload one (a viewer is «не найдено»): the picture
+    belongs to no provider until a saved form points at it, and saving checks that provider's scope."""
+    if not require_staff(session, actor_id).may_operate_any:
+        raise DomainError("not_found")
     if len(data) > MAX_IMAGE_BYTES:
         raise DomainError("image_too_large", max_mb=MAX_IMAGE_BYTES // (1024 * 1024))
     content_type = next((kind for signature, kind in _IMAGE_SIGNATURES.items() if data.startswith(signature)), None)

@@ -1,4 +1,6 @@
-"""Providers: saving and listing them for operators (the form's rules are in provider_form.py), and reading them."""
+"""Providers on the admin side, within the acting staff member's scope (services/access.py); the form's rules are
+in provider_form.py. Creating a provider, its legal name and INN, and (de)activation are the platform
+administrator's; a provider's operator edits the rest of its settings; a viewer only reads them."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlmodel import Session, col, func, select
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.models import Provider, ProviderAccount
-from cabinet.services.access import require_operator
+from cabinet.services.access import StaffScope, require_platform_admin, require_staff
 from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id
 from cabinet.services.images import image_exists
@@ -54,14 +56,23 @@ class SavedProvider:
 def save_provider(
     *, session: Session, actor_id: int, provider_id: int | None, form: ProviderForm, now: dt.datetime
 ) -> SavedProvider:
-    """Creates (provider_id None) or edits a provider; the audit event keeps what changed."""
-    require_operator(session, actor_id)
+    """Creates (provider_id None) or edits a provider; the audit event keeps what changed.
+
+    Only the platform administrator creates one or changes its legal name and INN; an operator edits the
+    rest of their own provider's settings; anyone else gets «не найдено»."""
+    if provider_id is None:
+        require_platform_admin(session, actor_id)
+    else:
+        scope = require_staff(session, actor_id)
+        existing = scope.provider_to_operate(session, provider_id)
     values = _provider_values(session, form)
     if provider_id is None:
         provider = Provider(**values, created_at=now, updated_at=now)
         before: dict = {}
     else:
-        provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
+        provider = existing
+        if not scope.is_platform_admin:
+            _keep_legal_fields(provider, values)
         before = {key: _plain(getattr(provider, key)) for key in values}
         for key, value in values.items():
             setattr(provider, key, value)
@@ -82,14 +93,32 @@ def save_provider(
     return SavedProvider(provider.id or 0, provider.name)
 
 
+LEGAL_FIELDS = ("name", "inn")
+
+
+def _keep_legal_fields(provider: Provider, values: dict) -> None:
+    """An operator's form may not change the provider's legal name or INN: the page shows them read-only,
+    and a change sent anyway is refused next to its field rather than silently dropped."""
+    errors = {
+        key: DomainError("provider_legal_admin_only", field=key)
+        for key in LEGAL_FIELDS
+        if key in values and values[key] != getattr(provider, key)
+    }
+    if errors:
+        raise ProviderInvalid(errors)
+
+
 def _plain(value: object) -> object:
     return value.value if hasattr(value, "value") else value
 
 
 @transactional()
 def set_provider_active(*, session: Session, actor_id: int, provider_id: int, active: bool, now: dt.datetime) -> None:
-    """Deactivated: no new links; existing links, payments and readings stay."""
-    provider = get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id)
+    """Deactivated: no new links; existing links, payments and readings stay. The platform administrator's only."""
+    require_platform_admin(session, actor_id)
+    provider = get_by_id(session, Provider, provider_id)
+    if provider is None:
+        raise DomainError("not_found")
     provider.is_active = active
     provider.updated_at = now
     session.add(provider)
@@ -113,14 +142,25 @@ class ProviderRow:
     format: str
     accounts: int
     active: bool
+    # Whether the acting staff member may change its settings (an operator of it, or the administrator).
+    may_change: bool = False
 
 
 @transactional()
 def list_providers(*, session: Session, actor_id: int) -> list[ProviderRow]:
-    """Every provider by name, with how many registry accounts it has."""
-    require_operator(session, actor_id)
+    """The providers the acting staff member sees, by name, with how many registry accounts each has."""
+    scope = require_staff(session, actor_id)
+    return providers_in_scope(session, scope)
+
+
+def providers_in_scope(session: Session, scope: StaffScope) -> list[ProviderRow]:
+    """The scope's providers by name (every one for the administrator), each marked whether it may be changed."""
     counts = dict(
-        session.exec(select(ProviderAccount.provider_id, func.count()).group_by(col(ProviderAccount.provider_id))).all()
+        session.exec(
+            select(ProviderAccount.provider_id, func.count())
+            .where(scope.visible(ProviderAccount.provider_id))
+            .group_by(col(ProviderAccount.provider_id))
+        ).all()
     )
     return [
         ProviderRow(
@@ -130,22 +170,20 @@ def list_providers(*, session: Session, actor_id: int) -> list[ProviderRow]:
             provider.account_format_description,
             int(counts.get(provider.id, 0)),
             provider.is_active,
+            scope.operates(provider.id),
         )
-        for provider in session.exec(select(Provider).order_by(col(Provider.name)))
+        for provider in session.exec(select(Provider).where(scope.visible(Provider.id)).order_by(col(Provider.name)))
     ]
 
 
 def get_provider_for_admin(*, session: Session, actor_id: int, provider_id: object) -> Provider:
-    require_operator(session, actor_id)
-    provider = get_by_id(session, Provider, provider_id)
-    if provider is None:
-        raise DomainError("not_found")
-    return provider
+    """A provider the acting staff member sees; a foreign or missing id is «не найдено» alike."""
+    return require_staff(session, actor_id).provider_to_see(session, provider_id)
 
 
 @transactional()
 def edit_provider_form(*, session: Session, actor_id: int, provider_id: object) -> ProviderForm:
-    """A provider's form filled in for editing."""
+    """A provider's form filled in for editing (or, for a viewer, for reading: saving refuses them)."""
     return provider_form(get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id))
 
 

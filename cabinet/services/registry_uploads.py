@@ -15,7 +15,7 @@ from sqlmodel import Session
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.services import registry
-from cabinet.services.access import require_operator
+from cabinet.services.access import require_staff
 from cabinet.services.admin import registry_import
 from cabinet.services.transactions import transactional
 
@@ -87,7 +87,8 @@ def check_registry_upload(
     *, session: Session, actor_id: int, provider_id: int, upload: BinaryIO, replacing: str, folder: Path | None = None
 ) -> CheckedUpload:
     """«Проверить»: keeps the file only while the preview finds it importable; the file it replaces goes."""
-    require_operator(session, actor_id)  # a stranger's bytes never reach the disk
+    # A stranger's, a viewer's or a foreign provider's bytes never reach the disk.
+    require_staff(session, actor_id).provider_to_operate(session, provider_id)
     discard_registry_upload(replacing, folder=folder)
     name = save_registry_upload(upload, max_bytes=registry.size_limit(), folder=folder)
     try:

@@ -12,7 +12,7 @@ from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
 from cabinet.services import accounts, dashboard, images, payments, providers, questions, readings
-from cabinet.services.access import require_operator
+from cabinet.services.access import require_staff
 from cabinet.services.admin import payments as admin_payments
 from cabinet.services.admin import readings_export, registry_import, residents
 from cabinet.services.ids import MAX_ID, get_by_id, parse_id
@@ -137,7 +137,7 @@ LOOKUPS = {
         account_id=bad,
         now=NOW,
     ),
-    "access.require_operator": lambda s, w, bad: require_operator(s, bad),
+    "access.require_staff": lambda s, w, bad: require_staff(s, bad),
     "providers.get_provider_for_admin": lambda s, w, bad: providers.get_provider_for_admin(
         session=s, actor_id=w["admin"], provider_id=bad
     ),

@@ -1,4 +1,8 @@
-"""Payments for operators: the filtered list with its total, one payment's detail, a check at YooKassa, the CSV."""
+"""Payments on the admin side: the filtered list with its total, one payment's detail, a check at YooKassa, the CSV.
+
+Everything stays within the acting staff member's scope (services/access.py): a foreign provider's
+payments are neither listed, counted, summed nor exported, and a foreign payment's id is «не найдено».
+«Проверить в ЮKassa» writes, so it is for the payment provider's operator and the platform administrator."""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from sqlmodel import Session, col, func, select
 from cabinet.errors import DomainError
 from cabinet.models import Payment, PaymentNotification, PaymentStatus, Provider, ProviderAccount, User
 from cabinet.services import exports, payments
-from cabinet.services.access import require_operator
+from cabinet.services.access import StaffScope, require_staff
 from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.periods import period_bounds
-from cabinet.services.providers import ProviderRow, list_providers
+from cabinet.services.providers import ProviderRow, providers_in_scope
 from cabinet.services.transactions import transactional
 
 
@@ -63,12 +67,16 @@ class PaymentList(NamedTuple):
 
 
 def list_payments(*, session: Session, actor_id: int, filters: PaymentFilter, limit: int = 500) -> PaymentList:
-    require_operator(session, actor_id)
+    return _list_payments(session, require_staff(session, actor_id), filters, limit)
+
+
+def _list_payments(session: Session, scope: StaffScope, filters: PaymentFilter, limit: int) -> PaymentList:
     statement = (
         select(Payment, ProviderAccount, Provider, User)
         .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
         .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
         .join(User, col(User.id) == Payment.user_id)
+        .where(scope.visible(Provider.id))
     )
     provider_id = _provider_filter(filters)
     if provider_id is not None:
@@ -100,11 +108,9 @@ class PaymentsPage:
 
 @transactional()
 def payments_page(*, session: Session, actor_id: int, filters: PaymentFilter) -> PaymentsPage:
-    """The list as filtered, and every provider for the filter's choices."""
-    return PaymentsPage(
-        list_payments(session=session, actor_id=actor_id, filters=filters),
-        list_providers(session=session, actor_id=actor_id),
-    )
+    """The list as filtered, and the providers in scope for the filter's choices."""
+    scope = require_staff(session, actor_id)
+    return PaymentsPage(_list_payments(session, scope, filters, 500), providers_in_scope(session, scope))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,10 +137,13 @@ class PaymentDetail:
     notifications: list[NotificationLine]
 
 
-def _payment(session: Session, payment_id: object) -> Payment:
+def _payment(session: Session, payment_id: object, scope: StaffScope, *, operate: bool = False) -> Payment:
+    """The payment when its provider is in scope (operated, for a change); «не найдено» for a foreign one too."""
     payment = get_by_id(session, Payment, payment_id)
-    if payment is None:
+    account = session.get(ProviderAccount, payment.account_id) if payment is not None else None
+    if payment is None or account is None:
         raise DomainError("not_found")
+    (scope.require_operated if operate else scope.require_visible)(account.provider_id)
     return payment
 
 
@@ -176,8 +185,7 @@ def _detail(session: Session, payment: Payment) -> PaymentDetail:
 
 @transactional()
 def payment_detail(*, session: Session, actor_id: int, payment_id: object) -> PaymentDetail:
-    require_operator(session, actor_id)
-    return _detail(session, _payment(session, payment_id))
+    return _detail(session, _payment(session, payment_id, require_staff(session, actor_id)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,8 +202,7 @@ def check_at_gateway(
     *, session: Session, actor_id: int, payment_id: object, now: dt.datetime, gateway: payments.Gateway | None = None
 ) -> GatewayCheck:
     """Re-reads the payment from the API and applies its status."""
-    require_operator(session, actor_id)
-    payment = _payment(session, payment_id)
+    payment = _payment(session, payment_id, require_staff(session, actor_id), operate=True)
     if not payment.gateway_payment_id or payment.status in payments.FINAL:
         # Nothing to ask the API about: a payment never created there, or one whose status is settled.
         applied = payments.Applied(False, payment.status)
@@ -217,8 +224,8 @@ def check_at_gateway(
 
 @transactional()
 def export_payments(*, session: Session, actor_id: int, filters: PaymentFilter, now: dt.datetime) -> bytes:
-    """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel)."""
-    require_operator(session, actor_id)
+    """The payments list as a CSV for accountants (`;`, UTF-8 with BOM, safe in Excel); a viewer may export too."""
+    scope = require_staff(session, actor_id)
     return exports.export_payments(
         session,
         provider_id=_provider_filter(filters),
@@ -227,4 +234,5 @@ def export_payments(*, session: Session, actor_id: int, filters: PaymentFilter, 
         until=filters.until,
         actor_user_id=actor_id,
         now=now,
+        within=scope.visible(Provider.id),
     )

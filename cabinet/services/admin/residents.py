@@ -1,4 +1,13 @@
-"""Residents for operators: search, one resident's detail, blocking, a new confirmation letter."""
+"""Residents on the admin side: search, one resident's detail, blocking, a new confirmation letter.
+
+The platform administrator sees every user. A provider's operator or viewer sees the residents linked
+(AccountLink) to an account of their providers, and in a resident's detail only the links and payments of
+those providers; anyone else's id is «не найдено», exactly like a missing one.
+
+Blocking (and unblocking) and resending the confirmation letter change the resident, so a viewer never may.
+An operator may, for a resident (not staff, not an administrator) linked to a provider they operate: the
+block is platform-wide — support of that provider deals with the resident — and is audited with the
+operator as actor. Staff accounts are the platform administrator's to block."""
 
 from __future__ import annotations
 
@@ -8,9 +17,18 @@ import datetime as dt
 from sqlmodel import Session, col, func, or_, select
 
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, AuditEvent, LoginSession, Payment, ProviderAccount, User, UserRole
+from cabinet.models import (
+    AccountLink,
+    AuditEvent,
+    LoginSession,
+    Payment,
+    ProviderAccount,
+    StaffMembership,
+    User,
+    UserRole,
+)
 from cabinet.services import sessions
-from cabinet.services.access import require_operator
+from cabinet.services.access import StaffScope, require_staff
 from cabinet.services.accounts import links_of, normalize_account_number
 from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id
@@ -80,10 +98,12 @@ def _row(user: User) -> ResidentRow:
 
 @transactional()
 def search_residents(*, session: Session, actor_id: int, query: str, limit: int = 50) -> list[ResidentRow]:
-    """By e-mail, name or a linked account's number; the newest first."""
-    require_operator(session, actor_id)
+    """By e-mail, name or a linked account's number, within the scope; the newest first."""
+    scope = require_staff(session, actor_id)
     text = query.strip()
     statement = select(User).order_by(col(User.created_at).desc()).limit(limit)
+    if not scope.is_platform_admin:
+        statement = statement.where(col(User.id).in_(_linked_users(scope.visible_ids or frozenset())))
     if text:
         pattern = f"%{text.lower()}%"
         number = normalize_account_number(text)
@@ -102,16 +122,42 @@ def search_residents(*, session: Session, actor_id: int, query: str, limit: int 
     return [_row(user) for user in session.exec(statement)]
 
 
-def _user(session: Session, user_id: object) -> User:
+def _linked_users(provider_ids: frozenset[int]):
+    """The ids of the users linked to an account of one of these providers, for an IN clause."""
+    return (
+        select(AccountLink.user_id)
+        .join(ProviderAccount, col(ProviderAccount.id) == AccountLink.account_id)
+        .where(col(ProviderAccount.provider_id).in_(sorted(provider_ids)))
+    )
+
+
+def _user(session: Session, user_id: object, scope: StaffScope, *, change: bool = False) -> User:
+    """A user this scope sees (may change, with `change`); «не найдено» for anyone else, as for a missing id."""
     user = get_by_id(session, User, user_id)
     if user is None:
+        raise DomainError("not_found")
+    if scope.is_platform_admin:
+        return user
+    providers = scope.operated_ids if change else scope.visible_ids
+    linked = session.exec(_linked_users(providers or frozenset()).where(AccountLink.user_id == user.id)).first()
+    if linked is None:
+        raise DomainError("not_found")
+    if change and (user.role != UserRole.resident or _is_staff(session, user)):
         raise DomainError("not_found")
     return user
 
 
-def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
+def _is_staff(session: Session, user: User) -> bool:
+    return session.exec(select(StaffMembership.id).where(StaffMembership.user_id == user.id)).first() is not None
+
+
+def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -> ResidentDetail:
     payments = session.exec(
-        select(Payment).where(Payment.user_id == user.id).order_by(col(Payment.created_at).desc()).limit(50)
+        select(Payment)
+        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
+        .where(Payment.user_id == user.id, scope.visible(ProviderAccount.provider_id))
+        .order_by(col(Payment.created_at).desc())
+        .limit(50)
     )
     sign_ins = session.exec(
         select(AuditEvent)
@@ -135,6 +181,7 @@ def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
         links=[
             LinkedAccount(provider.name, account.number, account.address)
             for _link, account, provider in links_of(session=session, user_id=user.id or 0)
+            if scope.sees(provider.id)
         ],
         payments=[ResidentPayment(p.id or 0, p.amount_kopecks, p.status.value, p.created_at) for p in payments],
         sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
@@ -143,16 +190,16 @@ def _detail(session: Session, user: User, now: dt.datetime) -> ResidentDetail:
 
 @transactional()
 def resident_detail(*, session: Session, actor_id: int, user_id: object, now: dt.datetime) -> ResidentDetail:
-    require_operator(session, actor_id)
-    return _detail(session, _user(session, user_id), now)
+    scope = require_staff(session, actor_id)
+    return _detail(session, _user(session, user_id, scope), now, scope)
 
 
 @transactional()
 def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bool, now: dt.datetime) -> ResidentDetail:
     """Blocking also ends every session of the resident at once; returns the resident as they are now."""
-    admin = require_operator(session, actor_id)
-    user = _user(session, user_id)
-    if user.id == admin.id:
+    scope = require_staff(session, actor_id)
+    user = _user(session, user_id, scope, change=True)
+    if user.id == scope.user_id:
         raise DomainError("admin_cannot_block_self")
     user.is_blocked = blocked
     user.updated_at = now
@@ -168,13 +215,12 @@ def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bo
         details={"sessions_ended": ended},
     )
     session.flush()
-    return _detail(session, user, now)
+    return _detail(session, user, now, scope)
 
 
 @transactional()
 def resend_confirmation_for(*, session: Session, actor_id: int, user_id: object, now: dt.datetime) -> None:
-    require_operator(session, actor_id)
-    user = _user(session, user_id)
+    user = _user(session, user_id, require_staff(session, actor_id), change=True)
     if user.confirmed_at is not None:
         raise DomainError("admin_already_confirmed")
     resend_confirmation(session=session, email=user.email, now=now)
