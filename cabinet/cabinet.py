@@ -116,20 +116,31 @@ def _add_resident_pages(app: rx.App) -> None:
 def _add_admin_pages(app: rx.App) -> None:
     """The operators' pages; anyone else gets «не найдено», as for a page that does not exist."""
     pages = [
-        (admin_overview_page, "/admin", AdminOverviewState.load),
-        (admin_providers_page, "/admin/providers", AdminProvidersState.load),
-        (admin_registry_page, "/admin/registry", AdminRegistryState.load),
-        (admin_residents_page, "/admin/residents", AdminResidentsState.search),
-        (admin_payments_page, "/admin/payments", AdminPaymentsState.load),
-        (admin_readings_page, "/admin/readings", AdminReadingsState.load),
-        (admin_audit_page, "/admin/audit", AdminAuditState.load),
+        (admin_overview_page, "/admin", [AdminOverviewState.load]),
+        (admin_providers_page, "/admin/providers", [AdminProvidersState.load]),
+        # One provider's form by its address; a foreign or missing id says «Не найдено.» alike.
+        (
+            admin_providers_page,
+            "/admin/providers/[admin_provider]",
+            [AdminProvidersState.load, AdminProvidersState.open_from_url],
+        ),
+        (admin_registry_page, "/admin/registry", [AdminRegistryState.load]),
+        (admin_residents_page, "/admin/residents", [AdminResidentsState.search]),
+        (admin_payments_page, "/admin/payments", [AdminPaymentsState.load]),
+        (
+            admin_payments_page,
+            "/admin/payments/[payment_id]",
+            [AdminPaymentsState.load, AdminPaymentsState.open_from_url],
+        ),
+        (admin_readings_page, "/admin/readings", [AdminReadingsState.load]),
+        (admin_audit_page, "/admin/audit", [AdminAuditState.load]),
     ]
-    for page, route, load in pages:
+    for page, route, loads in pages:
         app.add_page(
             require_admin(page),
             route=route,
             title=_title(texts.ADMIN["title"]),
-            on_load=[PageDataState.leave, SessionState.check_admin, load],
+            on_load=[PageDataState.leave, SessionState.check_admin, *loads],
         )
 
 

@@ -129,7 +129,14 @@ def select_field(choices, value, on_change, *, id: str, label: str = "") -> rx.C
 
 
 def checkbox_field(
-    *label: rx.Component | str, checked, on_change, id: str, size: str = "2", weight: str = "regular", **props
+    *label: rx.Component | str,
+    checked,
+    on_change,
+    id: str,
+    size: str = "2",
+    weight: str = "regular",
+    disabled=False,
+    **props,
 ) -> rx.Component:
     """A checkbox with its words beside it; a click on the words ticks it too.
 
@@ -137,7 +144,14 @@ def checkbox_field(
     """
     return rx.el.label(
         rx.hstack(
-            rx.checkbox(checked=checked, on_change=on_change, id=id, size=size, aria_labelledby=f"{id}-label"),
+            rx.checkbox(
+                checked=checked,
+                on_change=on_change,
+                id=id,
+                size=size,
+                disabled=disabled,
+                aria_labelledby=f"{id}-label",
+            ),
             rx.text(*label, size=size, weight=weight, id=f"{id}-label"),
             spacing="2",
             align="center",

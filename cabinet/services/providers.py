@@ -187,6 +187,23 @@ def edit_provider_form(*, session: Session, actor_id: int, provider_id: object) 
     return provider_form(get_provider_for_admin(session=session, actor_id=actor_id, provider_id=provider_id))
 
 
+@dataclasses.dataclass(frozen=True)
+class ProviderEditing:
+    """A provider's form as the admin page opens it, and what of it the acting staff member may change."""
+
+    form: ProviderForm
+    may_change: bool  # its operator or the administrator: the form can be saved
+    may_change_legal: bool  # the administrator only: the legal name and INN
+
+
+@transactional()
+def provider_editing(*, session: Session, actor_id: int, provider_id: object) -> ProviderEditing:
+    """A provider the acting staff member sees, opened in the admin form; «не найдено» for a foreign one."""
+    scope = require_staff(session, actor_id)
+    provider = scope.provider_to_see(session, provider_id)
+    return ProviderEditing(provider_form(provider), scope.operates(provider.id), scope.is_platform_admin)
+
+
 def list_active_providers(*, session: Session) -> list[Provider]:
     """Providers a resident may connect an account of, by name."""
     return list(session.exec(select(Provider).where(Provider.is_active).order_by(Provider.name)))

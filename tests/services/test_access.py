@@ -160,6 +160,7 @@ MATRIX = {
         READS,
     ),
     "edit_provider_form": (providers.edit_provider_form, lambda w, s: dict(provider_id=w[s]["provider"]), READS),
+    "provider_editing": (providers.provider_editing, lambda w, s: dict(provider_id=w[s]["provider"]), READS),
     "create_provider": (providers.save_provider, lambda w, s: dict(provider_id=None, form=FORM, now=NOW), PLATFORM),
     "save_provider": (
         providers.save_provider,
@@ -341,7 +342,7 @@ def test_the_matrix_covers_every_admin_operation():
     assert {path.stem for path in Path(overview.__file__).parent.glob("*.py")} - {
         module.__name__.rsplit(".", 1)[1] for module in ADMIN_MODULES
     } == {"__init__", "audit_log", "operators"}  # a new admin module is added to ADMIN_MODULES
-    assert len(MATRIX) * len(ROLES) * len(SCOPES) + len(ENTRY_ONLY) * len(ROLES) * len(SCOPES) == 276
+    assert len(MATRIX) * len(ROLES) * len(SCOPES) + len(ENTRY_ONLY) * len(ROLES) * len(SCOPES) == 288
 
 
 def test_require_operator_is_left_to_audit_log_alone():

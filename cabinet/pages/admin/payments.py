@@ -49,11 +49,14 @@ def _payment_detail() -> rx.Component:
             form_alert(state.notice, id="admin-payment-notice", color="grass", icon="circle-check"),
             form_alert(state.error, id="admin-payment-error"),
             rx.hstack(
-                rx.button(
-                    rx.icon("refresh-cw", size=16),
-                    texts.ADMIN["check_gateway"],
-                    on_click=state.check_at_gateway,
-                    id="admin-payment-check",
+                rx.cond(
+                    state.detail_may_check,
+                    rx.button(
+                        rx.icon("refresh-cw", size=16),
+                        texts.ADMIN["check_gateway"],
+                        on_click=state.check_at_gateway,
+                        id="admin-payment-check",
+                    ),
                 ),
                 rx.button(
                     texts.ADMIN["close"], variant="ghost", on_click=state.close_payment, id="admin-payment-close"
@@ -113,7 +116,7 @@ def admin_payments_page() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        rx.cond(state.selected != 0, _payment_detail()),
+        rx.cond(state.selected != 0, _payment_detail(), form_alert(state.error, id="admin-payments-error")),
         rx.card(
             rx.cond(
                 state.rows.length() > 0,

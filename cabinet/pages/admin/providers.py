@@ -1,4 +1,7 @@
-"""/admin/providers: the providers' list and the form that creates or edits one."""
+"""/admin/providers: the providers' list and the form that creates or edits one.
+
+«Добавить поставщика» and (de)activation are for the platform administrator only; an operator's form shows
+the legal name and INN read-only; a viewer's form is read-only throughout, with no save and no upload."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from cabinet import texts
 from cabinet.components.forms import checkbox_field, file_picker, form_alert
 from cabinet.pages.admin.layout import admin_shell
 from cabinet.state.admin.providers import AdminProvidersState, ProviderRow
+from cabinet.state.session import SessionState
 
 state = AdminProvidersState
 TWO_COLUMNS = dict(columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
@@ -37,12 +41,14 @@ def _labelled(name: str, control: rx.Component, *, alert: bool = True) -> rx.Com
     )
 
 
-def _field(name: str, *, textarea: bool = False, input_mode: str = "text") -> rx.Component:
+def _field(name: str, *, textarea: bool = False, input_mode: str = "text", legal: bool = False) -> rx.Component:
+    """A text field; read-only when the form is not this staff member's to save (or, for `legal`, to rename)."""
     control_props = dict(
         value=state.fields.get(name, ""),
         on_change=lambda value: state.set_field(name, value),
         id=_field_id(name),
         width="100%",
+        read_only=~(state.may_save & state.may_change_legal) if legal else ~state.may_save,
     )
     control = rx.text_area(**control_props, rows="3") if textarea else rx.input(**control_props, input_mode=input_mode)
     return _labelled(name, control)
@@ -54,6 +60,7 @@ def _choice_field(name: str, options: dict[str, str]) -> rx.Component:
         rx.select.content(*[rx.select.item(label, value=key) for key, label in options.items()]),
         value=state.fields.get(name, ""),
         on_change=lambda value: state.set_field(name, value),
+        disabled=~state.may_save,
     )
     return _labelled(name, control, alert=False)
 
@@ -74,16 +81,7 @@ def _receipt_field() -> rx.Component:
                 alt=texts.START["receipt_alt"],
             ),
         ),
-        file_picker(
-            label,
-            texts.ADMIN["upload_drop"],
-            id="admin-receipt-upload",
-            icon="image-up",
-            accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
-            max_files=1,
-            multiple=False,
-            on_drop=state.upload_receipt(rx.upload_files(upload_id="admin-receipt-upload")),
-        ),
+        rx.cond(state.may_save, _receipt_picker(label)),
         rx.text(help_text, size="1", color=rx.color("gray", 11)),
         rx.cond(
             state.errors.contains("receipt_image"),
@@ -100,14 +98,42 @@ def _receipt_field() -> rx.Component:
     )
 
 
+def _receipt_picker(label: str) -> rx.Component:
+    return file_picker(
+        label,
+        texts.ADMIN["upload_drop"],
+        id="admin-receipt-upload",
+        icon="image-up",
+        accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
+        max_files=1,
+        multiple=False,
+        on_drop=state.upload_receipt(rx.upload_files(upload_id="admin-receipt-upload")),
+    )
+
+
 def _switch(checked, on_change, label: str, *, id: str) -> rx.Component:
-    return checkbox_field(label, checked=checked, on_change=on_change, id=id)
+    return checkbox_field(label, checked=checked, on_change=on_change, id=id, disabled=~state.may_save)
 
 
 def _provider_fields() -> list[rx.Component]:
     """The form's inputs, top to bottom."""
     return [
-        rx.grid(_field("name"), _field("inn", input_mode="numeric"), **TWO_COLUMNS),
+        rx.grid(_field("name", legal=True), _field("inn", input_mode="numeric", legal=True), **TWO_COLUMNS),
+        rx.cond(
+            state.may_save & ~state.may_change_legal,
+            rx.text(
+                texts.ADMIN["provider_legal_read_only"],
+                size="1",
+                color=rx.color("gray", 11),
+                id="admin-provider-legal-note",
+            ),
+        ),
+        rx.cond(
+            ~state.may_save,
+            rx.text(
+                texts.ADMIN["provider_read_only"], size="2", color=rx.color("gray", 11), id="admin-provider-read-only"
+            ),
+        ),
         _field("service_description"),
         rx.grid(_field("account_pattern"), _field("account_example"), **TWO_COLUMNS),
         rx.text(
@@ -160,11 +186,14 @@ def _provider_form() -> rx.Component:
                 rx.callout(state.errors["form"], icon="triangle-alert", color_scheme="red", width="100%"),
             ),
             rx.hstack(
-                rx.button(
-                    texts.ADMIN["save"], size="3", on_click=state.save, loading=state.busy, id="admin-provider-save"
+                rx.cond(
+                    state.may_save,
+                    rx.button(
+                        texts.ADMIN["save"], size="3", on_click=state.save, loading=state.busy, id="admin-provider-save"
+                    ),
                 ),
                 rx.button(
-                    texts.ADMIN["cancel"],
+                    rx.cond(state.may_save, texts.ADMIN["cancel"], texts.ADMIN["close"]),
                     size="3",
                     variant="soft",
                     color_scheme="gray",
@@ -209,19 +238,22 @@ def _provider_row(row: ProviderRow) -> rx.Component:
         rx.spacer(),
         rx.hstack(
             rx.button(
-                texts.ADMIN["provider_edit"],
+                rx.cond(row.may_change, texts.ADMIN["provider_edit"], texts.ADMIN["provider_open"]),
                 variant="soft",
                 size="2",
                 on_click=state.edit_provider(row.id),
                 id=f"admin-provider-edit-{row.id}",
             ),
-            rx.button(
-                rx.cond(row.active, texts.ADMIN["provider_deactivate"], texts.ADMIN["provider_activate"]),
-                variant="outline",
-                color_scheme=rx.cond(row.active, "red", "grass"),
-                size="2",
-                on_click=state.toggle_active(row.id, ~row.active),
-                id=f"admin-provider-toggle-{row.id}",
+            rx.cond(
+                SessionState.is_platform_admin,
+                rx.button(
+                    rx.cond(row.active, texts.ADMIN["provider_deactivate"], texts.ADMIN["provider_activate"]),
+                    variant="outline",
+                    color_scheme=rx.cond(row.active, "red", "grass"),
+                    size="2",
+                    on_click=state.toggle_active(row.id, ~row.active),
+                    id=f"admin-provider-toggle-{row.id}",
+                ),
             ),
             spacing="2",
         ),
@@ -238,14 +270,18 @@ def admin_providers_page() -> rx.Component:
     return admin_shell(
         "providers",
         form_alert(state.notice, id="admin-providers-notice", color="grass", icon="circle-check"),
+        form_alert(state.missing, id="admin-providers-missing"),
         rx.cond(
             state.form_open,
             _provider_form(),
-            rx.button(
-                rx.icon("plus", size=16),
-                texts.ADMIN["provider_new"],
-                on_click=state.new_provider,
-                id="admin-providers-new",
+            rx.cond(
+                SessionState.is_platform_admin,
+                rx.button(
+                    rx.icon("plus", size=16),
+                    texts.ADMIN["provider_new"],
+                    on_click=state.new_provider,
+                    id="admin-providers-new",
+                ),
             ),
         ),
         rx.card(

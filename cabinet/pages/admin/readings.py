@@ -43,11 +43,21 @@ def admin_readings_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                checkbox_field(
-                    texts.ADMIN["readings_mark_sent"],
-                    checked=state.mark_sent,
-                    on_change=state.set_mark_sent,
-                    id="admin-readings-mark-sent",
+                # Marking readings as sent changes them: the provider's operator's to choose, not a viewer's.
+                rx.cond(
+                    state.may_mark_sent,
+                    checkbox_field(
+                        texts.ADMIN["readings_mark_sent"],
+                        checked=state.mark_sent,
+                        on_change=state.set_mark_sent,
+                        id="admin-readings-mark-sent",
+                    ),
+                    rx.text(
+                        texts.ADMIN["readings_view_only"],
+                        size="2",
+                        color=rx.color("gray", 11),
+                        id="admin-readings-view-only",
+                    ),
                 ),
                 form_alert(state.error, id="admin-readings-error"),
                 form_alert(state.notice, id="admin-readings-notice", color="grass", icon="circle-check"),

@@ -79,9 +79,21 @@ def _errors() -> rx.Component:
 
 
 def admin_registry_page() -> rx.Component:
+    # Only the providers this staff member operates are offered; a viewer is told the import is not theirs.
     return admin_shell(
         "registry",
         rx.text(texts.ADMIN["registry_lead"], size="2", color=rx.color("gray", 11), max_width="760px"),
+        rx.cond(
+            state.providers.length() > 0,
+            _import_steps(),
+            rx.callout(texts.ADMIN["registry_none"], icon="info", width="100%", id="admin-registry-none"),
+        ),
+        loaded=state.loaded,
+    )
+
+
+def _import_steps() -> rx.Component:
+    return rx.vstack(
         rx.box(
             select_field(
                 state.providers,
@@ -121,5 +133,6 @@ def admin_registry_page() -> rx.Component:
             on_click=state.import_now,
             id="admin-registry-import",
         ),
-        loaded=state.loaded,
+        spacing="4",
+        width="100%",
     )

@@ -28,7 +28,17 @@ def _resident_row(row: ResidentRow) -> rx.Component:
 
 
 def _actions() -> rx.Component:
+    """Blocking and the letter only for staff who may change this resident (services/admin/residents.py)."""
     return rx.flex(
+        rx.cond(state.detail_may_change, _changing_actions()),
+        rx.button(texts.ADMIN["close"], variant="ghost", on_click=state.close_resident, id="admin-resident-close"),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _changing_actions() -> rx.Component:
+    return rx.fragment(
         rx.cond(
             state.detail_blocked,
             rx.button(
@@ -54,9 +64,6 @@ def _actions() -> rx.Component:
                 id="admin-resident-resend",
             ),
         ),
-        rx.button(texts.ADMIN["close"], variant="ghost", on_click=state.close_resident, id="admin-resident-close"),
-        spacing="2",
-        wrap="wrap",
     )
 
 

@@ -135,6 +135,8 @@ class PaymentDetail:
     idempotency_key: str
     reason: str
     notifications: list[NotificationLine]
+    # Whether the acting staff member may «Проверить в ЮKassa» (an operator of its provider, or the administrator).
+    may_check: bool = False
 
 
 def _payment(session: Session, payment_id: object, scope: StaffScope, *, operate: bool = False) -> Payment:
@@ -147,7 +149,7 @@ def _payment(session: Session, payment_id: object, scope: StaffScope, *, operate
     return payment
 
 
-def _detail(session: Session, payment: Payment) -> PaymentDetail:
+def _detail(session: Session, payment: Payment, scope: StaffScope) -> PaymentDetail:
     account = session.get(ProviderAccount, payment.account_id)
     provider = session.get(Provider, account.provider_id) if account else None
     user = session.get(User, payment.user_id)
@@ -180,12 +182,14 @@ def _detail(session: Session, payment: Payment) -> PaymentDetail:
             )
             for n in notifications
         ],
+        may_check=scope.operates(provider.id),
     )
 
 
 @transactional()
 def payment_detail(*, session: Session, actor_id: int, payment_id: object) -> PaymentDetail:
-    return _detail(session, _payment(session, payment_id, require_staff(session, actor_id)))
+    scope = require_staff(session, actor_id)
+    return _detail(session, _payment(session, payment_id, scope), scope)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,7 +206,8 @@ def check_at_gateway(
     *, session: Session, actor_id: int, payment_id: object, now: dt.datetime, gateway: payments.Gateway | None = None
 ) -> GatewayCheck:
     """Re-reads the payment from the API and applies its status."""
-    payment = _payment(session, payment_id, require_staff(session, actor_id), operate=True)
+    scope = require_staff(session, actor_id)
+    payment = _payment(session, payment_id, scope, operate=True)
     if not payment.gateway_payment_id or payment.status in payments.FINAL:
         # Nothing to ask the API about: a payment never created there, or one whose status is settled.
         applied = payments.Applied(False, payment.status)
@@ -219,7 +224,7 @@ def check_at_gateway(
         target_id=payment.id,
         details={"status": applied.status.value},
     )
-    return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment))
+    return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment, scope))
 
 
 @transactional()

@@ -90,6 +90,8 @@ class ResidentDetail:
     links: list[LinkedAccount]
     payments: list[ResidentPayment]
     sign_ins: list[SignIn]
+    # Whether the acting staff member may block them or resend their letter (the page shows those buttons).
+    may_change: bool = False
 
 
 def _row(user: User) -> ResidentRow:
@@ -185,7 +187,16 @@ def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -
         ],
         payments=[ResidentPayment(p.id or 0, p.amount_kopecks, p.status.value, p.created_at) for p in payments],
         sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
+        may_change=_may_change(session, user, scope),
     )
+
+
+def _may_change(session: Session, user: User, scope: StaffScope) -> bool:
+    try:
+        _user(session, user.id, scope, change=True)
+    except DomainError:
+        return False
+    return user.id != scope.user_id
 
 
 @transactional()

@@ -28,7 +28,10 @@ def not_found() -> rx.event.EventSpec:
     return rx.redirect(NOT_FOUND_ROUTE, replace=True)
 
 
-async def provider_choices(actor: int) -> list[Choice] | None:
-    """Every provider as an option of the admin pages' selects; None when they could not be read."""
+async def provider_choices(actor: int, *, operated: bool = False) -> list[Choice] | None:
+    """The providers the acting staff member sees (with `operated`, only those they may change, for a select
+    that changes something) as options of the admin pages' selects; None when they could not be read."""
     outcome = await call(providers.list_providers, actor_id=actor)
-    return [Choice(str(row.id), row.name) for row in outcome.value] if outcome.ok else None
+    if not outcome.ok:
+        return None
+    return [Choice(str(row.id), row.name) for row in outcome.value if row.may_change or not operated]

@@ -18,14 +18,16 @@ def _figures(summary: overview.Overview) -> list[Figure]:
     labels = texts.ADMIN["overview_figures"]
     today = f"{summary.payments_today} · {format_rubles(summary.paid_today_kopecks)}"
     month = f"{summary.payments_month} · {format_rubles(summary.paid_month_kopecks)}"
-    return [
+    figures = [
         Figure("residents", labels["residents"], str(summary.residents)),
         Figure("linked", labels["linked"], str(summary.linked_accounts)),
         Figure("today", labels["today"], today),
         Figure("month", labels["month"], month),
         Figure("readings", labels["readings"], str(summary.readings_this_month)),
-        Figure("outbox", labels["outbox"], f"{summary.outbox_queued} / {summary.outbox_failed}"),
     ]
+    if summary.outbox_shown:  # the mail queue is the platform's, not a provider's
+        figures.append(Figure("outbox", labels["outbox"], f"{summary.outbox_queued} / {summary.outbox_failed}"))
+    return figures
 
 
 class AdminOverviewState(PageData, rx.State):

@@ -18,6 +18,7 @@ from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
+from cabinet.state.payment_status import payment_id_from_path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +73,8 @@ class AdminPaymentsState(PageData, rx.State):
     period_filter: str = "month"
     total_text: str = ""
     selected: int = 0
+    # Whether «Проверить в ЮKassa» is this staff member's to press for the open payment (a viewer's never).
+    detail_may_check: bool = False
     detail: list[Line] = []
     notifications: list[Line] = []
     notice: str = ""
@@ -119,6 +122,12 @@ class AdminPaymentsState(PageData, rx.State):
             await mark_loaded(self)
 
     @rx.event
+    def open_from_url(self):
+        """on_load of /admin/payments/<id>: that payment opened, or «Не найдено.» for a foreign or missing one."""
+        self.selected, self.error = 0, ""
+        return AdminPaymentsState.open_payment(payment_id_from_path(self.router.url.path))
+
+    @rx.event
     def set_provider_filter(self, value: str):
         self.provider_filter = value
         return AdminPaymentsState.load
@@ -158,10 +167,11 @@ class AdminPaymentsState(PageData, rx.State):
             if outcome.ok:
                 self._show(outcome.value)
             else:
-                self.notice, self.error = "", outcome.message
+                self.selected, self.notice, self.error = 0, "", outcome.message
 
     def _show(self, detail: payments.PaymentDetail) -> None:
         self.selected, self.detail = detail.id, _detail_lines(detail)
+        self.detail_may_check = detail.may_check
         self.notifications = [
             Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}", n.outcome_text)
             for n in detail.notifications

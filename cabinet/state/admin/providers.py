@@ -1,6 +1,10 @@
-"""State of /admin/providers: the providers' list and the form that creates or edits one."""
+"""State of /admin/providers (and /admin/providers/<id>): the providers' list and the form that creates or edits
+one. What the form lets change follows the service's answer (services/providers.py::provider_editing); the
+service refuses a change regardless."""
 
 from __future__ import annotations
+
+import re
 
 import reflex as rx
 
@@ -16,6 +20,13 @@ from cabinet.state.calls import Outcome, call
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 RECEIPT = "receipt_image"
+_PROVIDER_PATH = re.compile(r"/admin/providers/([^/]*)")
+
+
+def provider_id_from_path(path: str) -> int:
+    """The provider id in /admin/providers/<id>; 0 (found nowhere) for anything else."""
+    match = _PROVIDER_PATH.search(path)
+    return (parse_id(match.group(1)) or 0) if match else 0
 
 
 def _form_errors(outcome: Outcome) -> dict[str, str]:
@@ -30,6 +41,11 @@ class AdminProvidersState(PageData, rx.State):
     # The form: "" for a new provider, or the id being edited.
     editing: str = ""
     form_open: bool = False
+    # What the open form lets this staff member change: a viewer nothing, an operator all but the legal fields.
+    may_save: bool = False
+    may_change_legal: bool = False
+    # «Не найдено.» when /admin/providers/<id> names a provider that is missing or not theirs.
+    missing: str = ""
     fields: dict[str, str] = {}
     allow_zero: bool = True
     allow_rollover: bool = True
@@ -75,7 +91,8 @@ class AdminProvidersState(PageData, rx.State):
 
     @rx.event
     def new_provider(self) -> None:
-        self.editing = ""
+        # Only the platform administrator is shown the button; saving checks that again.
+        self.editing, self.may_save, self.may_change_legal = "", True, True
         self._fill(ProviderForm())
 
     @rx.event(background=True)
@@ -85,14 +102,31 @@ class AdminProvidersState(PageData, rx.State):
         if not actor:
             return not_found()
         # From the browser: anything not an id is looked up as 0, which is «not found».
-        provider_id = parse_id(provider_id) or 0
-        outcome = await call(providers.edit_provider_form, actor_id=actor, provider_id=provider_id)
+        await self._open(actor, parse_id(provider_id) or 0)
+
+    @rx.event(background=True)
+    async def open_from_url(self):
+        """on_load of /admin/providers/<id>: that provider's form, or «Не найдено.» for a foreign or missing one."""
+        async with self:
+            actor = await acting_operator_id(self)
+            provider_id = provider_id_from_path(self.router.url.path)
+            self.missing, self.form_open = "", False
+        if not actor:
+            return not_found()
+        await self._open(actor, provider_id, from_url=True)
+
+    async def _open(self, actor: int, provider_id: int, *, from_url: bool = False) -> None:
+        outcome = await call(providers.provider_editing, actor_id=actor, provider_id=provider_id)
         async with self:
             if not outcome.ok:
-                self.errors, self.notice = outcome.errors, ""
+                if from_url:
+                    self.missing = outcome.message
+                else:
+                    self.errors, self.notice = outcome.errors, ""
                 return
-            self.editing = str(provider_id)
-            self._fill(outcome.value)
+            self.editing, self.missing = str(provider_id), ""
+            self.may_save, self.may_change_legal = outcome.value.may_change, outcome.value.may_change_legal
+            self._fill(outcome.value.form)
 
     @rx.event
     def close_form(self) -> None:

@@ -19,6 +19,8 @@ from cabinet.state.page_data import PageData, load_failed, mark_loaded
 
 class AdminReadingsState(PageData, rx.State):
     providers: list[Choice] = []
+    # The ids among them the staff member operates: only there may the export mark readings as sent.
+    operated: list[str] = []
     provider: str = ""
     month: str = ""
     mark_sent: bool = True
@@ -32,16 +34,22 @@ class AdminReadingsState(PageData, rx.State):
         if not actor:
             return not_found()
         choices = await provider_choices(actor)
-        if choices is None:
+        operated = await provider_choices(actor, operated=True)
+        if choices is None or operated is None:
             async with self:
                 await load_failed(self, texts.ERRORS["unexpected"])
             return
         async with self:
             self.providers = choices
+            self.operated = [choice.value for choice in operated]
             if not self.provider and choices:
                 self.provider = choices[0].value
             self.month = self.month or local_date(utc_now()).strftime("%Y-%m")
             await mark_loaded(self)
+
+    @rx.var
+    def may_mark_sent(self) -> bool:
+        return self.provider in self.operated
 
     @rx.event
     def set_provider(self, value: str) -> None:
@@ -60,7 +68,8 @@ class AdminReadingsState(PageData, rx.State):
     async def export_csv(self):
         async with self:
             actor = await acting_operator_id(self)
-            provider, month, mark_sent = self.provider, self.month, self.mark_sent
+            # A viewer's export leaves the readings as they are (the service would refuse marking them anyway).
+            provider, month, mark_sent = self.provider, self.month, self.mark_sent and self.may_mark_sent
         if not actor:
             return not_found()
         try:

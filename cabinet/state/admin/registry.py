@@ -55,7 +55,8 @@ class AdminRegistryState(PageData, rx.State):
             actor = await acting_operator_id(self)
         if not actor:
             return not_found()
-        choices = await provider_choices(actor)
+        # Importing changes a provider's accounts: only the providers this staff member operates are offered.
+        choices = await provider_choices(actor, operated=True)
         if choices is None:
             async with self:
                 await load_failed(self, texts.ERRORS["unexpected"])

@@ -45,6 +45,8 @@ class AdminResidentsState(PageData, rx.State):
     detail_state: str = ""
     detail_blocked: bool = False
     detail_confirmed: bool = True
+    # Whether this staff member may block the resident or resend their letter (a viewer never).
+    detail_may_change: bool = False
     detail_sessions: str = ""
     detail_links: list[Line] = []
     detail_payments: list[Line] = []
@@ -89,6 +91,7 @@ class AdminResidentsState(PageData, rx.State):
         self.detail_title = detail.email + (f" · {detail.full_name}" if detail.full_name else "")
         self.detail_state = _state_label(detail.state)
         self.detail_blocked, self.detail_confirmed = detail.blocked, detail.confirmed
+        self.detail_may_change = detail.may_change
         self.detail_sessions = texts.ADMIN["sessions_active"].format(count=detail.sessions_active)
         self.detail_links = [Line(f"{link.provider} · {link.number}", link.address) for link in detail.links]
         self.detail_payments = [
