@@ -1,4 +1,5 @@
-"""Demo data for `make run`: providers of a fictional town, their registries, two logins.
+"""Demo data for `make run`: providers of a fictional town, their registries, the logins — the platform
+administrator, a resident, an operator of every provider and a viewer of the first one.
 
 Idempotent: a second run finds every row and changes nothing. The data itself is in demo_data.py,
 the resident's year of readings in demo_readings.py.
@@ -17,6 +18,8 @@ from cabinet.models import (
     OwnershipCheck,
     Provider,
     ProviderAccount,
+    StaffMembership,
+    StaffRole,
     User,
     UserRole,
 )
@@ -32,14 +35,27 @@ from cabinet.services.demo_data import (
     RESIDENT_EMAIL,
     RESIDENT_LINKS,
     RESIDENT_PASSWORD,
+    STAFF_PASSWORD,
     STREETS,
+    operator_email,
+    viewer_email,
 )
 from cabinet.services.demo_readings import first_of_month_back, seed_history
 from cabinet.services.passwords import hash_password
 from cabinet.services.pins import pin_digest
 
 # The logins are the data's; named here too for `python -m cabinet seed-demo` and the tests.
-__all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "RESIDENT_EMAIL", "RESIDENT_PASSWORD", "DemoSummary", "seed_demo"]
+__all__ = [
+    "ADMIN_EMAIL",
+    "ADMIN_PASSWORD",
+    "RESIDENT_EMAIL",
+    "RESIDENT_PASSWORD",
+    "STAFF_PASSWORD",
+    "DemoSummary",
+    "operator_email",
+    "seed_demo",
+    "viewer_email",
+]
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,7 @@ class DemoSummary:
             "",
             "  Demo logins",
         ]
-        lines += [f"    {login.role:<9} {login.email:<24} password {login.password}" for login in self.logins]
+        lines += [f"    {login.role:<9} {login.email:<34} password {login.password}" for login in self.logins]
         lines += ["", "  Accounts a new resident can connect"]
         lines += [
             f"    {sample.provider:<30} {sample.number:<14} {sample.second_field}".rstrip() for sample in self.samples
@@ -127,6 +143,7 @@ class _Seeded:
     """What seeding has written so far (a count), and what the resident's links and the summary take from it."""
 
     writes: int = 0
+    providers_by_slug: dict[str, Provider] = field(default_factory=dict)
     accounts_by_slug: dict[str, list[ProviderAccount]] = field(default_factory=dict)
     meters_by_account: dict[int, list[Meter]] = field(default_factory=dict)
     samples: list[DemoAccountSample] = field(default_factory=list)
@@ -138,10 +155,12 @@ def seed_demo(*, session: Session, today: dt.date) -> DemoSummary:
     for provider_index, spec in enumerate(PROVIDERS):
         _seed_provider(session, seeded, provider_index, spec, today=today, now=now)
     _seed_people(session, seeded, today=today, now=now)
+    staff = _seed_staff(session, seeded, now=now)
     return DemoSummary(
         logins=[
             DemoLogin("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
             DemoLogin("resident", RESIDENT_EMAIL, RESIDENT_PASSWORD),
+            *staff,
         ],
         samples=seeded.samples,
         created=seeded.writes,
@@ -156,6 +175,7 @@ def _seed_provider(
     values["receipt_image"] = f"/receipts/{spec['slug']}.svg"
     provider, wrote = _upsert(session, Provider, {"inn": spec["inn"]}, values, now)
     seeded.writes += wrote
+    seeded.providers_by_slug[spec["slug"]] = provider
     seeded.accounts_by_slug[spec["slug"]] = []
     for position, number in enumerate(ACCOUNTS[spec["slug"]]):
         account = _seed_account(session, seeded, provider, provider_index, spec, position, number, today=today, now=now)
@@ -277,3 +297,27 @@ def _seed_people(session: Session, seeded: _Seeded, *, today: dt.date, now: dt.d
             seeded.writes += seed_history(
                 session, meter=meter, user_id=resident.id, today=today, seed=meter_index + position
             )
+
+
+def _seed_staff(session: Session, seeded: _Seeded, *, now: dt.datetime) -> list[DemoLogin]:
+    """An operator of every provider and a viewer of the first one: users with a membership each."""
+    first = PROVIDERS[0]["slug"]
+    people = [(operator_email(spec["slug"]), spec["slug"], StaffRole.operator) for spec in PROVIDERS]
+    people.append((viewer_email(first), first, StaffRole.viewer))
+    logins = []
+    for email, slug, role in people:
+        user, wrote = _user(
+            session, email=email, password=STAFF_PASSWORD, role=UserRole.resident, now=now, full_name=_staff_name(role)
+        )
+        seeded.writes += wrote
+        provider = seeded.providers_by_slug[slug]
+        _membership, wrote = _upsert(
+            session, StaffMembership, {"user_id": user.id, "provider_id": provider.id}, {"role": role}, now
+        )
+        seeded.writes += wrote
+        logins.append(DemoLogin(role.value, email, STAFF_PASSWORD))
+    return logins
+
+
+def _staff_name(role: StaffRole) -> str:
+    return "Оператор поставщика" if role == StaffRole.operator else "Наблюдатель поставщика"

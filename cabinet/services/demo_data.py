@@ -1,4 +1,4 @@
-"""The demo town as tables: its providers, their accounts, meters and PINs, the two logins and the resident's links."""
+"""The demo town as tables: its providers, their accounts, meters and PINs, the logins and the resident's links."""
 
 from __future__ import annotations
 
@@ -6,6 +6,17 @@ from cabinet.models import AccountChecksum, MeterKind, OwnershipCheck, ReadingWi
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "admin2026"
 RESIDENT_EMAIL, RESIDENT_PASSWORD = "resident@example.com", "demo2026"
+# Provider staff (#15): an operator of every provider, a viewer of the first one; one password for them all.
+STAFF_PASSWORD = "staff2026"
+
+
+def operator_email(slug: str) -> str:
+    return f"operator.{slug}@example.com"
+
+
+def viewer_email(slug: str) -> str:
+    return f"viewer.{slug}@example.com"
+
 
 PROVIDERS = [
     dict(

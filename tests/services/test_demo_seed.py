@@ -9,8 +9,19 @@ from pathlib import Path
 from sqlmodel import SQLModel, select
 
 from cabinet.models import AccountChecksum, Meter, MeterReading, Provider, ProviderAccount, User
+from cabinet.services.access import staff_scope_of
 from cabinet.services.accounts import luhn_is_valid
-from cabinet.services.demo import ADMIN_EMAIL, ADMIN_PASSWORD, RESIDENT_EMAIL, RESIDENT_PASSWORD, seed_demo
+from cabinet.services.demo import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    RESIDENT_EMAIL,
+    RESIDENT_PASSWORD,
+    STAFF_PASSWORD,
+    operator_email,
+    seed_demo,
+    viewer_email,
+)
+from cabinet.services.demo_data import PROVIDERS
 from cabinet.services.passwords import verify_password
 
 TODAY = dt.date(2026, 11, 25)
@@ -63,6 +74,22 @@ def test_demo_logins_work(session):
     assert verify_password(RESIDENT_PASSWORD, resident.password_hash)
 
 
+def test_demo_staff_work_for_their_provider(session):
+    """An operator of every provider and a viewer of the first one, each seeing that provider alone."""
+    seed_demo(session=session, today=TODAY)
+    by_inn = {provider.inn: provider.id for provider in session.exec(select(Provider))}
+    for spec in PROVIDERS:
+        operator = session.exec(select(User).where(User.email_canonical == operator_email(spec["slug"]))).one()
+        scope = staff_scope_of(session, operator)
+        assert scope is not None and scope.visible_ids == scope.operated_ids == {by_inn[spec["inn"]]}
+        assert verify_password(STAFF_PASSWORD, operator.password_hash) and operator.role == "resident"
+    first = PROVIDERS[0]
+    viewer = session.exec(select(User).where(User.email_canonical == viewer_email(first["slug"]))).one()
+    scope = staff_scope_of(session, viewer)
+    assert scope is not None and scope.visible_ids == {by_inn[first["inn"]]} and scope.operated_ids == frozenset()
+    assert operator_email("vodokanal") == "operator.vodokanal@example.com"
+
+
 def test_readings_history_never_decreases_and_ends_at_the_last_value(session):
     seed_demo(session=session, today=TODAY)
     meters = session.exec(select(Meter)).all()
@@ -97,6 +124,8 @@ def test_summary_names_logins_and_sample_accounts(session):
     assert "http://localhost:3000" in text and RESIDENT_EMAIL in text and ADMIN_PASSWORD in text
     assert "PIN" in text and "last bill" in text and "meter" in text
     assert "http://localhost:3000/dev/mailbox" in text
+    assert operator_email(PROVIDERS[0]["slug"]) in text and viewer_email(PROVIDERS[0]["slug"]) in text
+    assert STAFF_PASSWORD in text
 
 
 def test_summary_outside_demo_mode_points_at_no_mailbox(session):
