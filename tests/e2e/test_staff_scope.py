@@ -130,6 +130,11 @@ def test_screenshots_of_an_operators_pages(app_server, new_page, demo, screensho
     page.goto(base + f"/admin/providers/{own}")
     expect(page.locator("#admin-provider-legal-note")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / f"staff-scope-operator-{width}.png"), full_page=True)
+    form = page.locator("#admin-provider-form").bounding_box()
+    for field in page.locator("#admin-provider-form input, #admin-provider-form textarea").all():
+        box = field.bounding_box()
+        if box is not None and box["width"] > 1:  # the file input of the picker is hidden
+            assert box["x"] + box["width"] <= form["x"] + form["width"] + 1, field.get_attribute("id")
     page.goto(base + "/admin/payments")
     expect(page.locator("#admin-payments-total")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / f"staff-scope-operator-payments-{width}.png"), full_page=True)

@@ -118,6 +118,10 @@ def _switch(checked, on_change, label: str, *, id: str) -> rx.Component:
 def _provider_fields() -> list[rx.Component]:
     """The form's inputs, top to bottom."""
     return [
+        rx.cond(
+            ~state.may_save,
+            rx.callout(texts.ADMIN["provider_read_only"], icon="eye", width="100%", id="admin-provider-read-only"),
+        ),
         rx.grid(_field("name", legal=True), _field("inn", input_mode="numeric", legal=True), **TWO_COLUMNS),
         rx.cond(
             state.may_save & ~state.may_change_legal,
@@ -126,12 +130,6 @@ def _provider_fields() -> list[rx.Component]:
                 size="1",
                 color=rx.color("gray", 11),
                 id="admin-provider-legal-note",
-            ),
-        ),
-        rx.cond(
-            ~state.may_save,
-            rx.text(
-                texts.ADMIN["provider_read_only"], size="2", color=rx.color("gray", 11), id="admin-provider-read-only"
             ),
         ),
         _field("service_description"),
