@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session
 
 from cabinet.models import (
     AccountLink,
@@ -20,7 +20,6 @@ from cabinet.models import (
     ProviderAccount,
     StaffMembership,
     StaffRole,
-    User,
     UserRole,
 )
 from cabinet.services.demo_data import (
@@ -41,7 +40,7 @@ from cabinet.services.demo_data import (
     viewer_email,
 )
 from cabinet.services.demo_readings import first_of_month_back, seed_history
-from cabinet.services.passwords import hash_password
+from cabinet.services.demo_rows import demo_user, upsert
 from cabinet.services.pins import pin_digest
 
 # The logins are the data's; named here too for `python -m cabinet seed-demo` and the tests.
@@ -95,49 +94,6 @@ class DemoSummary:
         return "\n".join(lines)
 
 
-def _upsert(
-    session: Session, model: type[SQLModel], key: dict, values: dict, now: dt.datetime
-) -> tuple[SQLModel, bool]:
-    """The row matching `key`, created or brought to `values`; True when anything was written."""
-    row = session.exec(select(model).filter_by(**key)).first()
-    if row is None:
-        extra = {name: now for name in ("created_at", "updated_at") if name in model.model_fields}
-        row = model(**key, **values, **extra)
-        session.add(row)
-        session.flush()
-        return row, True
-    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-    if not changed:
-        return row, False
-    for name, value in changed.items():
-        setattr(row, name, value)
-    if "updated_at" in model.model_fields:
-        row.updated_at = now
-    session.add(row)
-    return row, True
-
-
-def _user(
-    session: Session, *, email: str, password: str, role: UserRole, now: dt.datetime, **profile
-) -> tuple[User, bool]:
-    user = session.exec(select(User).where(User.email_canonical == email)).first()
-    if user is not None:
-        return user, False
-    user = User(
-        email=email,
-        email_canonical=email,
-        password_hash=hash_password(password),
-        role=role,
-        confirmed_at=now,
-        created_at=now,
-        updated_at=now,
-        **profile,
-    )
-    session.add(user)
-    session.flush()
-    return user, True
-
-
 @dataclass
 class _Seeded:
     """What seeding has written so far (a count), and what the resident's links and the summary take from it."""
@@ -173,7 +129,7 @@ def _seed_provider(
     """The provider, its accounts and their meters, and the account the summary offers to connect."""
     values = {k: v for k, v in spec.items() if k not in ("slug", "inn")}
     values["receipt_image"] = f"/receipts/{spec['slug']}.svg"
-    provider, wrote = _upsert(session, Provider, {"inn": spec["inn"]}, values, now)
+    provider, wrote = upsert(session, Provider, {"inn": spec["inn"]}, values, now)
     seeded.writes += wrote
     seeded.providers_by_slug[spec["slug"]] = provider
     seeded.accounts_by_slug[spec["slug"]] = []
@@ -213,7 +169,7 @@ def _seed_account(
         balance_as_of=today.replace(day=1),
         last_bill_kopecks=max(debt, 0) + 184_250 if spec["ownership_check"] == OwnershipCheck.last_bill else None,
     )
-    account, wrote = _upsert(
+    account, wrote = upsert(
         session, ProviderAccount, {"provider_id": provider.id, "number": number}, account_values, now
     )
     seeded.writes += wrote
@@ -240,7 +196,7 @@ def _seed_meters(
     for meter_index, (kind, whole, fraction, tariff, typical) in enumerate(METERS[spec["slug"]]):
         serial = f"{spec['slug'][:2].upper()}{provider_index}{position}{meter_index}{account.number[-4:]}"
         verified = [today.replace(year=today.year + 3), today + dt.timedelta(days=40), today - dt.timedelta(days=30)]
-        meter, wrote = _upsert(
+        meter, wrote = upsert(
             session,
             Meter,
             {"account_id": account.id, "kind": kind, "serial": serial},
@@ -273,11 +229,11 @@ def _sample(spec: dict, sample_account: ProviderAccount, meters: list[Meter]) ->
 
 def _seed_people(session: Session, seeded: _Seeded, *, today: dt.date, now: dt.datetime) -> None:
     """The two logins, the resident's linked accounts and a year of readings on their meters."""
-    _admin, wrote = _user(
+    _admin, wrote = demo_user(
         session, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, role=UserRole.admin, now=now, full_name="Оператор Демо"
     )
     seeded.writes += wrote
-    resident, wrote = _user(
+    resident, wrote = demo_user(
         session,
         email=RESIDENT_EMAIL,
         password=RESIDENT_PASSWORD,
@@ -289,7 +245,7 @@ def _seed_people(session: Session, seeded: _Seeded, *, today: dt.date, now: dt.d
     seeded.writes += wrote
     for slug, position, nickname in RESIDENT_LINKS:
         account = seeded.accounts_by_slug[slug][position]
-        _link, wrote = _upsert(
+        _link, wrote = upsert(
             session, AccountLink, {"user_id": resident.id, "account_id": account.id}, {"nickname": nickname}, now
         )
         seeded.writes += wrote
@@ -306,12 +262,12 @@ def _seed_staff(session: Session, seeded: _Seeded, *, now: dt.datetime) -> list[
     people.append((viewer_email(first), first, StaffRole.viewer))
     logins = []
     for email, slug, role in people:
-        user, wrote = _user(
+        user, wrote = demo_user(
             session, email=email, password=STAFF_PASSWORD, role=UserRole.resident, now=now, full_name=_staff_name(role)
         )
         seeded.writes += wrote
         provider = seeded.providers_by_slug[slug]
-        _membership, wrote = _upsert(
+        _membership, wrote = upsert(
             session, StaffMembership, {"user_id": user.id, "provider_id": provider.id}, {"role": role}, now
         )
         seeded.writes += wrote

@@ -144,6 +144,9 @@ LOOKUPS = {
     "providers.edit_provider_form": lambda s, w, bad: providers.edit_provider_form(
         session=s, actor_id=w["admin"], provider_id=bad
     ),
+    "providers.provider_editing": lambda s, w, bad: providers.provider_editing(
+        session=s, actor_id=w["admin"], provider_id=bad
+    ),
     "providers.save_provider": lambda s, w, bad: providers.save_provider(
         session=s, actor_id=w["admin"], provider_id=bad, form=w["form"], now=NOW
     ),
