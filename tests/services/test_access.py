@@ -439,3 +439,18 @@ def test_an_operator_may_not_rename_their_provider_nor_block_staff(session, worl
 
 def _account_of(session, provider_id: int) -> int:
     return session.exec(select(ProviderAccount.id).where(ProviderAccount.provider_id == provider_id)).first()
+
+
+def test_the_upload_guard_lets_in_staff_who_may_change_something(app_database, session, world):
+    """A picture or a registry is only ever sent by someone who may save it: an operator yes, a viewer no."""
+    tokens = {
+        role: start_session(session=session, user_id=world["actors"][role], remember=True, now=NOW)
+        for role in ("admin", "operator", "viewer", "resident")
+    }
+    session.commit()
+    assert {role: is_operator_token(raw_token=token, now=NOW) for role, token in tokens.items()} == {
+        "admin": True,
+        "operator": True,
+        "viewer": False,
+        "resident": False,
+    }
