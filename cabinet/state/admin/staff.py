@@ -123,31 +123,32 @@ class AdminStaffState(PageData, rx.State):
 
     # --- loading ---------------------------------------------------------------------------------
 
-    async def _reload(self) -> bool:
-        """Reads the list again; inside `async with self`. False (and the page says so) when it could not."""
-        actor = await acting_operator_id(self)
-        if not actor:
-            return False
-        outcome = await call(staff.list_staff, actor_id=actor)
-        if not outcome.ok:
-            await load_failed(self, outcome.message)
-            return False
-        page: staff.StaffPage = outcome.value
+    def _show(self, page: staff.StaffPage) -> None:
         self.is_admin_view = page.is_platform_admin
         self.rows = [_row(member) for member in page.members]
         self.providers = [Choice(str(ref.id), ref.name) for ref in page.providers]
-        return True
 
     @rx.event(background=True)
     async def load(self):
         async with self:
             actor = await acting_operator_id(self)
-            if not actor:
-                return not_found()
+        if not actor:
+            return not_found()
+        outcome = await call(staff.list_staff, actor_id=actor)
+        async with self:
+            if not outcome.ok:
+                return await load_failed(self, outcome.message)
             self.notice = self.error = self.invite_notice = self.invite_error = ""
             self.selected, self.confirm_remove = 0, False
-            if await self._reload():
-                await mark_loaded(self)
+            self._show(outcome.value)
+            await mark_loaded(self)
+
+    async def _refresh(self, actor: int) -> None:
+        """Reads the list again after a change (outside the State's lock); a failure leaves the list as it was."""
+        outcome = await call(staff.list_staff, actor_id=actor)
+        if outcome.ok:
+            async with self:
+                self._show(outcome.value)
 
     # --- inviting --------------------------------------------------------------------------------
 
@@ -155,10 +156,8 @@ class AdminStaffState(PageData, rx.State):
     async def invite(self):
         async with self:
             actor = await acting_operator_id(self)
-            if not actor:
-                return not_found()
-            if self.inviting:
-                return
+            if not actor or self.inviting:
+                return None if actor else not_found()
             self.inviting, self.invite_notice = True, ""
             clear_refusals(self, fields=INVITE_FIELDS, fallback="invite_error")
             request = dict(email=self.invite_email, role=self.invite_role, provider_ids=list(self.invite_providers))
@@ -174,7 +173,7 @@ class AdminStaffState(PageData, rx.State):
             key = "invited" if invited.letter == "staff_invitation" else "access_sent"
             self.invite_notice = T[key].format(email=invited.email)
             self.invite_email, self.invite_role, self.invite_providers = "", "operator", []
-            await self._reload()
+        await self._refresh(actor)
 
     # --- one member ------------------------------------------------------------------------------
 
@@ -198,15 +197,15 @@ class AdminStaffState(PageData, rx.State):
     def ask_remove(self, asking: bool) -> None:
         self.confirm_remove = bool(asking)
 
-    async def _after_change(self, outcome, message: str) -> None:
+    def _after_change(self, outcome, message: str) -> bool:
+        """Shows a change's outcome (inside `async with self`); True when the list should be read again."""
         if not outcome.ok:
             show_refusal(self, outcome, fields=EDIT_FIELDS, fallback="edit_error")
-            return
+            return False
         clear_refusals(self, fields=EDIT_FIELDS, fallback="edit_error")
-        if isinstance(outcome.value, staff.StaffMember):
-            self.selected_blocked = outcome.value.status == "blocked"
+        self.selected_blocked = outcome.value.status == "blocked"
         self.notice = message
-        await self._reload()
+        return True
 
     @rx.event(background=True)
     async def save_member(self):
@@ -217,7 +216,9 @@ class AdminStaffState(PageData, rx.State):
             request = dict(user_id=self.selected, role=self.edit_role, provider_ids=list(self.edit_providers))
         outcome = await call(staff.change_staff, actor_id=actor, now=utc_now(), **request)
         async with self:
-            await self._after_change(outcome, T["saved"])
+            changed = self._after_change(outcome, T["saved"])
+        if changed:
+            await self._refresh(actor)
 
     @rx.event(background=True)
     async def set_blocked(self, blocked: bool):
@@ -230,7 +231,9 @@ class AdminStaffState(PageData, rx.State):
             staff.set_staff_blocked, actor_id=actor, user_id=user_id, blocked=bool(blocked), now=utc_now()
         )
         async with self:
-            await self._after_change(outcome, T["blocked" if blocked else "unblocked"])
+            changed = self._after_change(outcome, T["blocked" if blocked else "unblocked"])
+        if changed:
+            await self._refresh(actor)
 
     @rx.event(background=True)
     async def remove(self):
@@ -242,9 +245,9 @@ class AdminStaffState(PageData, rx.State):
         outcome = await call(staff.remove_staff, actor_id=actor, user_id=user_id, now=utc_now())
         async with self:
             self.confirm_remove = False
-            if outcome.ok:
-                self.selected = 0
-                self.notice = T["removed"].format(email=outcome.value)
-                await self._reload()
-            else:
+            if not outcome.ok:
                 self.edit_error = outcome.message
+                return
+            self.selected = 0
+            self.notice = T["removed"].format(email=outcome.value)
+        await self._refresh(actor)
