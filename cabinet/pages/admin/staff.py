@@ -25,16 +25,15 @@ def _status(row: StaffRow) -> rx.Component:
 
 
 def _member_row(row: StaffRow) -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            rx.text(row.email, weight="medium", size="2", id=f"admin-staff-email-{row.id}"),
-            rx.text(row.name, size="1", color=rx.color("gray", 11)),
-            rx.text(rx.text.strong(row.role), " · ", row.providers, size="2", id=f"admin-staff-role-{row.id}"),
-            spacing="1",
-            min_width="0",
-            flex="1",
-        ),
-        rx.hstack(
+    return rx.vstack(
+        rx.flex(
+            rx.vstack(
+                rx.text(row.email, weight="medium", size="2", id=f"admin-staff-email-{row.id}", word_break="break-all"),
+                rx.text(row.name, size="1", color=rx.color("gray", 11)),
+                spacing="0",
+                min_width="0",
+                flex="1",
+            ),
             _status(row),
             rx.cond(
                 row.editable,
@@ -48,10 +47,10 @@ def _member_row(row: StaffRow) -> rx.Component:
             ),
             spacing="2",
             align="center",
+            width="100%",
         ),
-        spacing="3",
-        align="center",
-        wrap="wrap",
+        rx.text(rx.text.strong(row.role), " · ", row.providers, size="2", id=f"admin-staff-role-{row.id}"),
+        spacing="1",
         padding="10px",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
@@ -150,8 +149,9 @@ def _invite_form() -> rx.Component:
     )
 
 
-def _member_panel() -> rx.Component:
-    actions = rx.cond(
+def _member_actions() -> rx.Component:
+    """Save, block or unblock, remove (asked once more), close."""
+    return rx.cond(
         state.confirm_remove,
         rx.vstack(
             rx.text(state.remove_question, size="2", id="admin-staff-remove-question"),
@@ -198,6 +198,9 @@ def _member_panel() -> rx.Component:
             wrap="wrap",
         ),
     )
+
+
+def _member_panel() -> rx.Component:
     return rx.card(
         rx.el.form(
             rx.vstack(
@@ -213,7 +216,7 @@ def _member_panel() -> rx.Component:
                     error=state.edit_providers_error,
                     error_id="admin-staff-edit-providers-error",
                 ),
-                actions,
+                _member_actions(),
                 spacing="3",
                 width="100%",
             ),
