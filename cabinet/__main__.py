@@ -1,5 +1,5 @@
-"""Command line: `python -m cabinet migrate | seed-demo | create-admin | import-registry | export-readings |
-reconcile | check-config`."""
+"""Command line: `python -m cabinet migrate | seed-demo | create-admin | invite-staff | import-registry |
+export-readings | reconcile | check-config`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,25 @@ def _create_admin(args: argparse.Namespace) -> int:
         print(texts.error_text(error.code, **error.params), file=sys.stderr)
         return 1
     print(f"{email} is an admin now: sign in at {get_settings().public_url}/login and open /admin.")
+    return 0
+
+
+def _invite_staff(args: argparse.Namespace) -> int:
+    from cabinet import texts
+    from cabinet.clock import utc_now
+    from cabinet.errors import DomainError
+    from cabinet.services.admin.staff import invite_staff_from_cli
+
+    try:
+        invited = invite_staff_from_cli(email=args.email, role=args.role, providers=args.provider, now=utc_now())
+    except DomainError as error:
+        print(texts.error_text(error.code, **error.params), file=sys.stderr)
+        return 1
+    settings = get_settings()
+    what = "an invitation link" if invited.letter == "staff_invitation" else "a notice that their login has access"
+    print(f"{invited.email} is {args.role} now: {what} is queued in the outbox for {invited.email}.")
+    if settings.demo_mode:
+        print(f"Demo mode: the letter shows in {settings.public_url}/dev/mailbox.")
     return 0
 
 
@@ -189,6 +208,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     create.add_argument("email")
     create.set_defaults(run=_create_admin)
+    invite = commands.add_parser(
+        "invite-staff", help="invite a provider's operator or viewer: the letter with the link goes through the outbox"
+    )
+    invite.add_argument("email")
+    invite.add_argument("--role", required=True, metavar="operator|viewer")
+    invite.add_argument(
+        "--provider",
+        required=True,
+        action="append",
+        metavar="ID_OR_NAME",
+        help="the provider's id or exact name; repeat for several",
+    )
+    invite.set_defaults(run=_invite_staff)
     registry = commands.add_parser("import-registry", help="import a provider's registry CSV (docs/registry-format.md)")
     registry.add_argument("provider", help="the provider's id or INN")
     registry.add_argument("file")

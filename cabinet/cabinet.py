@@ -16,6 +16,7 @@ from cabinet.pages.admin.providers import admin_providers_page
 from cabinet.pages.admin.readings import admin_readings_page
 from cabinet.pages.admin.registry import admin_registry_page
 from cabinet.pages.admin.residents import admin_residents_page
+from cabinet.pages.admin.staff import admin_staff_page
 from cabinet.pages.connect import connect_page
 from cabinet.pages.dashboard import home_page
 from cabinet.pages.forgot import forgot_page
@@ -30,6 +31,7 @@ from cabinet.pages.readings import readings_page
 from cabinet.pages.receipt import receipt_page
 from cabinet.pages.register import register_page
 from cabinet.pages.settings import settings_page
+from cabinet.pages.staff_invitation import staff_invitation_page
 from cabinet.pages.support import support_page
 from cabinet.patches import keep_tabs_of_dead_workers
 from cabinet.state.admin.audit import AdminAuditState
@@ -39,6 +41,7 @@ from cabinet.state.admin.providers import AdminProvidersState
 from cabinet.state.admin.readings import AdminReadingsState
 from cabinet.state.admin.registry import AdminRegistryState
 from cabinet.state.admin.residents import AdminResidentsState
+from cabinet.state.admin.staff import AdminStaffState
 from cabinet.state.connect import ConnectState
 from cabinet.state.dashboard import DashboardState
 from cabinet.state.forgot import ForgotState
@@ -52,6 +55,7 @@ from cabinet.state.readings import ReadingsState
 from cabinet.state.receipt import ReceiptState
 from cabinet.state.session import SessionState
 from cabinet.state.settings import ON_LOAD as SETTINGS_ON_LOAD
+from cabinet.state.staff_invitation import StaffInvitationState
 from cabinet.state.start import StartState
 
 
@@ -85,6 +89,12 @@ def _add_public_pages(app: rx.App) -> None:
             [EmailChangeState.load],
         ),
         (reset_page, "/reset/[link_token]", texts.RESET["title"], [ResetState.load]),
+        (
+            staff_invitation_page,
+            "/staff/invitation/[link_token]",
+            texts.STAFF_INVITATION["title"],
+            [StaffInvitationState.load],
+        ),
         (policy_page, "/policy", texts.POLICY_TITLE, []),
         (support_page, "/support", texts.SUPPORT["title"], []),
         (not_found_page, "404", texts.NOT_FOUND["title"], []),
@@ -134,6 +144,7 @@ def _add_admin_pages(app: rx.App) -> None:
         ),
         (admin_readings_page, "/admin/readings", [AdminReadingsState.load]),
         (admin_audit_page, "/admin/audit", [AdminAuditState.load]),
+        (admin_staff_page, "/admin/staff", [AdminStaffState.load]),
     ]
     for page, route, loads in pages:
         app.add_page(

@@ -19,12 +19,15 @@ from cabinet.models import (
     LedgerEntry,
     MeterKind,
     MeterReading,
+    OutgoingEmail,
     Payment,
     PaymentPurpose,
     PaymentStatus,
     Provider,
     ReadingSource,
     ReadingStatus,
+    StaffMembership,
+    StaffRole,
     User,
     UserRole,
 )
@@ -268,3 +271,41 @@ def test_reconcile_applies_the_status_of_a_payment_whose_notification_was_droppe
     db.expire_all()
     assert db.get(Payment, payment.id).status == PaymentStatus.succeeded
     assert db.exec(select(LedgerEntry.amount_kopecks)).all() == [95_000]
+
+
+# --- invite-staff ---------------------------------------------------------------------------------------------
+
+
+def test_invite_staff_queues_the_letter_and_says_where_it_went(cli, db):
+    provider = db.exec(select(Provider)).one()
+    result = cli("invite-staff", "Ivan@Example.com", "--role", "operator", "--provider", "Теплосеть")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "Ivan@example.com is operator now: an invitation link is queued in the outbox for Ivan@example.com."
+    )
+    user = db.exec(select(User).where(User.email_canonical == "ivan@example.com")).one()
+    membership = db.exec(select(StaffMembership).where(StaffMembership.user_id == user.id)).one()
+    assert (membership.provider_id, membership.role, user.confirmed_at) == (provider.id, StaffRole.operator, None)
+    letter = db.exec(select(OutgoingEmail).where(OutgoingEmail.to_address == "Ivan@example.com")).one()
+    assert "/staff/invitation/" in letter.text_body and "оператор — «Теплосеть»" in letter.text_body
+    again = cli("invite-staff", "ivan@example.com", "--role", "viewer", "--provider", str(provider.id))
+    assert again.returncode == 0, again.stderr
+    db.expire_all()
+    assert db.exec(select(StaffMembership).where(StaffMembership.user_id == user.id)).one().role == StaffRole.viewer
+
+
+@pytest.mark.parametrize(
+    ("arguments", "line"),
+    [
+        (
+            ("--role", "operator", "--provider", "Водоканал"),
+            "Поставщик «Водоканал» не найден: укажите его номер или точное название.",
+        ),
+        (("--role", "boss", "--provider", "Теплосеть"), "Выберите роль: оператор или наблюдатель."),
+    ],
+)
+def test_invite_staff_refuses_an_unknown_provider_or_role_with_one_line(cli, db, arguments, line):
+    result = cli("invite-staff", "ivan@example.com", *arguments)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [line]
+    assert db.exec(select(User)).all() == [] and db.exec(select(OutgoingEmail)).all() == []

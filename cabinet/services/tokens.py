@@ -18,6 +18,8 @@ LIFETIMES = {
     TokenPurpose.confirm_email: dt.timedelta(hours=24),
     TokenPurpose.reset_password: dt.timedelta(hours=1),
     TokenPurpose.change_email: dt.timedelta(hours=24),
+    # Sent by a platform administrator to someone who may not read mail every day.
+    TokenPurpose.staff_invitation: dt.timedelta(hours=72),
 }
 
 

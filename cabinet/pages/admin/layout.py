@@ -8,25 +8,31 @@ from cabinet import texts
 from cabinet.components.layout import page_shell
 from cabinet.components.loading import when_loaded
 from cabinet.state.admin.lines import Line
+from cabinet.state.session import SessionState
+
+# Sections only a platform administrator works in; provider staff reach their own card by address only.
+PLATFORM_ADMIN_SECTIONS = frozenset({"staff"})
+
+
+def _tab(key: str, label: str, href: str, *, current: bool) -> rx.Component:
+    tab = rx.link(
+        rx.button(
+            label,
+            variant="solid" if current else "soft",
+            size="2",
+            color_scheme="grass" if current else "gray",
+        ),
+        href=href,
+        id=f"admin-nav-{key}",
+    )
+    return rx.cond(SessionState.is_platform_admin, tab) if key in PLATFORM_ADMIN_SECTIONS else tab
 
 
 def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool]) -> rx.Component:
     """The admin sections as tabs above the section's content, shown once its `PageData` State has loaded."""
     sections = texts.ADMIN["sections"]
     tabs = rx.flex(
-        *[
-            rx.link(
-                rx.button(
-                    label,
-                    variant="solid" if key == section else "soft",
-                    size="2",
-                    color_scheme="grass" if key == section else "gray",
-                ),
-                href=href,
-                id=f"admin-nav-{key}",
-            )
-            for key, (label, href) in sections.items()
-        ],
+        *[_tab(key, label, href, current=key == section) for key, (label, href) in sections.items()],
         spacing="2",
         wrap="wrap",
         width="100%",
