@@ -122,7 +122,7 @@ def _add_admin_pages(app: rx.App) -> None:
         (admin_residents_page, "/admin/residents", AdminResidentsState.search),
         (admin_payments_page, "/admin/payments", AdminPaymentsState.load),
         (admin_readings_page, "/admin/readings", AdminReadingsState.load),
-        (admin_audit_page, "/admin/audit", AdminAuditState.load),
+        (admin_audit_page, "/admin/audit", AdminAuditState.open_page),
     ]
     for page, route, load in pages:
         app.add_page(
