@@ -13,12 +13,12 @@ import json
 import string
 from collections.abc import Iterable, Sequence
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from cabinet import texts
 from cabinet.models import AuditEvent, Meter, Payment, Provider, ProviderAccount, User
 from cabinet.money import format_rubles
-from cabinet.services.calendar import month_label
 from cabinet.services.ids import parse_id
 from cabinet.services.meter_text import kind_label, reading_text
 
@@ -234,7 +234,8 @@ def _by_action(names: _Names, action: str, details: dict, fields: dict) -> dict:
 
 def _month(value: object) -> str:
     try:
-        return month_label(dt.date.fromisoformat(str(value))) if value else ""
+        # «ноябрь 2026»: the billing month, as a standalone month name.
+        return format_date(dt.date.fromisoformat(str(value)), "LLLL yyyy", locale="ru") if value else ""
     except ValueError:
         return str(value)
 
