@@ -26,7 +26,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "email_change_requested": ("Запрос смены почты", "Запрошена смена почты на {new_email}."),
     "email_changed": ("Почта изменена", "Почта изменена: {before} → {after}."),
     "profile_updated": ("Профиль изменён", "Профиль изменён: {changes}."),
-    "letter_limited": ("Письмо не отправлено", "Письмо на {to} не отправлено: превышен лимит писем ({limit})."),
+    "letter_limited": ("Письмо не отправлено", "Письмо на {to} не отправлено: {limit}."),
     # Лицевые счета и вопросы
     "account_linked": ("ЛС подключён", "Подключён лицевой счёт {account} ({provider})."),
     "account_unlinked": ("ЛС отключён", "Отключён лицевой счёт {account} ({provider})."),
@@ -139,7 +139,12 @@ AUDIT = {
     "generic": "Действие «{code}»{details}.",
     "generic_label": "Другое действие ({code})",
     "group_all": "{group}: все",
-    "nobody": "—",
+    "nobody": "без учётной записи",
+    # letter_limited's limit: which one more letter would have broken.
+    "letter_limits": {
+        "address": "слишком много писем на этот адрес за час",
+        "client": "слишком много писем с этого IP-адреса за час",
+    },
     "who": "{name} ({email})",
     "all_providers": "все поставщики",
     "all_statuses": "все статусы",

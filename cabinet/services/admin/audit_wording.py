@@ -226,6 +226,9 @@ def _by_action(names: _Names, action: str, details: dict, fields: dict) -> dict:
         extra["changes"] = _provider_changes(details.get("changed"))
     elif action == "profile_updated":
         extra["changes"] = _profile_changes(details.get("before"), details.get("after"))
+    elif action == "letter_limited":
+        limit = str(details.get("limit", ""))
+        extra["limit"] = words["letter_limits"].get(limit, limit or _MISSING)
     elif action == "image_uploaded":
         size = details.get("size_bytes")
         extra["size"] = words["size_kb"].format(kb=max(1, round(size / 1024))) if isinstance(size, int) else _MISSING

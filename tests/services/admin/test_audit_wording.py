@@ -114,8 +114,8 @@ CASES = {
     ),
     "letter_limited": (
         "",
-        {"kind": "reset", "limit": "hour", "to": "x@example.com"},
-        "Письмо на x@example.com не отправлено: превышен лимит писем (hour).",
+        {"kind": "reset", "limit": "address", "to": "x@example.com"},
+        "Письмо на x@example.com не отправлено: слишком много писем на этот адрес за час.",
     ),
     "account_linked": ("account", None, f"Подключён лицевой счёт 3700123456 ({P})."),
     "account_unlinked": ("account", None, f"Отключён лицевой счёт 3700123456 ({P})."),
@@ -202,7 +202,7 @@ def test_unknown_codes_lost_rows_and_odd_details_never_fail(session, world):
     session.flush()
     first, second, third = describe(session, [old, broken, text])
     assert first.sentence == "Действие «sso_login»: via: ldap; ok: да."
-    assert first.label == "Другое действие (sso_login)" and first.who == "—"
+    assert first.label == "Другое действие (sso_login)" and first.who == "без учётной записи"
     assert second.sentence == "Подключён лицевой счёт — (—)."
     assert third.sentence == "Действие «legacy»: plain old text."
     # A payment row that is gone still names its number.
