@@ -143,7 +143,7 @@ def _add_admin_pages(app: rx.App) -> None:
             [AdminPaymentsState.load, AdminPaymentsState.open_from_url],
         ),
         (admin_readings_page, "/admin/readings", [AdminReadingsState.load]),
-        (admin_audit_page, "/admin/audit", [AdminAuditState.load]),
+        (admin_audit_page, "/admin/audit", [AdminAuditState.open_page]),
         (admin_staff_page, "/admin/staff", [AdminStaffState.load]),
     ]
     for page, route, loads in pages:

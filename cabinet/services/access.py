@@ -122,12 +122,6 @@ def require_platform_admin(session: Session, actor_id: object) -> User:
     return user
 
 
-def require_operator(session: Session, actor_id: object) -> User:
-    """Deprecated, the platform administrator only: left for services/admin/audit_log.py alone, whose owner scopes
-    it in parallel (#15); nothing else may call it (tests/services/test_access.py checks) — remove it with that."""
-    return require_platform_admin(session, actor_id)
-
-
 def is_staff_session(*, session: Session, raw_token: str, now: dt.datetime) -> bool:
     """Whether a browser token is a live session of unblocked staff who may change some provider (the upload guard)."""
     who = signed_in(session=session, raw_token=raw_token, now=now)

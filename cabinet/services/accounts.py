@@ -197,6 +197,7 @@ def link_account(
         client_address=client_address,
         target_type="account",
         target_id=account.id,
+        provider_id=provider.id,
     )
     return link
 
@@ -229,6 +230,7 @@ def _check_ownership(
             client_address=client_address,
             target_type="account",
             target_id=account.id,
+            provider_id=provider.id,
         )
         left = OWNERSHIP_FAILURES_PER_DAY - failures - 1
         if left <= 0:
@@ -257,7 +259,7 @@ def unlink_account(
     *, session: Session, user_id: int, account_id: int, now: dt.datetime, client_address: str = ""
 ) -> None:
     """Removes the resident's link; the account's payments and readings stay in history."""
-    require_linked_account(session=session, user_id=user_id, account_id=account_id)
+    account = require_linked_account(session=session, user_id=user_id, account_id=account_id)
     link = session.exec(
         select(AccountLink).where(AccountLink.user_id == user_id, AccountLink.account_id == account_id)
     ).one()
@@ -270,4 +272,5 @@ def unlink_account(
         client_address=client_address,
         target_type="account",
         target_id=account_id,
+        provider_id=account.provider_id,
     )

@@ -1,4 +1,8 @@
-"""The audit trail: who did what, when, from where."""
+"""The audit trail: who did what, when, from where, and which provider it concerns.
+
+Every `action` code recorded here has a Russian label and sentence in cabinet/texts_audit.py (the
+journal's wording; tests/services/admin/test_audit_wording.py fails on a code without one).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ import json
 
 from sqlmodel import Session
 
-from cabinet.models import AuditEvent
+from cabinet.models import AuditEvent, Provider, ProviderAccount
+from cabinet.services.ids import get_by_id
+
+
+def account_provider(session: Session, account_id: object) -> int | None:
+    """The provider of an account (by any raw id), for an event about it; None when there is no such account."""
+    account = get_by_id(session, ProviderAccount, account_id)
+    return account.provider_id if account is not None else None
 
 
 def record_event(
@@ -22,6 +33,9 @@ def record_event(
     details: dict | None = None,
     provider_id: int | None = None,
 ) -> AuditEvent:
+    # The provider is what scopes the journal; an id no provider has (a filter typed by hand) is no provider.
+    if provider_id is not None and get_by_id(session, Provider, provider_id) is None:
+        provider_id = None
     event = AuditEvent(
         action=action,
         created_at=now,

@@ -113,6 +113,7 @@ def export_readings(
         target_type="provider",
         target_id=provider_id,
         details={"period": period.isoformat(), "readings": len(rows), "marked_sent": mark_sent},
+        provider_id=provider_id,
     )
     return data
 
@@ -175,6 +176,7 @@ def export_payments(
             now=now,
             actor_user_id=actor_user_id,
             details={"provider": provider_id, "status": status.value if status else None},
+            provider_id=provider_id,
         )
     return csv_bytes(
         ["id", "created_at", "paid_at", "provider", "account", "amount", "status", "gateway_payment_id", "email"],

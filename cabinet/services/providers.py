@@ -89,6 +89,7 @@ def save_provider(
         target_type="provider",
         target_id=provider.id,
         details={"changed": changed},
+        provider_id=provider.id,
     )
     return SavedProvider(provider.id or 0, provider.name)
 
@@ -129,6 +130,7 @@ def set_provider_active(*, session: Session, actor_id: int, provider_id: int, ac
         actor_user_id=actor_id,
         target_type="provider",
         target_id=provider.id,
+        provider_id=provider.id,
     )
 
 

@@ -13,7 +13,7 @@ from cabinet.errors import DomainError
 from cabinet.models import AuditEvent, Provider, ProviderAccount, User
 from cabinet.services import letter_limits
 from cabinet.services.accounts import links_of, require_linked_account
-from cabinet.services.audit import record_event
+from cabinet.services.audit import account_provider, record_event
 from cabinet.services.identity import parse_email
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
@@ -197,5 +197,6 @@ def ask_question(
         target_type="sender",
         target_id=sender.lower(),
         details={"topic": topic, "account": account_id, "to": recipient},
+        provider_id=account_provider(session, account_id),
     )
     return recipient

@@ -238,6 +238,7 @@ def submit_readings(
             target_type="meter",
             target_id=reading.meter_id,
             details={"value": reading.value, "period": check.period.isoformat(), "source": source.value},
+            provider_id=provider.id,
         )
     session.flush()
     return check

@@ -345,17 +345,6 @@ def test_the_matrix_covers_every_admin_operation():
     assert len(MATRIX) * len(ROLES) * len(SCOPES) + len(ENTRY_ONLY) * len(ROLES) * len(SCOPES) == 288
 
 
-def test_require_operator_is_left_to_audit_log_alone():
-    """The platform-administrator-only alias is gone from every service but the one scoped in parallel."""
-    root = Path(overview.__file__).parents[2]
-    users = {
-        str(path.relative_to(root))
-        for path in (root / "cabinet").rglob("*.py")
-        if "require_operator(" in path.read_text(encoding="utf-8") and path.name != "access.py"
-    }
-    assert users <= {"cabinet/services/admin/audit_log.py"}
-
-
 # What an operator is shown never includes a foreign provider's row.
 
 

@@ -16,7 +16,7 @@ from cabinet.errors import DomainError
 from cabinet.models import Payment, PaymentNotification, PaymentStatus, Provider, ProviderAccount, User
 from cabinet.services import exports, payments
 from cabinet.services.access import StaffScope, require_staff
-from cabinet.services.audit import record_event
+from cabinet.services.audit import account_provider, record_event
 from cabinet.services.ids import get_by_id, parse_id
 from cabinet.services.periods import period_bounds
 from cabinet.services.providers import ProviderRow, providers_in_scope
@@ -223,6 +223,7 @@ def check_at_gateway(
         target_type="payment",
         target_id=payment.id,
         details={"status": applied.status.value},
+        provider_id=account_provider(session, payment.account_id),
     )
     return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment, scope))
 

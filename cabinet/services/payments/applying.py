@@ -15,7 +15,7 @@ from cabinet.errors import DomainError
 from cabinet.gateways.payment_gateway import GatewayPayment, PaymentGateway
 from cabinet.models import LedgerEntry, NotificationOutcome, Payment, PaymentStatus, Provider, ProviderAccount, User
 from cabinet.money import format_rubles
-from cabinet.services.audit import record_event
+from cabinet.services.audit import account_provider, record_event
 from cabinet.services.ids import get_by_id
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
@@ -94,6 +94,7 @@ def apply_in(session: Session, *, payment_id: int, gateway_payment: GatewayPayme
         actor_user_id=payment.user_id,
         target_type="payment",
         target_id=payment_id,
+        provider_id=account_provider(session, payment.account_id),
     )
     return Applied(True, target, credited=credited, outcome=NotificationOutcome.moved, outcome_status=target.value)
 

@@ -130,6 +130,7 @@ def prepare_payment(session: Session, request: PaymentRequest, *, now: dt.dateti
         target_type="payment",
         target_id=payment.id,
         details={"amount": amount, "account": request.account_id, "purpose": request.purpose.value},
+        provider_id=provider.id,
     )
     return payment
 

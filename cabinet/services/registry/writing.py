@@ -60,6 +60,7 @@ def import_registry(
         target_type="provider",
         target_id=provider_id,
         details=preview.counts(),
+        provider_id=provider_id,
     )
     session.flush()
     report(2 * estimate, 2 * estimate)
