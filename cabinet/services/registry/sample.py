@@ -126,4 +126,3 @@ def sample_text(rows: list[dict[str, str]]) -> str:
 def sample_file(session: Session, provider: Provider, *, today: dt.date) -> bytes:
     """The provider's sample registry, in the first encoding the importer reads (UTF-8 with a BOM, for Excel)."""
     return sample_text(sample_rows(sample_numbers(session, provider), today=today)).encode(ENCODINGS[0])
-
