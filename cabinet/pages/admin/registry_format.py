@@ -23,9 +23,10 @@ def _section(title: str, *children: rx.Component, id: str) -> rx.Component:
     )
 
 
-def _points(items, *, id: str) -> rx.Component:
-    return rx.el.ol(
+def _points(items, *, id: str, numbered: bool = False) -> rx.Component:
+    return (rx.el.ol if numbered else rx.el.ul)(
         rx.foreach(items, lambda item: rx.el.li(rx.text(item, size="3"), margin_bottom="6px")),
+        list_style_type="decimal" if numbered else "disc",
         padding_left="1.4em",
         margin="0",
         max_width="760px",
@@ -157,7 +158,9 @@ def admin_registry_format_page() -> rx.Component:
             id="admin-format-example",
         ),
         _section(
-            TEXT["import_heading"], _points(state.steps, id="admin-registry-format-steps"), id="admin-format-steps"
+            TEXT["import_heading"],
+            _points(state.steps, id="admin-registry-format-steps", numbered=True),
+            id="admin-format-steps",
         ),
         loaded=state.loaded,
         title=TEXT["title"],

@@ -99,6 +99,8 @@ def _required(column: spec.Column) -> str:
 def _empty(column: spec.Column) -> str:
     if column.required:
         return ""
+    if column.name in TEXT["empty_of"]:
+        return TEXT["empty_of"][column.name]
     if column.required_for_meter:
         return TEXT["empty_meter"]
     return TEXT["empty_default"].format(default=column.default) if column.default else TEXT["empty_none"]
