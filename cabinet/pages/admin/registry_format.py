@@ -104,6 +104,34 @@ def _sample() -> rx.Component:
     )
 
 
+def _example() -> rx.Component:
+    """The provider's sample file as text, scrolling sideways rather than wrapping its lines."""
+    return _section(
+        TEXT["example_heading"],
+        rx.text(TEXT["example_lead"], size="2", color=rx.color("gray", 11), max_width="760px"),
+        rx.box(
+            rx.el.pre(
+                state.example,
+                margin="0",
+                font_size="13px",
+                line_height="1.6",
+                font_family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+            ),
+            overflow_x="auto",
+            width="100%",
+            padding="12px",
+            border_radius="8px",
+            background_color=rx.color("gray", 2),
+            border=f"1px solid {rx.color('gray', 5)}",
+            tab_index=0,
+            aria_label=TEXT["example_heading"],
+            role="region",
+            id="admin-registry-format-example",
+        ),
+        id="admin-format-example",
+    )
+
+
 def admin_registry_format_page() -> rx.Component:
     return admin_shell(
         "registry",
@@ -133,30 +161,7 @@ def admin_registry_format_page() -> rx.Component:
             ),
             id="admin-format-columns",
         ),
-        _section(
-            TEXT["example_heading"],
-            rx.text(TEXT["example_lead"], size="2", color=rx.color("gray", 11), max_width="760px"),
-            rx.box(
-                rx.el.pre(
-                    state.example,
-                    margin="0",
-                    font_size="13px",
-                    line_height="1.6",
-                    font_family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-                ),
-                overflow_x="auto",
-                width="100%",
-                padding="12px",
-                border_radius="8px",
-                background_color=rx.color("gray", 2),
-                border=f"1px solid {rx.color('gray', 5)}",
-                tab_index=0,
-                aria_label=TEXT["example_heading"],
-                role="region",
-                id="admin-registry-format-example",
-            ),
-            id="admin-format-example",
-        ),
+        _example(),
         _section(
             TEXT["import_heading"],
             _points(state.steps, id="admin-registry-format-steps", numbered=True),
