@@ -15,6 +15,7 @@ from cabinet.pages.admin.payments import admin_payments_page
 from cabinet.pages.admin.providers import admin_providers_page
 from cabinet.pages.admin.readings import admin_readings_page
 from cabinet.pages.admin.registry import admin_registry_page
+from cabinet.pages.admin.registry_format import admin_registry_format_page
 from cabinet.pages.admin.residents import admin_residents_page
 from cabinet.pages.admin.staff import admin_staff_page
 from cabinet.pages.connect import connect_page
@@ -40,6 +41,7 @@ from cabinet.state.admin.payments import AdminPaymentsState
 from cabinet.state.admin.providers import AdminProvidersState
 from cabinet.state.admin.readings import AdminReadingsState
 from cabinet.state.admin.registry import AdminRegistryState
+from cabinet.state.admin.registry_format import AdminRegistryFormatState
 from cabinet.state.admin.residents import AdminResidentsState
 from cabinet.state.admin.staff import AdminStaffState
 from cabinet.state.connect import ConnectState
@@ -135,6 +137,7 @@ def _add_admin_pages(app: rx.App) -> None:
             [AdminProvidersState.load, AdminProvidersState.open_from_url],
         ),
         (admin_registry_page, "/admin/registry", [AdminRegistryState.load]),
+        (admin_registry_format_page, "/admin/registry/format", [AdminRegistryFormatState.load]),
         (admin_residents_page, "/admin/residents", [AdminResidentsState.search]),
         (admin_payments_page, "/admin/payments", [AdminPaymentsState.load]),
         (

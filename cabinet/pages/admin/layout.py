@@ -28,8 +28,11 @@ def _tab(key: str, label: str, href: str, *, current: bool) -> rx.Component:
     return rx.cond(SessionState.is_platform_admin, tab) if key in PLATFORM_ADMIN_SECTIONS else tab
 
 
-def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool]) -> rx.Component:
-    """The admin sections as tabs above the section's content, shown once its `PageData` State has loaded."""
+def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool], title: str = "") -> rx.Component:
+    """The admin sections as tabs above the section's content, shown once its `PageData` State has loaded.
+
+    `title` names a page within a section (the registry's format); the section's name otherwise.
+    """
     sections = texts.ADMIN["sections"]
     tabs = rx.flex(
         *[_tab(key, label, href, current=key == section) for key, (label, href) in sections.items()],
@@ -42,7 +45,7 @@ def admin_shell(section: str, *children: rx.Component, loaded: rx.Var[bool]) -> 
             rx.text(texts.ADMIN["title"], size="3", weight="bold", color=rx.color("gray", 11)),
             tabs,
             rx.heading(
-                sections[section][0] if section != "providers" else texts.ADMIN["providers_title"],
+                title or (sections[section][0] if section != "providers" else texts.ADMIN["providers_title"]),
                 size=rx.breakpoints(initial="6", sm="7"),
                 as_="h1",
                 id="admin-title",

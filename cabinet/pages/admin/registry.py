@@ -78,6 +78,58 @@ def _errors() -> rx.Component:
     )
 
 
+def _named(template: str, name) -> rx.Component:
+    """A text with one `{name}` in it, the name a state var."""
+    before, after = template.split("{name}")
+    return rx.fragment(before, name, after)
+
+
+def _help() -> rx.Component:
+    """Where the format is explained, and a sample file for the provider chosen."""
+    return rx.flex(
+        rx.link(
+            rx.icon("book-open", size=16),
+            texts.ADMIN["registry_format_link"],
+            href="/admin/registry/format",
+            id="admin-registry-format-link",
+            display="inline-flex",
+            align_items="center",
+            gap="6px",
+        ),
+        rx.cond(
+            state.provider_name != "",
+            rx.button(
+                rx.icon("download", size=16),
+                _named(texts.ADMIN["registry_sample"], state.provider_name),
+                variant="soft",
+                size="2",
+                on_click=state.download_sample,
+                id="admin-registry-sample",
+            ),
+        ),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _preview_title() -> rx.Component:
+    """Which provider the shown check (or import) was for, so a file never goes into the wrong one."""
+    return rx.cond(
+        state.preview_for != "",
+        rx.heading(
+            rx.cond(
+                state.previewed,
+                _named(texts.ADMIN["registry_preview_for"], state.preview_for),
+                _named(texts.ADMIN["registry_imported_for"], state.preview_for),
+            ),
+            as_="h2",
+            size="4",
+            id="admin-registry-preview-title",
+        ),
+    )
+
+
 def admin_registry_page() -> rx.Component:
     # Only the providers this staff member operates are offered; a viewer is told the import is not theirs.
     return admin_shell(
@@ -105,12 +157,14 @@ def _import_steps() -> rx.Component:
             max_width="420px",
             width="100%",
         ),
+        _help(),
         _upload(),
         rx.cond(
             state.file_name != "",
             rx.text(texts.ADMIN["registry_file"].format(name=""), state.file_name, size="2", id="admin-registry-file"),
         ),
         form_alert(state.error, id="admin-registry-error"),
+        _preview_title(),
         rx.cond(
             state.counts.length() > 0,
             rx.grid(

@@ -1,7 +1,8 @@
 """A provider's registry (accounts, debts, meters) from a semicolon-separated CSV: preview, then upsert.
 
-The format is specified in docs/registry-format.md. A preview writes nothing and lists every row
-error with its line and column; an import applies the whole file in one transaction, or nothing.
+The format is declared in columns.py, shown to staff at /admin/registry/format (docs/registry-format.md
+explains the design). A preview writes nothing and lists every row error with its line and column; an
+import applies the whole file in one transaction, or nothing.
 Accounts and meters missing from the file stay as they are; importing a file twice changes nothing.
 
 Registries run to a million rows, so memory must not grow with the file. The file is read from disk

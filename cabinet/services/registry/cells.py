@@ -10,10 +10,20 @@ from cabinet.errors import DomainError
 from cabinet.models import Provider
 from cabinet.money import parse_rubles
 from cabinet.services.accounts import check_account_format, normalize_account_number
-from cabinet.services.registry.columns import DEFAULT_DIGITS, KIND_NAMES, LIMITS, METER_FIELDS, REQUIRED
+from cabinet.services.registry.columns import (
+    BY_NAME,
+    DEFAULT_DIGITS,
+    KIND_NAMES,
+    LIMITS,
+    METER_FIELDS,
+    REQUIRED,
+    ColumnKind,
+)
 
 _DIGITS = re.compile(r"(?P<whole>[1-9])(?:[.,](?P<fraction>[0-3]))?")
 _VALUE = re.compile(r"\d{1,9}(?:[.,]\d{1,3})?")
+# The amounts of the account tuple, in its order; each read as its column's kind says (signed or not).
+_ACCOUNT_AMOUNTS = ("debt", "penalty", "last_bill")
 _PLAIN_MONEY = re.compile(r"(?P<sign>-?)(?P<rubles>\d{1,9})(?:[.,](?P<kopecks>\d{1,2}))?")
 
 
@@ -65,11 +75,14 @@ def parse_account(cell: dict[str, str], provider: Provider, fail) -> tuple[str, 
         except DomainError:
             fail("account", "account_format", format=provider.account_format_description)
     amounts = []
-    for name, signed, empty in (("debt", True, None), ("penalty", False, 0), ("last_bill", False, None)):
-        amounts.append(empty)
-        if cell[name]:
+    for name in _ACCOUNT_AMOUNTS:
+        column = BY_NAME[name]
+        signed = column.kind is ColumnKind.signed_money
+        text = cell[name] or column.default
+        amounts.append(None)
+        if text:
             try:
-                amounts[-1] = _money(cell[name], signed=signed)
+                amounts[-1] = _money(text, signed=signed)
             except DomainError:
                 fail(name, "money_signed" if signed else "money")
     as_of = None

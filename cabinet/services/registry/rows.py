@@ -13,7 +13,7 @@ from cabinet.errors import DomainError
 from cabinet.models import Provider
 from cabinet.services.pins import pin_digest
 from cabinet.services.registry.cells import parse_account, parse_meter
-from cabinet.services.registry.columns import COLUMNS, REQUIRED
+from cabinet.services.registry.columns import COLUMNS, ENCODINGS, REQUIRED, SEPARATOR
 from cabinet.services.registry.results import CappedErrors, RowError, message
 from cabinet.services.registry.staging import NO_METER
 
@@ -55,7 +55,8 @@ def scan(file: BinaryIO) -> Scan:
         # Neither UTF-8 nor Windows-1251 (cp1251 leaves one byte, 0x98, undefined): not a text file.
         raise DomainError("registry_encoding")
     file.seek(0)
-    return Scan("utf-8-sig" if utf8 else "cp1251", lines)
+    utf8_codec, fallback_codec = ENCODINGS
+    return Scan(utf8_codec if utf8 else fallback_codec, lines)
 
 
 @dataclasses.dataclass
@@ -128,7 +129,7 @@ def _read_rows(
     bcrypt_pins: set[str],
     tick: Callable[[int], None],
 ) -> Iterator[tuple]:
-    reader = csv.reader(stream, delimiter=";")
+    reader = csv.reader(stream, delimiter=SEPARATOR)
     header = _read_header(reader, reading)
     if header is None:
         return

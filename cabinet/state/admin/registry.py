@@ -10,6 +10,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.services import registry_uploads
+from cabinet.services.admin import registry_help
 from cabinet.services.ids import parse_id
 from cabinet.services.registry import RegistryPreview
 from cabinet.state.admin.lines import Figure
@@ -44,10 +45,16 @@ class AdminRegistryState(PageData, rx.State):
     progress: int = 0
     notice: str = ""
     error: str = ""
+    # The provider the shown preview was checked for, by name: the preview's heading says it.
+    preview_for: str = ""
 
     @rx.var
     def can_import(self) -> bool:
         return self.previewed and not self.row_errors and not self.importing and self.upload_name != ""
+
+    @rx.var
+    def provider_name(self) -> str:
+        return next((choice.label for choice in self.providers if choice.value == self.provider), "")
 
     @rx.event(background=True)
     async def load(self):
@@ -80,6 +87,7 @@ class AdminRegistryState(PageData, rx.State):
 
     def _forget_preview(self) -> None:
         self.previewed, self.counts, self.row_errors, self.errors_more = False, [], [], 0
+        self.preview_for = ""
         self.notice = self.error = ""
         self.progress = 0
 
@@ -121,6 +129,7 @@ class AdminRegistryState(PageData, rx.State):
         self.row_errors = [RowError(error.line, error.column, error.message) for error in shown]
         self.errors_more = preview.error_count - len(shown)
         self.previewed = True
+        self.preview_for = self.provider_name
 
     @rx.event(background=True)
     async def import_now(self):
@@ -163,3 +172,18 @@ class AdminRegistryState(PageData, rx.State):
             self._show_preview(outcome.value)
             self.previewed = False
             self.notice = texts.ADMIN["registry_imported"]
+
+    @rx.event(background=True)
+    async def download_sample(self):
+        """«Скачать пример для …»: the chosen provider's sample registry."""
+        async with self:
+            actor = await acting_operator_id(self)
+            provider = self.provider
+        if not actor:
+            return not_found()
+        outcome = await call(registry_help.registry_sample, actor_id=actor, provider_id=provider, now=utc_now())
+        if not outcome.ok:
+            async with self:
+                self.error = outcome.message
+            return
+        return rx.download(data=outcome.value.data, filename=outcome.value.filename)
