@@ -73,7 +73,7 @@ def memberships_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[
     return found
 
 
-def member_of(user: User, memberships: list[tuple[ProviderRef, StaffRole]], *, actor_id: int) -> StaffMember:
+def member_of(user: User, memberships: list[tuple[ProviderRef, StaffRole]], *, reader_id: int) -> StaffMember:
     if user.role == UserRole.admin:
         role = "admin"
     else:
@@ -86,7 +86,7 @@ def member_of(user: User, memberships: list[tuple[ProviderRef, StaffRole]], *, a
         role=role,
         providers=[ref for ref, _role in memberships] if user.role != UserRole.admin else [],
         status=staff_status(user),
-        is_self=user.id == actor_id,
+        is_self=user.id == reader_id,
     )
 
 
@@ -103,13 +103,13 @@ def list_staff(*, session: Session, actor_id: int) -> StaffPage:
     scope = require_staff(session, actor_id)
     if not scope.is_platform_admin:
         own = memberships_of(session, [scope.user_id])[scope.user_id]
-        return StaffPage(False, [member_of(scope.user, own, actor_id=actor_id)], [])
+        return StaffPage(False, [member_of(scope.user, own, reader_id=actor_id)], [])
     member_ids = select(StaffMembership.user_id)
     users = session.exec(
         select(User).where((User.role == UserRole.admin) | col(User.id).in_(member_ids)).order_by(User.email_canonical)
     ).all()
     memberships = memberships_of(session, [user.id or 0 for user in users])
-    members = [member_of(user, memberships[user.id or 0], actor_id=actor_id) for user in users]
+    members = [member_of(user, memberships[user.id or 0], reader_id=actor_id) for user in users]
     members.sort(key=lambda member: (member.role != "admin", member.email.lower()))
     return StaffPage(True, members, all_providers(session))
 
@@ -195,8 +195,9 @@ def provider_staff(session: Session, user_id: object) -> User:
     return user
 
 
-def member_now(session: Session, user: User, actor_id: int) -> StaffMember:
-    return member_of(user, memberships_of(session, [user.id or 0])[user.id or 0], actor_id=actor_id)
+def member_now(session: Session, user: User, reader_id: int) -> StaffMember:
+    """One member as the one reading the list sees them (`is_self` when it is the reader)."""
+    return member_of(user, memberships_of(session, [user.id or 0])[user.id or 0], reader_id=reader_id)
 
 
 def staff_provider_id(session: Session, user_id: int) -> int | None:
