@@ -78,6 +78,18 @@ EVENTS: dict[str, tuple[str, str]] = {
         "Жителю {resident} повторно отправлено письмо для подтверждения почты.",
     ),
     "admin_created": ("Администратор создан", "Создан администратор платформы {resident}."),
+    "staff_invited": ("Сотрудник приглашён", "Приглашён сотрудник {resident}: {role}, {providers}."),
+    "staff_invitation_accepted": (
+        "Приглашение принято",
+        "Сотрудник {resident} принял приглашение и задал пароль.",
+    ),
+    "staff_changed": ("Права сотрудника изменены", "Права сотрудника {resident}: {role}, {providers}."),
+    "staff_blocked": (
+        "Сотрудник заблокирован",
+        "Заблокирован сотрудник {resident}; завершено сессий: {sessions_ended}.",
+    ),
+    "staff_unblocked": ("Сотрудник разблокирован", "Разблокирован сотрудник {resident}."),
+    "staff_removed": ("Доступ сотрудника снят", "Снят доступ сотрудника {resident} к поставщикам: {providers}."),
 }
 
 # Groups of the action filter, in the order shown: key → (label, codes).
@@ -129,7 +141,21 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "image_uploaded",
         ),
     ),
-    "staff": ("Жители и сотрудники", ("user_blocked", "user_unblocked", "confirmation_resent", "admin_created")),
+    "staff": (
+        "Жители и сотрудники",
+        (
+            "user_blocked",
+            "user_unblocked",
+            "confirmation_resent",
+            "admin_created",
+            "staff_invited",
+            "staff_invitation_accepted",
+            "staff_changed",
+            "staff_blocked",
+            "staff_unblocked",
+            "staff_removed",
+        ),
+    ),
 }
 
 AUDIT = {

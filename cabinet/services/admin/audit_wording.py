@@ -113,6 +113,7 @@ class _Names:
         provider_ids = [event.provider_id for event in events]
         provider_ids += [i for kind, i in targets if kind == "provider"]
         provider_ids += [parse_id(d.get("provider")) for d in details]
+        provider_ids += [parse_id(i) for d in details if isinstance(d.get("providers"), list) for i in d["providers"]]
         provider_ids += [a.provider_id for a in self.accounts.values()]
         self.providers: dict[int, Provider] = self._rows(Provider, provider_ids)
         user_ids = [event.actor_user_id for event in events] + [i for kind, i in targets if kind == "user"]
@@ -229,10 +230,23 @@ def _by_action(names: _Names, action: str, details: dict, fields: dict) -> dict:
     elif action == "letter_limited":
         limit = str(details.get("limit", ""))
         extra["limit"] = words["letter_limits"].get(limit, limit or _MISSING)
+    elif action.startswith("staff_"):
+        extra.update(_staff_fields(names, details))
     elif action == "image_uploaded":
         size = details.get("size_bytes")
         extra["size"] = words["size_kb"].format(kb=max(1, round(size / 1024))) if isinstance(size, int) else _MISSING
     return extra
+
+
+def _staff_fields(names: _Names, details: dict) -> dict:
+    """A staff event's role and providers in words: «оператор», «Водоканал», «Энергосбыт»."""
+    role = str(details.get("role", ""))
+    providers = details.get("providers")
+    listed = [names.provider_name(parse_id(i)) for i in providers] if isinstance(providers, list) else []
+    return {
+        "role": texts.STAFF["letter_roles"].get(role, role or _MISSING),
+        "providers": ", ".join(listed) or _MISSING,
+    }
 
 
 def _month(value: object) -> str:

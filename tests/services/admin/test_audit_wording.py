@@ -161,12 +161,31 @@ CASES = {
         "Жителю anna@example.com повторно отправлено письмо для подтверждения почты.",
     ),
     "admin_created": ("user", None, "Создан администратор платформы anna@example.com."),
+    "staff_invited": (
+        "user",
+        {"email": "anna@example.com", "role": "operator", "providers": ["{provider}"], "letter": "staff_invitation"},
+        f"Приглашён сотрудник anna@example.com: оператор, {P}.",
+    ),
+    "staff_changed": (
+        "user",
+        {"role": "viewer", "providers": []},
+        "Права сотрудника anna@example.com: наблюдатель, —.",
+    ),
+    "staff_blocked": ("user", {"sessions_ended": 1}, "Заблокирован сотрудник anna@example.com; завершено сессий: 1."),
+    "staff_removed": (
+        "user",
+        {"providers": ["{provider}"]},
+        f"Снят доступ сотрудника anna@example.com к поставщикам: {P}.",
+    ),
+    "staff_invitation_accepted": ("user", None, "Сотрудник anna@example.com принял приглашение и задал пароль."),
 }
 
 
 @pytest.mark.parametrize("code", CASES)
 def test_each_code_reads_as_a_sentence_with_names(session, world, code):
     target, details, expected = CASES[code]
+    if details and details.get("providers") == ["{provider}"]:
+        details = {**details, "providers": [world["provider"].id]}
     described = _sentence(session, world, code, target, details)
     assert described.sentence == expected.format(id=world["payment"].id)
     assert described.label == texts.AUDIT["events"][code][0]
