@@ -28,6 +28,8 @@ ADMIN_ROUTES = [
     "/admin/payments",
     "/admin/readings",
     "/admin/audit",
+    "/admin/staff",
+    "/admin/registry/format",
 ]
 
 

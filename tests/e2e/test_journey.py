@@ -218,7 +218,7 @@ def _settings(tour: Tour, base: str) -> None:
 
 def _admin(tour: Tour, base: str) -> None:
     page = tour.page
-    for path in ["/admin", "/admin/providers", "/admin/registry", "/admin/readings", "/admin/audit"]:
+    for path in ["/admin", "/admin/providers", "/admin/registry", "/admin/registry/format", "/admin/readings"]:
         page.goto(base + path)
         expect(page.locator("#admin-title")).to_be_visible()
         tour.check(path)
@@ -255,7 +255,28 @@ def _admin(tour: Tour, base: str) -> None:
     page.goto(base + "/admin/readings")
     page.locator("#admin-readings-export").click()
     tour.check("readings export, submitted")
+    _journal_and_staff(tour, base)
     _ask_question(tour)
+
+
+def _journal_and_staff(tour: Tour, base: str) -> None:
+    page = tour.page
+    page.goto(base + "/admin/audit")
+    expect(page.locator("#admin-audit-list")).to_be_visible()
+    tour.check("/admin/audit")
+    page.locator("#admin-audit-filter-who").fill("admin@")
+    page.locator("#admin-audit-apply").click()
+    expect(page.locator("#admin-audit-total")).to_be_visible()
+    tour.check("journal, filtered")
+    page.goto(base + "/admin/staff")
+    expect(page.locator("#admin-staff-invite")).to_be_visible()
+    tour.check("/admin/staff")
+    page.locator("#admin-staff-invite-submit").click()
+    expect(page.locator("#admin-staff-invite-email-error")).to_be_visible()
+    tour.check("staff invitation, refused")
+    page.locator("[id^=admin-staff-row-] [id^=admin-staff-edit-]").first.click()
+    expect(page.locator("#admin-staff-detail")).to_be_visible()
+    tour.check("staff member")
 
 
 @pytest.mark.parametrize("size", SIZES)
