@@ -90,6 +90,7 @@ def _options(page: Page, select_id: str) -> list[str]:
 def _invite_operator(page: Page, base: str, email: str) -> str:
     _sign_in(page, base, *ADMIN)
     page.goto(base + "/admin/staff")
+    expect(page.locator("#admin-staff-invite")).to_be_visible()
     page.locator("#admin-staff-invite-email").fill(email)
     page.locator("[id^=admin-staff-invite-provider-][id$=-label]", has_text=WATER["name"]).click()
     page.locator("#admin-staff-invite-submit").click()
