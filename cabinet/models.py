@@ -518,9 +518,7 @@ class ReminderSent(SQLModel, table=True):
     """
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (
-        sa.UniqueConstraint("user_id", "kind", "subject_id", "period", name="uq_reminders_sent_key"),
-    )
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind", "subject_id", "period", name="uq_reminders_sent_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
