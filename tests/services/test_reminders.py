@@ -8,10 +8,13 @@ import threading
 
 import pytest
 from sqlmodel import Session, select
+from starlette.testclient import TestClient
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
+from cabinet.api import build_api
+from cabinet.config import get_settings
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, MeterReading, OutgoingEmail, ProviderAccount, ReadingSource, ReminderSent
+from cabinet.models import AccountLink, MeterReading, OutgoingEmail, ProviderAccount, ReadingSource, ReminderSent, User
 from cabinet.money import format_rubles
 from cabinet.sandbox.models import SandboxResendEmail
 from cabinet.services import mail
@@ -220,3 +223,18 @@ def test_the_unsubscribe_headers_reach_resend(engine, session, home):
     headers = json.loads(stored.body)["headers"]
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/api/unsubscribe/" in headers["List-Unsubscribe"]
+
+
+def test_one_click_post_turns_the_kind_off_and_a_tampered_one_is_refused(app_database, session, home):
+    session.commit()
+    user_id = home["user"].id
+    client = TestClient(build_api(get_settings()))
+    token = unsubscribe_token(user_id, "window_closing")
+    assert client.post(f"/api/unsubscribe/{token[:-1]}x").status_code == 400
+    response = client.post(f"/api/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and response.json()["switch"] == "window_closing"
+    opened = client.get(f"/api/unsubscribe/{token}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"].endswith(f"/unsubscribe/{token}")
+    with Session(app_database) as check:
+        user = check.get(User, user_id)
+        assert (user.notify_window_closing, user.notify_reading_reminders) == (False, True)
