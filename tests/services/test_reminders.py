@@ -19,6 +19,7 @@ from cabinet.money import format_rubles
 from cabinet.sandbox.models import SandboxResendEmail
 from cabinet.services import mail
 from cabinet.services.calendar import RESIDENT_ZONE
+from cabinet.services.profile import profile_of, save_profile
 from cabinet.services.reminders import send_due_reminders
 from cabinet.services.unsubscribe import signed_token, unsubscribe, unsubscribe_token
 from tests.factories import make_provider, make_user
@@ -238,3 +239,22 @@ def test_one_click_post_turns_the_kind_off_and_a_tampered_one_is_refused(app_dat
     with Session(app_database) as check:
         user = check.get(User, user_id)
         assert (user.notify_window_closing, user.notify_reading_reminders) == (False, True)
+
+
+def test_settings_save_each_reminder_switch_and_show_it(session, home):
+    user = home["user"]
+    switches = {"notify_window_closing": False, "notify_verification": True, "notify_new_bill": False}
+    saved = save_profile(
+        session=session,
+        user_id=user.id,
+        full_name="",
+        phone="",
+        notify_receipts=True,
+        notify_reminders=True,
+        reminders=switches,
+        now=moscow(16),
+    )
+    shown = profile_of(session=session, user_id=user.id)
+    assert saved == shown
+    assert (shown.notify_window_closing, shown.notify_verification, shown.notify_new_bill) == (False, True, False)
+    assert run(session, moscow(24)) == {"window_opens": 1}  # «closes soon» is off: the one who wants «opens» gets it
