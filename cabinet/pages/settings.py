@@ -39,8 +39,8 @@ _LETTER_SWITCHES = (
 def _letter_switches() -> list[rx.Component]:
     state = SettingsProfileState
     return [
-        _checkbox(texts.SETTINGS[text], getattr(state, var), getattr(state, f"set_{var}"), id=element_id)
-        for text, var, element_id in _LETTER_SWITCHES
+        _checkbox(texts.SETTINGS[var], getattr(state, var), getattr(state, f"set_{var}"), id=element_id)
+        for var, element_id in _LETTER_SWITCHES
     ]
 
 
