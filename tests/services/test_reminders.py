@@ -14,11 +14,21 @@ import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
 from cabinet.api import build_api
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, MeterReading, OutgoingEmail, ProviderAccount, ReadingSource, ReminderSent, User
+from cabinet.models import (
+    AccountLink,
+    MeterReading,
+    OutgoingEmail,
+    ProviderAccount,
+    ReadingSource,
+    ReminderKind,
+    ReminderSent,
+    User,
+)
 from cabinet.money import format_rubles
 from cabinet.sandbox.models import SandboxResendEmail
 from cabinet.services import mail
 from cabinet.services.calendar import RESIDENT_ZONE
+from cabinet.services.demo import seed_demo
 from cabinet.services.profile import profile_of, save_profile
 from cabinet.services.reminders import send_due_reminders
 from cabinet.services.unsubscribe import signed_token, unsubscribe, unsubscribe_token
@@ -258,3 +268,11 @@ def test_settings_save_each_reminder_switch_and_show_it(session, home):
     assert saved == shown
     assert (shown.notify_window_closing, shown.notify_verification, shown.notify_new_bill) == (False, True, False)
     assert run(session, moscow(24)) == {"window_opens": 1}  # «closes soon» is off: the one who wants «opens» gets it
+
+
+def test_the_demo_makes_every_kind_due_once(session):
+    assert seed_demo(session=session, today=dt.date(2026, 11, 25)).created
+    counts = run(session, moscow(25))
+    assert set(counts) == {kind.value for kind in ReminderKind}
+    assert seed_demo(session=session, today=dt.date(2026, 11, 25)).created == 0
+    assert run(session, moscow(25, 13)) == {}
