@@ -46,7 +46,7 @@ def reconcile_pass() -> None:
 
 def reminders_pass() -> None:
     """Records and queues the reminders due now (services/reminders.py); the outbox loop sends them."""
-    report = send_due_reminders(now=utc_now())
+    report = send_due_reminders(now=utc_now(), quiet_hours=get_settings().reminders_quiet_hours)
     if report.total:
         logger.info("Reminders queued: %s", report.counts)
 

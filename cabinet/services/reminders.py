@@ -66,9 +66,10 @@ def is_quiet(now: dt.datetime) -> bool:
 
 
 @transactional()
-def send_due_reminders(*, now: dt.datetime, session: Session) -> ReminderReport:
-    """Records and queues every reminder due at `now` that was not sent before; nothing at night."""
-    if is_quiet(now):
+def send_due_reminders(*, now: dt.datetime, session: Session, quiet_hours: bool = True) -> ReminderReport:
+    """Records and queues every reminder due at `now` that was not sent before; nothing at night
+    (unless `quiet_hours` is off: settings.reminders_quiet_hours)."""
+    if quiet_hours and is_quiet(now):
         return ReminderReport(counts={})
     made: dict[ReminderKind, list[int]] = {kind: [] for kind in ReminderKind}
     for kind, statement in _statements(session, now):

@@ -136,6 +136,10 @@ def test_nothing_at_night_and_on_the_hour_at_nine(session, home):
     assert run(session, moscow(24, 9)) == {"window_closing": 1}
 
 
+def test_without_quiet_hours_a_reminder_goes_at_night(session, home):
+    assert send_due_reminders(now=moscow(23, 23), session=session, quiet_hours=False).counts == {"window_closing": 1}
+
+
 def test_after_a_downtime_one_letter_and_none_for_a_closed_window(session, home):
     # Down from before the 15th to the 24th: only «closes soon» goes, not «opens» as well.
     assert run(session, moscow(24)) == {"window_closing": 1}
