@@ -43,13 +43,13 @@ def _signature(purpose: str, payload: str) -> str:
 
 
 def signed_token(purpose: str, payload: str) -> str:
-    """`payload.signature`, the signature binding the payload to `purpose`."""
-    return f"{payload}.{_signature(purpose, payload)}"
+    """`payload-signature`, the signature binding the payload to `purpose`; only URL-safe characters."""
+    return f"{payload}-{_signature(purpose, payload)}"
 
 
 def verified_payload(purpose: str, token: str) -> str | None:
     """The payload of a token signed for `purpose`; None for a tampered one or one of another purpose."""
-    payload, _, signature = token.rpartition(".")
+    payload, _, signature = token.rpartition("-")
     if not payload or not hmac.compare_digest(signature, _signature(purpose, payload)):
         return None
     return payload
@@ -57,13 +57,13 @@ def verified_payload(purpose: str, token: str) -> str | None:
 
 def unsubscribe_token(user_id: int, switch: str) -> str:
     """The token of a letter's unsubscribe link: turns `switch` off for `user_id`."""
-    return signed_token(PURPOSE, f"{user_id}.{switch}")
+    return signed_token(PURPOSE, f"{user_id}-{switch}")
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     """(user id, switch) of a valid token; None otherwise."""
     payload = verified_payload(PURPOSE, token)
-    user_text, _, switch = (payload or "").partition(".")
+    user_text, _, switch = (payload or "").partition("-")
     if not user_text.isdigit() or switch not in SWITCH_COLUMNS:
         return None
     return int(user_text), switch

@@ -218,8 +218,8 @@ def test_unsubscribe_turns_off_only_its_kind(session, home):
     [
         lambda user_id: tampered(unsubscribe_token(user_id, "new_bill")),
         lambda user_id: unsubscribe_token(user_id + 1, "new_bill").replace(str(user_id + 1), str(user_id), 1),
-        lambda user_id: signed_token("confirm_email", f"{user_id}.new_bill"),
-        lambda user_id: signed_token("unsubscribe", f"{user_id}.notify_payment_receipts"),
+        lambda user_id: signed_token("confirm_email", f"{user_id}-new_bill"),
+        lambda user_id: signed_token("unsubscribe", f"{user_id}-notify_payment_receipts"),
         lambda _user_id: "garbage",
     ],
     ids=["tampered", "other-user", "other-purpose", "other-switch", "garbage"],
