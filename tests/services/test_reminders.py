@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables)
+from cabinet import background
 from cabinet.api import build_api
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
@@ -32,7 +33,7 @@ from cabinet.services.demo import seed_demo
 from cabinet.services.profile import profile_of, save_profile
 from cabinet.services.reminders import send_due_reminders
 from cabinet.services.unsubscribe import signed_token, unsubscribe, unsubscribe_token
-from tests.factories import make_provider, make_user
+from tests.factories import make_account, make_meter, make_provider, make_user
 from tests.services.registry.files import csv_text, import_text
 from tests.stand_ins import serve_stand_ins
 
@@ -285,3 +286,18 @@ def test_the_demo_makes_every_kind_due_once(session):
     assert set(counts) == {kind.value for kind in ReminderKind}
     assert seed_demo(session=session, today=dt.date(2026, 11, 25)).created == 0
     assert run(session, moscow(25, 13)) == {}
+
+
+def test_the_runner_pass_sends_what_is_due_today_once(app_database, session, monkeypatch):
+    # Readings taken all month and «closes in 31 days»: due whatever today is; the hour must not matter either.
+    monkeypatch.setenv("REMINDERS_QUIET_HOURS", "false")
+    get_settings.cache_clear()
+    provider = make_provider(session, reading_window_start_day=1, reading_window_end_day=31, reminder_closing_days=31)
+    account = make_account(session, provider)
+    make_meter(session, account)
+    session.add(AccountLink(user_id=make_user(session).id, account_id=account.id))
+    session.commit()
+    background.reminders_pass()
+    background.reminders_pass()
+    with Session(app_database) as check:
+        assert sent(check) == [("window_closing", account.id)] and len(letters(check)) == 1
