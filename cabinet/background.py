@@ -1,4 +1,5 @@
-"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation, old uploads.
+"""Periodic work the backend does besides answering browsers: the outbox, payment reconciliation, reminders,
+old uploads.
 
 Every worker runs every loop, and each pass runs only in the worker holding that loop's lock
 (cabinet/locks.py): the others try again at their next interval, so when the holder dies another one
@@ -18,11 +19,15 @@ from cabinet.locks import HeldLock, database_lock, folder_lock
 from cabinet.services.mail import deliver_pending_mail
 from cabinet.services.payments import reconcile
 from cabinet.services.registry_uploads import sweep_registry_uploads
+from cabinet.services.reminders import send_due_reminders
 
 logger = logging.getLogger(__name__)
 OUTBOX_INTERVAL_SECONDS = 3.0
 RECONCILE_INTERVAL_SECONDS = 60.0
 SWEEP_INTERVAL_SECONDS = 3600.0
+# Reminders are per day, and a pass finds what is already sent by its key: a minute is prompt and cheap.
+# The first pass comes at start, so a backlog after downtime goes out at once (daytime only).
+REMINDERS_INTERVAL_SECONDS = 60.0
 
 
 def outbox_pass() -> None:
@@ -37,6 +42,13 @@ def reconcile_pass() -> None:
     report = reconcile(older_than=dt.timedelta(minutes=get_settings().reconcile_after_minutes))
     if report.checked:
         logger.info("Reconciliation: %s checked, %s changed, %s errors", report.checked, report.changed, report.errors)
+
+
+def reminders_pass() -> None:
+    """Records and queues the reminders due now (services/reminders.py); the outbox loop sends them."""
+    report = send_due_reminders(now=utc_now(), quiet_hours=get_settings().reminders_quiet_hours)
+    if report.total:
+        logger.info("Reminders queued: %s", report.counts)
 
 
 def registry_uploads_pass() -> None:
@@ -80,3 +92,11 @@ async def registry_uploads_loop() -> None:
     """A sweep at start, then hourly, in one worker per machine: the uploads are kept on each machine's disk."""
     lock = folder_lock("registry-uploads-sweep", get_settings().cabinet_data_dir)
     await _every(lambda: SWEEP_INTERVAL_SECONDS, lock, registry_uploads_pass, "Sweeping registry uploads failed")
+
+
+async def reminders_loop() -> None:
+    """A reminders pass every REMINDERS_INTERVAL_SECONDS in one worker across machines (the database's lock);
+    reminders_sent's unique key keeps each reminder to one letter even if two passes ever overlap."""
+    await _every(
+        lambda: REMINDERS_INTERVAL_SECONDS, database_lock("reminders"), reminders_pass, "Reminders pass failed"
+    )

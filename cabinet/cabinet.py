@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.api import api_transformers
-from cabinet.background import outbox_loop, reconcile_loop, registry_uploads_loop
+from cabinet.background import outbox_loop, reconcile_loop, registry_uploads_loop, reminders_loop
 from cabinet.components.guard import require_admin, require_login
 from cabinet.config import get_settings
 from cabinet.pages.admin.audit import admin_audit_page
@@ -34,6 +34,7 @@ from cabinet.pages.register import register_page
 from cabinet.pages.settings import settings_page
 from cabinet.pages.staff_invitation import staff_invitation_page
 from cabinet.pages.support import support_page
+from cabinet.pages.unsubscribe import unsubscribe_page
 from cabinet.patches import keep_tabs_of_dead_workers
 from cabinet.state.admin.audit import AdminAuditState
 from cabinet.state.admin.overview import AdminOverviewState
@@ -59,6 +60,7 @@ from cabinet.state.session import SessionState
 from cabinet.state.settings import ON_LOAD as SETTINGS_ON_LOAD
 from cabinet.state.staff_invitation import StaffInvitationState
 from cabinet.state.start import StartState
+from cabinet.state.unsubscribe import UnsubscribeState
 
 
 def _title(page: str) -> str:
@@ -97,6 +99,8 @@ def _add_public_pages(app: rx.App) -> None:
             texts.STAFF_INVITATION["title"],
             [StaffInvitationState.load],
         ),
+        # A reminder's one-click link: works without signing in, turns one kind of reminder off.
+        (unsubscribe_page, "/unsubscribe/[link_token]", texts.UNSUBSCRIBE["title"], [UnsubscribeState.load]),
         (policy_page, "/policy", texts.POLICY_TITLE, []),
         (support_page, "/support", texts.SUPPORT["title"], []),
         (not_found_page, "404", texts.NOT_FOUND["title"], []),
@@ -168,7 +172,7 @@ def create_app() -> rx.App:
         stylesheets=["/accessibility.css"],
         style={"font_family": "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"},
     )
-    for loop in (outbox_loop, reconcile_loop, registry_uploads_loop):
+    for loop in (outbox_loop, reconcile_loop, reminders_loop, registry_uploads_loop):
         app.register_lifespan_task(loop)
     _add_public_pages(app)
     _add_resident_pages(app)

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     max_payment_kopecks: int = Field(default=50_000_000, ge=100)
     reconcile_after_minutes: int = Field(default=10, ge=1, le=1440)
+    # No reminder between 21:00 and 09:00 Moscow. Off only where letters go to the demo mailbox and
+    # the browser tests must not depend on the hour they run at.
+    reminders_quiet_hours: bool = True
     # The largest registry CSV taken, uploaded or from the command line; about 6 000 rows a megabyte.
     # A registry is streamed from disk, so the bound is about disk and import time, not memory.
     registry_max_mb: int = Field(default=256, ge=1, le=4096)

@@ -83,7 +83,11 @@ class User(SQLModel, table=True):
     full_name: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=20)
     notify_payment_receipts: bool = True
+    # The reminder switches (services/reminders.py): «window opens» keeps the column the profile always had.
     notify_reading_reminders: bool = True
+    notify_window_closing: bool = True
+    notify_verification: bool = True
+    notify_new_bill: bool = True
     is_blocked: bool = False
     confirmed_at: dt.datetime | None = optional_time_field()
     created_at: dt.datetime = created_field()
@@ -203,6 +207,12 @@ class Provider(SQLModel, table=True):
     support_email: str = Field(default="", max_length=320)
     support_phone: str = Field(default="", max_length=40)
     unavailable_message: str = Field(default="", max_length=500)
+    # Reminders the provider's residents get (services/reminders.py): «closes in N days», and a switch per kind.
+    reminder_closing_days: int = Field(default=3, ge=0, le=31)
+    remind_window_opens: bool = True
+    remind_window_closing: bool = True
+    remind_verification: bool = True
+    remind_new_bill: bool = True
     is_active: bool = True
     created_at: dt.datetime = created_field()
     updated_at: dt.datetime = created_field()
@@ -262,6 +272,9 @@ class ProviderAccount(SQLModel, table=True):
     balance_as_of: dt.date
     last_bill_kopecks: int | None = None
     pin_hash: str | None = Field(default=None, max_length=100)
+    # Counted up by each registry import that raised the debt: the «new bill» reminder is once per raise.
+    debt_raises: int = 0
+    debt_raised_at: dt.datetime | None = optional_time_field()
     created_at: dt.datetime = created_field()
     updated_at: dt.datetime = created_field()
 
@@ -479,9 +492,42 @@ class OutgoingEmail(SQLModel, table=True):
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
     gateway_message_id: str = Field(default="", max_length=64)
+    # Extra mail headers as a JSON object (List-Unsubscribe of a reminder); "{}" for none.
+    headers: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))
     next_attempt_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     created_at: dt.datetime = created_field()
     sent_at: dt.datetime | None = optional_time_field()
+
+
+class ReminderKind(str, enum.Enum):
+    """What a reminder is about (texts.LETTERS words each as «reminder_<kind>»)."""
+
+    window_opens = "window_opens"
+    window_closing = "window_closing"
+    verification_soon = "verification_soon"
+    verification_expired = "verification_expired"
+    new_bill = "new_bill"
+
+
+class ReminderSent(SQLModel, table=True):
+    """One reminder that went to the outbox, written in the same transaction as its letter.
+
+    The unique key is what makes a reminder go once: a re-run, a second runner or a clock jump finds
+    the row and sends nothing. `subject_id` is the account, or the meter for the verification kinds;
+    `period` is the billing month, the verification date or the account's raise count.
+    """
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind", "subject_id", "period", name="uq_reminders_sent_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    account_id: int = Field(foreign_key="provider_accounts.id", index=True)
+    kind: ReminderKind = Field(sa_column=sa.Column(text_enum(ReminderKind), nullable=False))
+    subject_id: int
+    period: str = Field(max_length=32)
+    email_id: int | None = Field(default=None, foreign_key="outgoing_emails.id")
+    created_at: dt.datetime = created_field()
 
 
 class PublicLetter(SQLModel, table=True):

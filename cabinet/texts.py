@@ -70,6 +70,7 @@ NOT_FOUND = {
 # --- error codes -> messages -------------------------------------------------------
 
 ERRORS: dict[str, str] = {
+    "unsubscribe_invalid": "Ссылка для отписки неверна или повреждена. Напоминания можно выключить в «Настройках».",
     "amount_format": "Введите сумму в рублях, например 1500 или 1500,50.",
     "unexpected": "Что-то пошло не так. Попробуйте ещё раз через минуту.",
     # e-mail and password
@@ -894,6 +895,76 @@ CONNECT = {
     "unavailable": "Поставщик временно недоступен",
 }
 
+# --- reminders (services/reminders.py) ---------------------------------------------------------
+
+# A reminder's footer: the one-click link that turns this kind off.
+REMINDER_UNSUBSCRIBE = "Не хотите получать такие напоминания? Отписаться одним нажатием: {link}"
+
+REMINDER_LETTERS = {
+    "reminder_window_opens": {
+        "subject": "Пора передать показания: {nickname}",
+        "title": "Открыт приём показаний",
+        "body": [
+            "Здравствуйте!",
+            "{provider} принимает показания счётчиков по счёту «{nickname}» ({address}) с {opens} по {closes}.",
+        ],
+        "button": "Передать показания",
+    },
+    "reminder_window_closing": {
+        "subject": "Осталось {days_left}: передайте показания — {nickname}",
+        "title": "Приём показаний скоро закроется",
+        "body": [
+            "Здравствуйте!",
+            "{provider} закончит принимать показания по счёту «{nickname}» ({address}) {closes}. "
+            "Показания за этот месяц ещё не переданы.",
+        ],
+        "button": "Передать показания",
+    },
+    "reminder_verification_soon": {
+        "subject": "Скоро поверка счётчика: {nickname}",
+        "title": "Скоро поверка счётчика",
+        "body": [
+            "Здравствуйте!",
+            "Срок поверки счётчика «{meter}» по счёту «{nickname}» ({address}, {provider}) истекает {date}. "
+            "Закажите поверку заранее, чтобы показания продолжали принимать.",
+        ],
+        "button": "Открыть счётчики",
+    },
+    "reminder_verification_expired": {
+        "subject": "Срок поверки счётчика истёк: {nickname}",
+        "title": "Срок поверки истёк",
+        "body": [
+            "Здравствуйте!",
+            "Срок поверки счётчика «{meter}» по счёту «{nickname}» ({address}, {provider}) истёк {date}. "
+            "Пока счётчик не поверен, начисления могут считать по нормативу.",
+        ],
+        "button": "Открыть счётчики",
+    },
+    "reminder_new_bill": {
+        "subject": "Новое начисление {amount}: {nickname}",
+        "title": "Новое начисление",
+        "body": [
+            "Здравствуйте!",
+            "{provider} выставил новое начисление по счёту «{nickname}» ({address}). К оплате: {amount}.",
+        ],
+        "button": "Оплатить",
+    },
+}
+
+# What each switch turns off, as the unsubscribe page says it.
+REMINDER_SWITCHES = {
+    "window_opens": "об открытии приёма показаний",
+    "window_closing": "о скором закрытии приёма показаний",
+    "verification": "о поверке счётчиков",
+    "new_bill": "о новых начислениях",
+}
+
+UNSUBSCRIBE = {
+    "title": "Отписка от напоминаний",
+    "done": "Готово: напоминания {switch} больше приходить не будут. Включить их снова можно в «Настройках».",
+    "settings": "Открыть настройки",
+}
+
 # --- settings ----------------------------------------------------------------------------------
 
 SETTINGS = {
@@ -919,7 +990,10 @@ SETTINGS = {
     "phone": "Телефон",
     "phone_help": "Например, +7 912 345-67-89.",
     "notify_receipts": "Присылать чеки об оплате на почту",
-    "notify_reminders": "Напоминать о передаче показаний",
+    "notify_reminders": "Напоминать, когда открывается приём показаний",
+    "notify_window_closing": "Напоминать, когда приём показаний скоро закроется, а показания не переданы",
+    "notify_verification": "Напоминать о поверке счётчиков",
+    "notify_new_bill": "Сообщать о новом начислении",
     "profile_save": "Сохранить",
     "profile_saved": "Данные сохранены.",
     "password_title": "Пароль",

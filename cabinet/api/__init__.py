@@ -1,4 +1,5 @@
-"""HTTP routes served beside the pages: health, the payment webhook; the stand-ins in demo mode."""
+"""HTTP routes served beside the pages: health, the payment webhook, one-click unsubscribe; the stand-ins in demo
+mode."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from cabinet.api.health import health_routes
 from cabinet.api.images import image_routes
 from cabinet.api.payments import payment_routes
 from cabinet.api.proxies import trust_proxies
+from cabinet.api.unsubscribe import unsubscribe_routes
 from cabinet.api.uploads import guard_uploads
 from cabinet.config import Settings
 
@@ -29,7 +31,12 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def api_routes(settings: Settings) -> list[BaseRoute]:
-    routes: list[BaseRoute] = [*health_routes(), *payment_routes(settings), *image_routes()]
+    routes: list[BaseRoute] = [
+        *health_routes(),
+        *payment_routes(settings),
+        *image_routes(),
+        *unsubscribe_routes(settings),
+    ]
     # The demo mailbox shows every letter (reset links too) and the fault switch breaks payments:
     # with real credentials none of /dev or /sandbox exists.
     if settings.demo_mode:

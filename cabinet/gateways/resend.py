@@ -24,16 +24,30 @@ def _configure() -> None:
         resend.default_http_client = _HTTP_CLIENT
 
 
-def send_email(*, to: str, subject: str, html: str, text: str, idempotency_key: str, sender: str | None = None) -> str:
-    """Sends one letter; returns Resend's message id. The key makes a retry after a lost answer safe."""
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    html: str,
+    text: str,
+    idempotency_key: str,
+    sender: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """Sends one letter; returns Resend's message id. The key makes a retry after a lost answer safe.
+
+    `headers` are extra mail headers (a reminder's List-Unsubscribe), passed as the SDK's `headers`.
+    """
     _configure()
-    params = {
+    params: dict = {
         "from": sender or get_settings().mail_from,
         "to": [to],
         "subject": subject,
         "html": html,
         "text": text,
     }
+    if headers:
+        params["headers"] = headers
     try:
         response = resend.Emails.send(params, {"idempotency_key": idempotency_key})
     except ResendError as error:

@@ -26,6 +26,24 @@ def _checkbox(label: str, checked: rx.Var[bool], on_change, *, id: str) -> rx.Co
     return checkbox_field(label, checked=checked, on_change=on_change, id=id)
 
 
+# Which letters the resident gets: (the State's var, also its text's key in texts.SETTINGS; the checkbox's id).
+_LETTER_SWITCHES = (
+    ("notify_receipts", "settings-notify-receipts"),
+    ("notify_reminders", "settings-notify-reminders"),
+    ("notify_window_closing", "settings-notify-window-closing"),
+    ("notify_verification", "settings-notify-verification"),
+    ("notify_new_bill", "settings-notify-new-bill"),
+)
+
+
+def _letter_switches() -> list[rx.Component]:
+    state = SettingsProfileState
+    return [
+        _checkbox(texts.SETTINGS[var], getattr(state, var), getattr(state, f"set_{var}"), id=element_id)
+        for var, element_id in _LETTER_SWITCHES
+    ]
+
+
 def _profile() -> rx.Component:
     state = SettingsProfileState
     return settings_section(
@@ -60,18 +78,7 @@ def _profile() -> rx.Component:
                 error=state.phone_error,
                 help_text=texts.SETTINGS["phone_help"],
             ),
-            _checkbox(
-                texts.SETTINGS["notify_receipts"],
-                state.notify_receipts,
-                state.set_notify_receipts,
-                id="settings-notify-receipts",
-            ),
-            _checkbox(
-                texts.SETTINGS["notify_reminders"],
-                state.notify_reminders,
-                state.set_notify_reminders,
-                id="settings-notify-reminders",
-            ),
+            *_letter_switches(),
             form_alert(state.notice, id="settings-profile-notice", color="grass", icon="check"),
             rx.button(texts.SETTINGS["profile_save"], type="submit", size="3", id="settings-profile-save"),
             on_submit=state.save,

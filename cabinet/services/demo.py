@@ -40,6 +40,7 @@ from cabinet.services.demo_data import (
     viewer_email,
 )
 from cabinet.services.demo_readings import first_of_month_back, seed_history
+from cabinet.services.demo_reminders import seed_reminders
 from cabinet.services.demo_rows import demo_user, upsert
 from cabinet.services.pins import pin_digest
 
@@ -111,6 +112,13 @@ def seed_demo(*, session: Session, today: dt.date) -> DemoSummary:
     for provider_index, spec in enumerate(PROVIDERS):
         _seed_provider(session, seeded, provider_index, spec, today=today, now=now)
     _seed_people(session, seeded, today=today, now=now)
+    seeded.writes += seed_reminders(
+        session,
+        always_open=seeded.providers_by_slug["gaz-servis"],
+        shared=seeded.accounts_by_slug["gaz-servis"][0],
+        billed=seeded.accounts_by_slug["vodokanal"][0],
+        now=now,
+    )
     staff = _seed_staff(session, seeded, now=now)
     return DemoSummary(
         logins=[
@@ -195,7 +203,8 @@ def _seed_meters(
     meters = []
     for meter_index, (kind, whole, fraction, tariff, typical) in enumerate(METERS[spec["slug"]]):
         serial = f"{spec['slug'][:2].upper()}{provider_index}{position}{meter_index}{account.number[-4:]}"
-        verified = [today.replace(year=today.year + 3), today + dt.timedelta(days=40), today - dt.timedelta(days=30)]
+        # Valid for years, due within the reminder's 30 days, expired days ago: each kind of reminder is due.
+        verified = [today.replace(year=today.year + 3), today + dt.timedelta(days=20), today - dt.timedelta(days=10)]
         meter, wrote = upsert(
             session,
             Meter,

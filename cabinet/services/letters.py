@@ -15,9 +15,11 @@ class Letter:
     html_body: str
 
 
-def render_letter(kind: str, *, link: str = "", support: str, **params: object) -> Letter:
-    """`kind` keys texts.LETTERS; `params` fill its placeholders ({product} is always set)."""
-    template = texts.LETTERS[kind]
+def render_letter(kind: str, *, link: str = "", support: str, unsubscribe: str = "", **params: object) -> Letter:
+    """`kind` keys texts.LETTERS or texts.REMINDER_LETTERS; `params` fill its placeholders ({product} is
+    always set). A reminder passes its one-click `unsubscribe` link, which ends the letter instead of
+    «if you did not ask for it» (the resident did not ask for a reminder, and can stop it)."""
+    template = texts.LETTERS[kind] if kind in texts.LETTERS else texts.REMINDER_LETTERS[kind]
     values = {"product": texts.PRODUCT_NAME, "support": support, **params}
     paragraphs = [paragraph.format(**values) for paragraph in template["body"]]
     footer = texts.LETTER_FOOTER.format(support=support)
@@ -26,20 +28,30 @@ def render_letter(kind: str, *, link: str = "", support: str, **params: object) 
     text_parts = [*paragraphs]
     if button:
         text_parts.append(f"{button}: {link}")
-    if link:
+    if link and not unsubscribe:
         text_parts.append(texts.LETTER_IGNORE)
     text_parts.append(f"— {texts.PRODUCT_NAME}\n{footer}")
+    if unsubscribe:
+        text_parts.append(texts.REMINDER_UNSUBSCRIBE.format(link=unsubscribe))
     text_body = "\n\n".join(text_parts) + "\n"
 
     return Letter(
         subject=template["subject"].format(**values),
         text_body=text_body,
-        html_body=_html(template["title"], paragraphs, button, link, footer),
+        html_body=_html(template["title"], paragraphs, button, link, footer, unsubscribe),
     )
 
 
-def _html(title: str, paragraphs: list[str], button: str, link: str, footer: str) -> str:
+def _html(title: str, paragraphs: list[str], button: str, link: str, footer: str, unsubscribe: str = "") -> str:
     escape = html.escape
+    if unsubscribe:
+        before, _, after = texts.REMINDER_UNSUBSCRIBE.partition("{link}")
+        footer_html = (
+            f'{escape(footer)}<br>{escape(before)}<a href="{escape(unsubscribe)}" style="color:#5f6b63">'
+            f"{escape(unsubscribe)}</a>{escape(after)}"
+        )
+    else:
+        footer_html = escape(footer)
     body = "".join(
         f'<p style="margin:0 0 16px;font-size:16px;line-height:1.5;white-space:pre-wrap">{escape(p)}</p>'
         for p in paragraphs
@@ -52,8 +64,10 @@ def _html(title: str, paragraphs: list[str], button: str, link: str, footer: str
             '<p style="margin:0 0 16px;font-size:13px;color:#5f6b63;word-break:break-all">'
             f'{escape(texts.LETTER_LINK_FALLBACK)}<br><a href="{escape(link)}" style="color:#2f7d4a">'
             f"{escape(link)}</a></p>"
-            f'<p style="margin:0 0 16px;font-size:13px;color:#5f6b63">{escape(texts.LETTER_IGNORE)}</p>'
         )
+        if not unsubscribe:
+            body += f'<p style="margin:0 0 16px;font-size:13px;color:#5f6b63">{escape(texts.LETTER_IGNORE)}</p>'
+
     return (
         '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width"><title>{escape(title)}</title></head>'
@@ -67,6 +81,6 @@ def _html(title: str, paragraphs: list[str], button: str, link: str, footer: str
         f'<tr><td style="padding:28px"><h1 style="margin:0 0 20px;font-size:22px">{escape(title)}</h1>'
         f"{body}</td></tr>"
         f'<tr><td style="padding:16px 28px;border-top:1px solid #dfe5e0;font-size:12px;color:#5f6b63">'
-        f"{escape(footer)}</td></tr>"
+        f"{footer_html}</td></tr>"
         "</table></td></tr></table></body></html>"
     )

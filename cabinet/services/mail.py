@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -39,7 +40,14 @@ class DeliveryReport:
 
 
 def queue_email(
-    *, session: Session, to_address: str, subject: str, text_body: str, html_body: str, now: dt.datetime
+    *,
+    session: Session,
+    to_address: str,
+    subject: str,
+    text_body: str,
+    html_body: str,
+    now: dt.datetime,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
     """Adds a letter to the outbox; it leaves only if the caller's transaction commits."""
     letter = OutgoingEmail(
@@ -47,6 +55,7 @@ def queue_email(
         subject=subject,
         text_body=text_body,
         html_body=html_body,
+        headers=json.dumps(headers or {}, ensure_ascii=False),
         idempotency_key=uuid.uuid4().hex,
         next_attempt_at=now,
         created_at=now,
@@ -86,6 +95,8 @@ def deliver_due(
     sent = retrying = failed = 0
     for letter in _due(session, now, batch_size):
         letter.attempts += 1
+        # Only a letter with headers passes them: the others call the gateway exactly as before.
+        extra = {"headers": headers} if (headers := json.loads(letter.headers or "{}")) else {}
         try:
             letter.gateway_message_id = send(
                 to=letter.to_address,
@@ -93,6 +104,7 @@ def deliver_due(
                 html=letter.html_body,
                 text=letter.text_body,
                 idempotency_key=letter.idempotency_key,
+                **extra,
             )
         except GatewayError as error:
             letter.last_error = str(error)[:500]

@@ -24,7 +24,14 @@ class Profile:
     full_name: str
     phone: str  # «+7 912 345-67-89», or ""
     notify_receipts: bool
-    notify_reminders: bool
+    notify_reminders: bool  # the readings window opens
+    notify_window_closing: bool = True
+    notify_verification: bool = True
+    notify_new_bill: bool = True
+
+
+# The reminder switches besides «window opens», as Profile and the users table both name them.
+REMINDER_SWITCHES = ("notify_window_closing", "notify_verification", "notify_new_bill")
 
 
 def normalize_phone(text: str) -> str:
@@ -51,7 +58,9 @@ def update_profile(
     notify_reading_reminders: bool,
     now: dt.datetime,
     client_address: str = "",
+    reminders: dict[str, bool] | None = None,
 ) -> User:
+    """Saves the form; `reminders` sets the other reminder switches it names (REMINDER_SWITCHES), the rest stay."""
     user = session.get(User, user_id)
     if user is None:
         raise DomainError("not_found")
@@ -64,6 +73,9 @@ def update_profile(
     user.phone = phone_e164
     user.notify_payment_receipts = notify_payment_receipts
     user.notify_reading_reminders = notify_reading_reminders
+    for switch, value in (reminders or {}).items():
+        if switch in REMINDER_SWITCHES:
+            setattr(user, switch, bool(value))
     user.updated_at = now
     session.add(user)
     record_event(
@@ -94,6 +106,7 @@ def _profile(user: User) -> Profile:
         phone=display_phone(user.phone),
         notify_receipts=user.notify_payment_receipts,
         notify_reminders=user.notify_reading_reminders,
+        **{switch: getattr(user, switch) for switch in REMINDER_SWITCHES},
     )
 
 
@@ -116,6 +129,7 @@ def save_profile(
     notify_reminders: bool,
     now: dt.datetime,
     client_address: str = "",
+    reminders: dict[str, bool] | None = None,
 ) -> Profile:
     """«Сохранить» in «Дополнительные данные» (see update_profile); returns the profile as saved, tidied."""
     user = update_profile(
@@ -127,5 +141,6 @@ def save_profile(
         notify_reading_reminders=notify_reminders,
         now=now,
         client_address=client_address,
+        reminders=reminders,
     )
     return _profile(user)

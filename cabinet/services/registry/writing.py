@@ -93,6 +93,8 @@ def _account_statements(plan: Plan, *, now: dt.datetime) -> list[tuple[int, sa.E
     """The insert of new accounts and the update of changed ones, each with how many rows it is for."""
     accounts, first, preview = ProviderAccount.__table__, ACCOUNTS, plan.preview
     stamp = sa.literal(now, accounts.c.updated_at.type)
+    # A debt the import raised (to above zero) is a new bill: counted, so its reminder goes once per import.
+    raised = sa.and_(first.c.debt_kopecks > 0, first.c.debt_kopecks > accounts.c.debt_kopecks)
     return [
         (
             preview.accounts_new,
@@ -123,6 +125,8 @@ def _account_statements(plan: Plan, *, now: dt.datetime) -> list[tuple[int, sa.E
                 **{name: first.c[name] for name in ACCOUNT_COLUMNS},
                 updated_at=now,
                 pin_hash=sa.case((first.c.pin_same == 1, accounts.c.pin_hash), else_=first.c.pin_hash),
+                debt_raises=sa.case((raised, accounts.c.debt_raises + 1), else_=accounts.c.debt_raises),
+                debt_raised_at=sa.case((raised, stamp), else_=accounts.c.debt_raised_at),
             ),
         ),
     ]

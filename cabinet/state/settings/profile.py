@@ -20,6 +20,9 @@ class SettingsProfileState(rx.State):
     phone: str = ""
     notify_receipts: bool = True
     notify_reminders: bool = True
+    notify_window_closing: bool = True
+    notify_verification: bool = True
+    notify_new_bill: bool = True
     full_name_error: str = ""
     phone_error: str = ""
     notice: str = ""
@@ -62,6 +65,21 @@ class SettingsProfileState(rx.State):
         self.edited = True
 
     @rx.event
+    def set_notify_window_closing(self, value: bool) -> None:
+        self.notify_window_closing, self.notice = bool(value), ""
+        self.edited = True
+
+    @rx.event
+    def set_notify_verification(self, value: bool) -> None:
+        self.notify_verification, self.notice = bool(value), ""
+        self.edited = True
+
+    @rx.event
+    def set_notify_new_bill(self, value: bool) -> None:
+        self.notify_new_bill, self.notice = bool(value), ""
+        self.edited = True
+
+    @rx.event
     async def save(self):
         user_id = await current_user_id(self)
         clear_refusals(self, fields=FIELDS, fallback="full_name_error")
@@ -73,6 +91,11 @@ class SettingsProfileState(rx.State):
             phone=self.phone,
             notify_receipts=self.notify_receipts,
             notify_reminders=self.notify_reminders,
+            reminders={
+                "notify_window_closing": self.notify_window_closing,
+                "notify_verification": self.notify_verification,
+                "notify_new_bill": self.notify_new_bill,
+            },
             now=utc_now(),
             client_address=self.router.session.client_ip or "",
         )
@@ -85,3 +108,5 @@ class SettingsProfileState(rx.State):
     def _show(self, saved: profile.Profile) -> None:
         self.full_name, self.phone = saved.full_name, saved.phone
         self.notify_receipts, self.notify_reminders = saved.notify_receipts, saved.notify_reminders
+        self.notify_window_closing, self.notify_verification = saved.notify_window_closing, saved.notify_verification
+        self.notify_new_bill = saved.notify_new_bill
