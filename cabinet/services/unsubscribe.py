@@ -15,6 +15,7 @@ from sqlmodel import Session
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.models import ReminderKind, User
+from cabinet.services.ids import get_by_id
 from cabinet.services.transactions import transactional
 
 PURPOSE = "unsubscribe"
@@ -76,7 +77,7 @@ def unsubscribe(token: str, *, session: Session) -> str:
     Raises DomainError("unsubscribe_invalid") for a tampered token, another purpose's or a user gone.
     """
     found = read_unsubscribe_token(token)
-    user = session.get(User, found[0]) if found else None
+    user = get_by_id(session, User, found[0]) if found else None
     if found is None or user is None:
         raise DomainError("unsubscribe_invalid")
     setattr(user, SWITCH_COLUMNS[found[1]], False)
