@@ -51,17 +51,34 @@ def queue_email(
 ) -> OutgoingEmail:
     """Adds a letter to the outbox; it leaves only if the caller's transaction commits."""
     letter = OutgoingEmail(
-        to_address=to_address,
-        subject=subject,
-        text_body=text_body,
-        html_body=html_body,
-        headers=json.dumps(headers or {}, ensure_ascii=False),
-        idempotency_key=uuid.uuid4().hex,
-        next_attempt_at=now,
-        created_at=now,
+        **outbox_row(
+            to_address=to_address, subject=subject, text_body=text_body, html_body=html_body, now=now, headers=headers
+        )
     )
     session.add(letter)
     return letter
+
+
+def outbox_row(
+    *, to_address: str, subject: str, text_body: str, html_body: str, now: dt.datetime, headers: dict[str, str] | None
+) -> dict[str, object]:
+    """Every column of a queued letter, for `queue_email` or a many-row INSERT of many letters at once
+    (services/reminder_letters.py), which builds no ORM object per letter."""
+    return {
+        "to_address": to_address,
+        "subject": subject,
+        "text_body": text_body,
+        "html_body": html_body,
+        "headers": json.dumps(headers or {}, ensure_ascii=False),
+        "idempotency_key": uuid.uuid4().hex,
+        "status": EmailStatus.queued,
+        "attempts": 0,
+        "last_error": "",
+        "gateway_message_id": "",
+        "next_attempt_at": now,
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
