@@ -132,7 +132,7 @@ def _add_resident_pages(app: rx.App) -> None:
 def _add_admin_pages(app: rx.App) -> None:
     """The operators' pages; anyone else gets «не найдено», as for a page that does not exist."""
     pages = [
-        (admin_overview_page, "/admin", [AdminOverviewState.load]),
+        (admin_overview_page, "/admin", [AdminOverviewState.load, AdminOverviewState.load_reminders]),
         (admin_providers_page, "/admin/providers", [AdminProvidersState.load]),
         # One provider's form by its address; a foreign or missing id says «Не найдено.» alike.
         (

@@ -71,23 +71,44 @@ class ProviderForm:
     support_email: str = ""
     support_phone: str = ""
     unavailable_message: str = ""
+    # Reminders (services/reminders.py): «closes in N days» as typed, and a switch per kind.
+    reminder_closing_days: str = "3"
+    remind_window_opens: bool = True
+    remind_window_closing: bool = True
+    remind_verification: bool = True
+    remind_new_bill: bool = True
 
     def texts(self) -> dict[str, str]:
-        """Every field but the two switches, as the page's inputs hold them."""
+        """Every field but the switches, as the page's inputs hold them."""
         return {name: str(getattr(self, name)) for name in TEXT_FIELDS}
+
+    def switches(self) -> dict[str, bool]:
+        """The reminder switches, as the page's checkboxes hold them."""
+        return {name: bool(getattr(self, name)) for name in REMINDER_SWITCHES}
 
     @classmethod
     def from_texts(
-        cls, texts: Mapping[str, str], *, allow_zero_consumption: bool, allow_rollover: bool
+        cls,
+        texts: Mapping[str, str],
+        *,
+        allow_zero_consumption: bool,
+        allow_rollover: bool,
+        switches: Mapping[str, bool] | None = None,
     ) -> ProviderForm:
+        """The form from the page's texts and switches; a reminder switch not given stays on."""
+        given = switches or {}
         return cls(
             **{name: texts.get(name, "") for name in TEXT_FIELDS},
             allow_zero_consumption=allow_zero_consumption,
             allow_rollover=allow_rollover,
+            **{name: bool(given.get(name, True)) for name in REMINDER_SWITCHES},
         )
 
 
 TEXT_FIELDS = tuple(field.name for field in dataclasses.fields(ProviderForm) if field.type in ("str", str))
+# The provider's switch per kind of reminder (both verification kinds share one).
+REMINDER_SWITCHES = ("remind_window_opens", "remind_window_closing", "remind_verification", "remind_new_bill")
+CLOSING_DAYS = (1, 15)
 
 
 class ProviderInvalid(DomainError):
@@ -121,6 +142,8 @@ def provider_form(provider: Provider) -> ProviderForm:
         support_email=provider.support_email,
         support_phone=provider.support_phone,
         unavailable_message=provider.unavailable_message,
+        reminder_closing_days=str(provider.reminder_closing_days),
+        **{name: bool(getattr(provider, name)) for name in REMINDER_SWITCHES},
     )
 
 
@@ -148,6 +171,7 @@ def validate_provider(form: ProviderForm) -> dict:
         **_choices(form, errors),
         **_reading_rules(form, errors),
         **_support_email(form, errors),
+        **_reminders(form, errors),
     }
     if errors:
         raise ProviderInvalid(errors)
@@ -237,3 +261,14 @@ def _support_email(form: ProviderForm, errors: dict[str, DomainError]) -> dict:
     except DomainError as error:
         errors["support_email"] = error
         return {}
+
+
+def _reminders(form: ProviderForm, errors: dict[str, DomainError]) -> dict:
+    """«Closes in N days» (1–15) and the switch per kind of reminder."""
+    values: dict = {name: bool(getattr(form, name)) for name in REMINDER_SWITCHES}
+    raw, (low, high) = str(form.reminder_closing_days).strip(), CLOSING_DAYS
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        errors["reminder_closing_days"] = DomainError("provider_closing_days_invalid", min=low, max=high)
+    else:
+        values["reminder_closing_days"] = int(raw)
+    return values

@@ -35,6 +35,7 @@ from cabinet.services.admin import (
     readings_export,
     registry_help,
     registry_import,
+    reminder_counts,
     residents,
     staff,
     staff_members,
@@ -168,6 +169,7 @@ def _journal(world, scope):
 # name → (function, arguments for the objects of one scope, who may). The arguments besides the actor.
 MATRIX = {
     "overview": (overview.overview, lambda w, s: dict(now=NOW), LISTS),
+    "reminder_counts": (reminder_counts.reminder_counts, lambda w, s: dict(now=NOW), LISTS),
     "list_providers": (providers.list_providers, lambda w, s: {}, LISTS),
     "get_provider_for_admin": (
         providers.get_provider_for_admin,
@@ -406,7 +408,7 @@ def test_the_matrix_covers_every_admin_operation():
 
 
 # The size the closing note gives: operations × roles × scopes.
-MATRIX_CELLS = 33 * 6 * 2
+MATRIX_CELLS = 34 * 6 * 2
 
 
 # What an operator is shown never includes a foreign provider's row.

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from cabinet import texts
 from cabinet.errors import DomainError
 from cabinet.services.provider_form import ProviderForm, ProviderInvalid, check_pattern, inn_is_valid, validate_provider
 
@@ -83,3 +84,41 @@ def test_the_form_goes_to_the_page_and_back_as_texts():
     assert "allow_rollover" not in texts and texts["inn"] == "7707083893" and texts["reading_window_start_day"] == "15"
     again = ProviderForm.from_texts(texts, allow_zero_consumption=True, allow_rollover=False)
     assert again == form and dataclasses.replace(again, name="Другой") != form
+
+
+@pytest.mark.parametrize("days", ["0", "16", "", "три", "3,5", "-2", "١٥"])
+def test_closing_days_outside_1_to_15_are_refused_next_to_the_field_and_kept(days):
+    form = _form(reminder_closing_days=days)
+    with pytest.raises(ProviderInvalid) as raised:
+        validate_provider(form)
+    error = raised.value.errors["reminder_closing_days"]
+    assert set(raised.value.errors) == {"reminder_closing_days"} and error.code == "provider_closing_days_invalid"
+    assert texts.error_text(error.code, **error.params) == "Число дней — целое, от 1 до 15."
+    # What was typed goes back to the page as it was.
+    assert form.texts()["reminder_closing_days"] == days
+
+
+def test_closing_days_and_the_reminder_switches_come_out_typed():
+    values = validate_provider(_form(reminder_closing_days=" 15 ", remind_new_bill=False))
+    assert values["reminder_closing_days"] == 15
+    assert (values["remind_window_opens"], values["remind_verification"], values["remind_new_bill"]) == (
+        True,
+        True,
+        False,
+    )
+    assert validate_provider(_form(reminder_closing_days="1"))["reminder_closing_days"] == 1
+
+
+def test_the_reminder_switches_go_to_the_page_and_back():
+    form = _form(remind_window_closing=False, reminder_closing_days="5")
+    assert "remind_window_closing" not in form.texts() and form.texts()["reminder_closing_days"] == "5"
+    assert form.switches() == {
+        "remind_window_opens": True,
+        "remind_window_closing": False,
+        "remind_verification": True,
+        "remind_new_bill": True,
+    }
+    again = ProviderForm.from_texts(
+        form.texts(), allow_zero_consumption=True, allow_rollover=True, switches=form.switches()
+    )
+    assert again == form

@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, AuditEvent, Provider
+from cabinet.models import AccountLink, AuditEvent, Provider, StaffMembership, StaffRole
 from cabinet.services import accounts, providers
 from cabinet.services.dashboard import dashboard_cards
 from cabinet.services.provider_form import ProviderForm, ProviderInvalid, provider_form
-from tests.factories import NOW, make_account
+from tests.factories import NOW, make_account, make_user
 
 
 def _form(**changes) -> ProviderForm:
@@ -128,3 +128,50 @@ def test_entries_commit_what_they_save_and_fill_the_form_back(app_database, sess
             "provider_created",
             "provider_deactivated",
         ]
+
+
+def _staff(session, provider_id: int, role: StaffRole) -> int:
+    member = make_user(session)
+    session.add(StaffMembership(user_id=member.id, provider_id=provider_id, role=role, created_at=NOW))
+    session.flush()
+    return member.id
+
+
+def test_the_providers_operator_tunes_its_reminders_and_a_viewer_only_reads_them(session, ids):
+    provider = session.get(Provider, ids["provider"])
+    operator, viewer = _staff(session, provider.id, StaffRole.operator), _staff(session, provider.id, StaffRole.viewer)
+    opened = providers.provider_editing(session=session, actor_id=operator, provider_id=provider.id)
+    assert opened.may_change and not opened.may_change_legal
+    assert opened.form.reminder_closing_days == "3" and all(opened.form.switches().values())
+    tuned = dataclasses.replace(opened.form, reminder_closing_days="7", remind_new_bill=False)
+    providers.save_provider(session=session, actor_id=operator, provider_id=provider.id, form=tuned, now=NOW)
+    session.refresh(provider)
+    assert (provider.reminder_closing_days, provider.remind_new_bill, provider.remind_window_opens) == (7, False, True)
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "provider_updated")).one()
+    assert json.loads(event.details)["changed"] == {"reminder_closing_days": [3, 7], "remind_new_bill": [True, False]}
+    # A viewer sees the values and may not save them.
+    shown = providers.provider_editing(session=session, actor_id=viewer, provider_id=provider.id)
+    assert not shown.may_change and shown.form.reminder_closing_days == "7" and not shown.form.remind_new_bill
+    with pytest.raises(DomainError, match="not_found"):
+        providers.save_provider(
+            session=session,
+            actor_id=viewer,
+            provider_id=provider.id,
+            form=dataclasses.replace(shown.form, reminder_closing_days="1"),
+            now=NOW,
+        )
+    assert session.get(Provider, provider.id).reminder_closing_days == 7
+
+
+def test_closing_days_out_of_range_are_refused_and_nothing_changes(session, people, ids):
+    provider = session.get(Provider, ids["provider"])
+    form = dataclasses.replace(provider_form(provider), reminder_closing_days="20", remind_verification=False)
+    with pytest.raises(ProviderInvalid) as raised:
+        providers.save_provider(
+            session=session, actor_id=people["admin"].id, provider_id=provider.id, form=form, now=NOW
+        )
+    assert {field: error.code for field, error in raised.value.errors.items()} == {
+        "reminder_closing_days": "provider_closing_days_invalid"
+    }
+    session.refresh(provider)
+    assert (provider.reminder_closing_days, provider.remind_verification) == (3, True)

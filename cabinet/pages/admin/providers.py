@@ -8,61 +8,14 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import checkbox_field, file_picker, form_alert
+from cabinet.components.forms import file_picker, form_alert
 from cabinet.pages.admin.layout import admin_shell
+from cabinet.pages.admin.provider_fields import choice_field, field, reminders_section, switch
 from cabinet.state.admin.providers import AdminProvidersState, ProviderRow
 from cabinet.state.session import SessionState
 
 state = AdminProvidersState
 TWO_COLUMNS = dict(columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
-
-
-def _field_id(name: str) -> str:
-    return f"admin-provider-{name.replace('_', '-')}"
-
-
-def _labelled(name: str, control: rx.Component, *, alert: bool = True) -> rx.Component:
-    """A form field: its label, the control, the help text under it and its error, if any."""
-    label, help_text = texts.ADMIN["provider_fields"][name]
-    error = rx.text(
-        state.errors[name],
-        size="2",
-        color=rx.color("red", 11),
-        id=f"{_field_id(name)}-error",
-        **({"role": "alert"} if alert else {}),
-    )
-    return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=_field_id(name)),
-        control,
-        rx.cond(help_text != "", rx.text(help_text, size="1", color=rx.color("gray", 11))),
-        rx.cond(state.errors.contains(name), error),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _field(name: str, *, textarea: bool = False, input_mode: str = "text", legal: bool = False) -> rx.Component:
-    """A text field; read-only when the form is not this staff member's to save (or, for `legal`, to rename)."""
-    control_props = dict(
-        value=state.fields.get(name, ""),
-        on_change=lambda value: state.set_field(name, value),
-        id=_field_id(name),
-        width="100%",
-        read_only=~(state.may_save & state.may_change_legal) if legal else ~state.may_save,
-    )
-    control = rx.text_area(**control_props, rows="3") if textarea else rx.input(**control_props, input_mode=input_mode)
-    return _labelled(name, control)
-
-
-def _choice_field(name: str, options: dict[str, str]) -> rx.Component:
-    control = rx.select.root(
-        rx.select.trigger(id=_field_id(name), width="100%"),
-        rx.select.content(*[rx.select.item(label, value=key) for key, label in options.items()]),
-        value=state.fields.get(name, ""),
-        on_change=lambda value: state.set_field(name, value),
-        disabled=~state.may_save,
-    )
-    return _labelled(name, control, alert=False)
 
 
 def _receipt_field() -> rx.Component:
@@ -111,10 +64,6 @@ def _receipt_picker(label: str) -> rx.Component:
     )
 
 
-def _switch(checked, on_change, label: str, *, id: str) -> rx.Component:
-    return checkbox_field(label, checked=checked, on_change=on_change, id=id, disabled=~state.may_save)
-
-
 def _provider_fields() -> list[rx.Component]:
     """The form's inputs, top to bottom."""
     return [
@@ -122,7 +71,7 @@ def _provider_fields() -> list[rx.Component]:
             ~state.may_save,
             rx.callout(texts.ADMIN["provider_read_only"], icon="eye", width="100%", id="admin-provider-read-only"),
         ),
-        rx.grid(_field("name", legal=True), _field("inn", input_mode="numeric", legal=True), **TWO_COLUMNS),
+        rx.grid(field("name", legal=True), field("inn", input_mode="numeric", legal=True), **TWO_COLUMNS),
         rx.cond(
             state.may_save & ~state.may_change_legal,
             rx.text(
@@ -132,8 +81,8 @@ def _provider_fields() -> list[rx.Component]:
                 id="admin-provider-legal-note",
             ),
         ),
-        _field("service_description"),
-        rx.grid(_field("account_pattern"), _field("account_example"), **TWO_COLUMNS),
+        field("service_description"),
+        rx.grid(field("account_pattern"), field("account_example"), **TWO_COLUMNS),
         rx.text(
             state.pattern_check,
             size="2",
@@ -141,32 +90,33 @@ def _provider_fields() -> list[rx.Component]:
             color=rx.cond(state.pattern_ok, rx.color("grass", 11), rx.color("red", 11)),
         ),
         rx.grid(
-            _field("account_format_description"),
-            _choice_field("account_checksum", texts.ADMIN["checksum_choices"]),
+            field("account_format_description"),
+            choice_field("account_checksum", texts.ADMIN["checksum_choices"]),
             **TWO_COLUMNS,
         ),
-        _field("hint_text", textarea=True),
+        field("hint_text", textarea=True),
         _receipt_field(),
-        _choice_field("ownership_check", texts.ADMIN["ownership_choices"]),
+        choice_field("ownership_check", texts.ADMIN["ownership_choices"]),
         rx.grid(
-            _field("reading_window_start_day", input_mode="numeric"),
-            _field("reading_window_end_day", input_mode="numeric"),
+            field("reading_window_start_day", input_mode="numeric"),
+            field("reading_window_end_day", input_mode="numeric"),
             **TWO_COLUMNS,
         ),
         rx.grid(
-            _choice_field("reading_window_policy", texts.ADMIN["policy_choices"]),
-            _field("consumption_cap", input_mode="decimal"),
+            choice_field("reading_window_policy", texts.ADMIN["policy_choices"]),
+            field("consumption_cap", input_mode="decimal"),
             **TWO_COLUMNS,
         ),
-        _switch(state.allow_zero, state.set_allow_zero, texts.ADMIN["allow_zero"], id="admin-provider-allow-zero"),
-        _switch(
+        switch(state.allow_zero, state.set_allow_zero, texts.ADMIN["allow_zero"], id="admin-provider-allow-zero"),
+        switch(
             state.allow_rollover,
             state.set_allow_rollover,
             texts.ADMIN["allow_rollover"],
             id="admin-provider-allow-rollover",
         ),
-        rx.grid(_field("support_email", input_mode="email"), _field("support_phone"), **TWO_COLUMNS),
-        _field("unavailable_message", textarea=True),
+        rx.grid(field("support_email", input_mode="email"), field("support_phone"), **TWO_COLUMNS),
+        field("unavailable_message", textarea=True),
+        reminders_section(),
     ]
 
 

@@ -13,7 +13,13 @@ from cabinet.clock import utc_now
 from cabinet.errors import DomainError
 from cabinet.services import images, providers
 from cabinet.services.ids import parse_id
-from cabinet.services.provider_form import TEXT_FIELDS, ProviderForm, ProviderInvalid, check_pattern
+from cabinet.services.provider_form import (
+    REMINDER_SWITCHES,
+    TEXT_FIELDS,
+    ProviderForm,
+    ProviderInvalid,
+    check_pattern,
+)
 from cabinet.services.providers import ProviderRow
 from cabinet.state.admin.operator import acting_operator_id, not_found
 from cabinet.state.calls import Outcome, call
@@ -49,6 +55,8 @@ class AdminProvidersState(PageData, rx.State):
     fields: dict[str, str] = {}
     allow_zero: bool = True
     allow_rollover: bool = True
+    # The reminder switch per kind (provider_form.REMINDER_SWITCHES).
+    reminders: dict[str, bool] = {}
     errors: dict[str, str] = {}
     notice: str = ""
     busy: bool = False
@@ -86,6 +94,7 @@ class AdminProvidersState(PageData, rx.State):
     def _fill(self, form: ProviderForm) -> None:
         self.fields = form.texts()
         self.allow_zero, self.allow_rollover = form.allow_zero_consumption, form.allow_rollover
+        self.reminders = form.switches()
         self.errors, self.notice = {}, ""
         self.form_open = True
 
@@ -147,6 +156,11 @@ class AdminProvidersState(PageData, rx.State):
     def set_allow_rollover(self, value: bool) -> None:
         self.allow_rollover = bool(value)
 
+    @rx.event
+    def set_reminder(self, name: str, value: bool) -> None:
+        if name in REMINDER_SWITCHES:
+            self.reminders = {**self.reminders, name: bool(value)}
+
     @rx.event(background=True)
     async def save(self):
         async with self:
@@ -154,7 +168,10 @@ class AdminProvidersState(PageData, rx.State):
             if not actor:
                 return not_found()
             form = ProviderForm.from_texts(
-                self.fields, allow_zero_consumption=self.allow_zero, allow_rollover=self.allow_rollover
+                self.fields,
+                allow_zero_consumption=self.allow_zero,
+                allow_rollover=self.allow_rollover,
+                switches=self.reminders,
             )
             provider_id = int(self.editing) if self.editing else None
             self.busy = True
