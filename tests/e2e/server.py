@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 300
@@ -126,13 +127,34 @@ def wait_for_hydration(page) -> None:
         page.locator("[data-hydrated='true']").first.wait_for(state="attached")
 
 
+# How long a page's loading placeholder may stay after a `goto` before the page is opened once more.
+STUCK_LOADING_MS = 15_000
+
+
+def _still_loading(page) -> bool:
+    """Whether a loading placeholder (`components/loading.py`) is still on screen after STUCK_LOADING_MS."""
+    try:
+        page.locator("[role=status][aria-busy=true]").first.wait_for(state="hidden", timeout=STUCK_LOADING_MS)
+    except PlaywrightTimeoutError:
+        return True
+    return False
+
+
 def hydrating(page):
-    """The page with `goto` that returns only once the page is hydrated."""
+    """The page with `goto` that returns only once the page is hydrated.
+
+    A full page load right after another one sometimes leaves the new page waiting for its load's answer
+    for ever (a known race of the event socket's reconnect, see the closing note of 2026-12-07); until it
+    is fixed in the app, a page still on its placeholder after 15 s is opened once more.
+    """
     plain_goto = page.goto
 
     def goto(url: str, **options):
         response = plain_goto(url, **options)
         wait_for_hydration(page)
+        if _still_loading(page):
+            response = plain_goto(url, **options)
+            wait_for_hydration(page)
         return response
 
     page.goto = goto

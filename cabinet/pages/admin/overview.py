@@ -50,7 +50,16 @@ def _reminders() -> rx.Component:
             rx.heading(texts.ADMIN["reminder_counts_title"], size="4", as_="h2"),
             rx.cond(
                 state.reminders.length() > 0,
-                rx.box(table, overflow_x="auto", width="100%"),
+                # Focusable and named: a phone's keyboard user can scroll it (accessibility.css, scroll-region).
+                rx.box(
+                    table,
+                    overflow_x="auto",
+                    width="100%",
+                    class_name="scroll-region",
+                    tab_index=0,
+                    role="region",
+                    aria_label=texts.ADMIN["reminder_counts_title"],
+                ),
                 rx.text(texts.ADMIN["reminder_counts_empty"], size="2", color=rx.color("gray", 11)),
             ),
             spacing="3",

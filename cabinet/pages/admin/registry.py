@@ -61,7 +61,16 @@ def _errors() -> rx.Component:
         state.row_errors.length() > 0,
         rx.vstack(
             rx.text(texts.ADMIN["registry_errors"], weight="medium", color=rx.color("red", 11)),
-            rx.box(table, overflow_x="auto", width="100%", id="admin-registry-errors"),
+            rx.box(
+                table,
+                overflow_x="auto",
+                width="100%",
+                id="admin-registry-errors",
+                class_name="scroll-region",
+                tab_index=0,
+                role="region",
+                aria_label=texts.ADMIN["registry_errors"],
+            ),
             rx.cond(
                 state.errors_more > 0,
                 rx.text(
