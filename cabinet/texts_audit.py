@@ -166,6 +166,9 @@ AUDIT = {
     "generic_label": "Другое действие ({code})",
     "group_all": "{group}: все",
     "nobody": "без учётной записи",
+    # A switch's value in a change: «Напоминать …: нет → да».
+    "yes": "да",
+    "no": "нет",
     # letter_limited's limit: which one more letter would have broken.
     "letter_limits": {
         "address": "слишком много писем на этот адрес за час",

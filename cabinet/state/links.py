@@ -12,16 +12,12 @@ from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.login import refusal_text
 from cabinet.state.page_data import PageData, mark_loaded
-from cabinet.state.password_rules import rule_marks
+from cabinet.state.password_rules import NEW_PASSWORD_FIELDS, NewPasswordForm, link_token
 from cabinet.state.session import adopt_session, current_user_id
 
 CONNECT_ROUTE = "/accounts/connect"
-# The service's field → the reset form's error var; a refusal of the link itself shows instead of the form.
-RESET_FIELDS = {"password": "password_error", "password_repeat": "password_repeat_error"}
-
-
-def _token_from_path(path: str) -> str:
-    return path.rstrip("/").rsplit("/", 1)[-1]
+# A refusal of the link itself shows instead of the reset form.
+RESET_FIELDS = NEW_PASSWORD_FIELDS
 
 
 class ConfirmState(PageData, rx.State):
@@ -47,7 +43,7 @@ class ConfirmState(PageData, rx.State):
         async with self:
             self.status, self.problem, self.problem_email, self.notice = "checking", "", "", ""
             self.confirmed_email = self.password = self.password_error = ""
-            token = _token_from_path(self.router.url.path)
+            token = link_token(self.router.url.path)
             client = self.router.session.client_ip or ""
             signed_in = await current_user_id(self)
         outcome = await call(signups.confirm_signup, raw_token=token, now=utc_now(), client_address=client)
@@ -126,7 +122,7 @@ class EmailChangeState(rx.State):
     async def load(self):
         async with self:
             self.status, self.problem = "checking", ""
-            token = _token_from_path(self.router.url.path)
+            token = link_token(self.router.url.path)
             client = self.router.session.client_ip or ""
         outcome = await call(email_changes.confirm_email_change, raw_token=token, now=utc_now(), client_address=client)
         async with self:
@@ -137,35 +133,16 @@ class EmailChangeState(rx.State):
             self.new_email = outcome.value
 
 
-class ResetState(rx.State):
+class ResetState(NewPasswordForm, rx.State):
     """Setting a new password from the reset link."""
 
     status: str = "checking"  # checking | form | done | problem
     problem: str = ""
-    password: str = ""
-    password_repeat: str = ""
-    password_error: str = ""
-    password_repeat_error: str = ""
-    busy: bool = False
-
-    @rx.var
-    def password_marks(self) -> list[list[str]]:
-        return rule_marks(self.password)
-
-    @rx.event
-    def set_password(self, value: str) -> None:
-        self.password = value[:128]
-        self.password_error = ""
-
-    @rx.event
-    def set_password_repeat(self, value: str) -> None:
-        self.password_repeat = value[:128]
-        self.password_repeat_error = ""
 
     @rx.event
     async def load(self) -> None:
-        self.password = self.password_repeat = self.password_error = self.password_repeat_error = ""
-        token = _token_from_path(self.router.url.path)
+        self._clear_password_form()
+        token = link_token(self.router.url.path)
         outcome = await call(password_changes.check_reset_link, raw_token=token, now=utc_now())
         self.status, self.problem = ("form", "") if outcome.ok else ("problem", outcome.message)
 
@@ -177,7 +154,7 @@ class ResetState(rx.State):
             self.busy = True
             clear_refusals(self, fields=RESET_FIELDS, fallback="password_error")
             request = dict(
-                raw_token=_token_from_path(self.router.url.path),
+                raw_token=link_token(self.router.url.path),
                 password=self.password,
                 password_repeat=self.password_repeat,
                 client_address=self.router.session.client_ip or "",

@@ -10,47 +10,24 @@ from cabinet.services.tokens import LINK
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.page_data import PageData, mark_loaded
-from cabinet.state.password_rules import rule_marks
+from cabinet.state.password_rules import NEW_PASSWORD_FIELDS, NewPasswordForm, link_token
 from cabinet.state.session import adopt_session
 
 ADMIN_ROUTE = "/admin"
-FIELDS = {"password": "password_error", "password_repeat": "password_repeat_error"}
+FIELDS = NEW_PASSWORD_FIELDS
 
 
-def _token_from_path(path: str) -> str:
-    return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-class StaffInvitationState(PageData, rx.State):
+class StaffInvitationState(PageData, NewPasswordForm, rx.State):
     status: str = "checking"  # checking | form | problem
     problem: str = ""
     email: str = ""
-    password: str = ""
-    password_repeat: str = ""
-    password_error: str = ""
-    password_repeat_error: str = ""
-    busy: bool = False
-
-    @rx.var
-    def password_marks(self) -> list[list[str]]:
-        return rule_marks(self.password)
-
-    @rx.event
-    def set_password(self, value: str) -> None:
-        self.password = value[:128]
-        self.password_error = ""
-
-    @rx.event
-    def set_password_repeat(self, value: str) -> None:
-        self.password_repeat = value[:128]
-        self.password_repeat_error = ""
 
     @rx.event(background=True)
     async def load(self):
         async with self:
             self.status, self.problem, self.email = "checking", "", ""
-            self.password = self.password_repeat = self.password_error = self.password_repeat_error = ""
-            token = _token_from_path(self.router.url.path)
+            self._clear_password_form()
+            token = link_token(self.router.url.path)
         outcome = await call(staff.check_invitation, raw_token=token, now=utc_now())
         async with self:
             if outcome.ok:
@@ -67,7 +44,7 @@ class StaffInvitationState(PageData, rx.State):
             self.busy = True
             clear_refusals(self, fields=FIELDS, fallback="password_error")
             request = dict(
-                raw_token=_token_from_path(self.router.url.path),
+                raw_token=link_token(self.router.url.path),
                 password=self.password,
                 password_repeat=self.password_repeat,
                 client_address=self.router.session.client_ip or "",

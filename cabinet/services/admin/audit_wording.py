@@ -80,10 +80,8 @@ def details_text(event: AuditEvent) -> str:
 
 
 def _shown(value: object) -> str:
-    if value is True:
-        return "да"
-    if value is False:
-        return "нет"
+    if isinstance(value, bool):
+        return texts.AUDIT["yes" if value else "no"]
     return _MISSING if value in (None, "") else str(value)
 
 

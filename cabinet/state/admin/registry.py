@@ -176,14 +176,22 @@ class AdminRegistryState(PageData, rx.State):
     @rx.event(background=True)
     async def download_sample(self):
         """«Скачать пример для …»: the chosen provider's sample registry."""
-        async with self:
-            actor = await acting_operator_id(self)
-            provider = self.provider
-        if not actor:
-            return not_found()
-        outcome = await call(registry_help.registry_sample, actor_id=actor, provider_id=provider, now=utc_now())
-        if not outcome.ok:
-            async with self:
-                self.error = outcome.message
-            return
-        return rx.download(data=outcome.value.data, filename=outcome.value.filename)
+        return await sample_download(self)
+
+
+async def sample_download(state) -> rx.event.EventSpec | None:
+    """The chosen provider's sample registry as a download, for any State with `provider` and `error`.
+
+    Call it from a background event: it takes the State's lock itself.
+    """
+    async with state:
+        actor = await acting_operator_id(state)
+        provider = state.provider
+    if not actor:
+        return not_found()
+    outcome = await call(registry_help.registry_sample, actor_id=actor, provider_id=provider, now=utc_now())
+    if not outcome.ok:
+        async with state:
+            state.error = outcome.message
+        return None
+    return rx.download(data=outcome.value.data, filename=outcome.value.filename)

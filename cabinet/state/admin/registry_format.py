@@ -10,7 +10,7 @@ from cabinet.services.admin import registry_help
 from cabinet.services.admin.registry_help import ColumnHelp
 from cabinet.services.ids import parse_id
 from cabinet.state.admin.operator import acting_operator_id, not_found, provider_choices
-from cabinet.state.admin.registry import AdminRegistryState
+from cabinet.state.admin.registry import AdminRegistryState, sample_download
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
@@ -78,14 +78,4 @@ class AdminRegistryFormatState(PageData, rx.State):
     @rx.event(background=True)
     async def download_sample(self):
         """«Скачать пример для …»: the chosen provider's sample registry."""
-        async with self:
-            actor = await acting_operator_id(self)
-            provider = self.provider
-        if not actor:
-            return not_found()
-        outcome = await call(registry_help.registry_sample, actor_id=actor, provider_id=provider, now=utc_now())
-        if not outcome.ok:
-            async with self:
-                self.error = outcome.message
-            return
-        return rx.download(data=outcome.value.data, filename=outcome.value.filename)
+        return await sample_download(self)
