@@ -57,7 +57,7 @@ def _no_reading_on_the_shared_account(app_server) -> None:
     engine.dispose()
 
 
-def test_switches_decide_the_letters_and_the_link_turns_its_kind_off(app_server, page: Page):
+def test_switches_decide_the_letters_and_the_link_turns_its_kind_off(app_server, page: Page, screenshot_dir):
     base = app_server.url
     # The demo's family member shares «Дача» (readings taken all month, «closes in 31 days») with «closes
     # soon» off, so at start she got «the window opens» and no «closes soon».
@@ -80,6 +80,10 @@ def test_switches_decide_the_letters_and_the_link_turns_its_kind_off(app_server,
 
     page.goto(link)
     expect(page.locator("#unsubscribe-done")).to_contain_text("о скором закрытии приёма показаний")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(screenshot_dir / f"unsubscribe-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(base + "/settings")
     expect(page.locator("#settings-notify-window-closing")).not_to_be_checked()
     expect(page.locator("#settings-notify-reminders")).not_to_be_checked()
