@@ -206,6 +206,9 @@ class Provider(SQLModel, table=True):
     consumption_cap_thousandths: int | None = None
     support_email: str = Field(default="", max_length=320)
     support_phone: str = Field(default="", max_length=40)
+    # The provider's own YooKassa shop (split payments): its part of a payment is transferred there.
+    # "" — the platform's shop takes the money and the provider gets it by the payments export.
+    yookassa_account_id: str = Field(default="", max_length=32)
     unavailable_message: str = Field(default="", max_length=500)
     # Reminders the provider's residents get (services/reminders.py): «closes in N days», and a switch per kind.
     reminder_closing_days: int = Field(default=3, ge=0, le=31)
@@ -394,13 +397,14 @@ class PaymentFailure(str, enum.Enum):
 
 
 class Payment(SQLModel, table=True):
+    """One charge at YooKassa; what it pays for is its parts (one per personal account)."""
+
     __tablename__ = "payments"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
-    account_id: int = Field(foreign_key="provider_accounts.id", index=True)
+    # The sum of the parts.
     amount_kopecks: int = Field(gt=0)
-    purpose: PaymentPurpose = Field(sa_column=sa.Column(text_enum(PaymentPurpose), nullable=False))
     status: PaymentStatus = Field(
         default=PaymentStatus.pending,
         sa_column=sa.Column(text_enum(PaymentStatus), nullable=False, index=True),
@@ -421,16 +425,73 @@ class Payment(SQLModel, table=True):
     updated_at: dt.datetime = created_field()
 
 
+class PaymentPart(SQLModel, table=True):
+    """What one payment pays to one personal account: one line of its receipt, one provider's money."""
+
+    __tablename__ = "payment_parts"
+    __table_args__ = (sa.UniqueConstraint("payment_id", "account_id", name="uq_payment_parts_payment_account"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payments.id", index=True)
+    account_id: int = Field(foreign_key="provider_accounts.id", index=True)
+    # Kept with the part (an account never changes provider): what scopes a part for provider staff.
+    provider_id: int = Field(foreign_key="providers.id", index=True)
+    amount_kopecks: int = Field(gt=0)
+    purpose: PaymentPurpose = Field(sa_column=sa.Column(text_enum(PaymentPurpose), nullable=False))
+    # The provider's own YooKassa shop the part was transferred to (split payments); "" for the platform's.
+    transfer_account_id: str = Field(default="", max_length=32)
+    position: int = 0
+
+
 class LedgerEntry(SQLModel, table=True):
-    """Money that reached a provider account; one entry per succeeded payment."""
+    """Money that reached a provider account (a payment's part), or left it again (a refund, negative)."""
 
     __tablename__ = "ledger_entries"
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="provider_accounts.id", index=True)
-    payment_id: int | None = Field(default=None, foreign_key="payments.id", unique=True)
+    payment_id: int | None = Field(default=None, foreign_key="payments.id", index=True)
+    # Unique: a part is booked once and a refund once, whoever delivers the news and how often.
+    part_id: int | None = Field(default=None, foreign_key="payment_parts.id", unique=True)
+    refund_id: int | None = Field(default=None, foreign_key="refunds.id", unique=True)
     amount_kopecks: int
     booked_at: dt.datetime = created_field()
+
+
+class RefundStatus(str, enum.Enum):
+    """YooKassa's refund statuses, plus `failed` for a refund the gateway never accepted."""
+
+    pending = "pending"
+    succeeded = "succeeded"
+    canceled = "canceled"
+    failed = "failed"
+
+
+class Refund(SQLModel, table=True):
+    """Money returned to the resident from one part of a payment, at an operator's request."""
+
+    __tablename__ = "refunds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payments.id", index=True)
+    part_id: int = Field(foreign_key="payment_parts.id", index=True)
+    amount_kopecks: int = Field(gt=0)
+    reason: str = Field(max_length=250)
+    status: RefundStatus = Field(
+        default=RefundStatus.pending,
+        sa_column=sa.Column(text_enum(RefundStatus), nullable=False, index=True),
+    )
+    # Made when the refund form opens and sent as the Idempotence-Key: a double click is one refund.
+    idempotency_key: str = Field(max_length=64, unique=True)
+    gateway_refund_id: str | None = Field(default=None, max_length=64, unique=True)
+    requested_by: int | None = Field(default=None, foreign_key="users.id")
+    failure_code: PaymentFailure | None = Field(
+        default=None, sa_column=sa.Column(text_enum(PaymentFailure), nullable=True)
+    )
+    cancellation_reason: str = Field(default="", max_length=80)
+    refunded_at: dt.datetime | None = optional_time_field()
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
+    updated_at: dt.datetime = created_field()
 
 
 class NotificationOutcome(str, enum.Enum):
@@ -443,6 +504,7 @@ class NotificationOutcome(str, enum.Enum):
     amount_mismatch = "amount_mismatch"
     rejected = "rejected"  # not a payment notification at all
     unknown_payment = "unknown_payment"
+    unknown_refund = "unknown_refund"
     gateway_error = "gateway_error"  # the API did not answer our check; YooKassa delivers again
     # An entry kept before outcomes were codes, that matched none of the above.
     unrecognized = "unrecognized"

@@ -119,6 +119,13 @@ ERRORS: dict[str, str] = {
     "payment_amount_required": "Введите сумму.",
     "payment_amount_range": "Сумма — от {min} до {max}.",
     "payment_not_retryable": "Этот платёж нельзя повторить: начните новую оплату.",
+    "payment_choose_accounts": "Отметьте хотя бы один счёт.",
+    "refund_amount_required": "Введите сумму возврата.",
+    "refund_amount_range": "Вернуть можно от 0,01 ₽ до {max}.",
+    "refund_reason_required": "Напишите причину возврата — её увидит житель.",
+    "refund_not_refundable": "Вернуть можно только оплаченный платёж.",
+    "refund_nothing_left": "Эта часть платежа уже возвращена полностью.",
+    "payment_too_many_accounts": "В одном платеже — не больше {max} счетов.",
     # admin forms
     "form_has_errors": "Проверьте отмеченные поля.",
     "field_required": "Заполните это поле.",
@@ -221,10 +228,23 @@ LETTERS = {
         "title": "Оплата прошла",
         "body": [
             "Здравствуйте!",
-            "Оплата {amount} по лицевому счёту {number} ({provider}) прошла успешно.",
+            "Оплата {amount} прошла успешно: {accounts}.",
             "Поставщик учтёт её в ближайшем расчёте. Кассовый чек по 54-ФЗ придёт отдельным письмом от ЮKassa.",
         ],
         "button": "Квитанция об оплате",
+    },
+    "refund_succeeded": {
+        "subject": "Возврат {amount}",
+        "title": "Деньги возвращены",
+        "body": [
+            "Здравствуйте!",
+            "{provider} вернул {amount} из оплаты от {paid} по лицевому счёту {number}.",
+            "Причина: {reason}.",
+            "Деньги придут на карту или счёт, с которых вы платили, обычно за 1–7 рабочих дней. "
+            "Кассовый чек возврата по 54-ФЗ придёт отдельным письмом от ЮKassa. Сумма к оплате по счёту выросла "
+            "на сумму возврата.",
+        ],
+        "button": "Открыть платёж",
     },
     "confirm_email": {
         "subject": "Подтвердите регистрацию в Личном кабинете",
@@ -645,8 +665,15 @@ ADMIN = {
         "amount_mismatch": "сумма в ЮKassa не совпадает с нашей, не зачислено",
         "rejected": "отклонено: это не уведомление ЮKassa",
         "unknown_payment": "платёж с таким номером у нас не найден",
+        "unknown_refund": "возврат с таким номером у нас не найден",
         "gateway_error": "ЮKassa не ответила на проверку, уведомление придёт повторно",
         "unrecognized": "результат обработки не сохранился",
+    },
+    "refund_results": {
+        "succeeded": "Возврат {amount} выполнен. Жителю отправлено письмо.",
+        "pending": "Возврат {amount} оформляется в ЮKassa. Статус обновится сам.",
+        "canceled": "ЮKassa отклонила возврат {amount}. Деньги не возвращены.",
+        "failed": "ЮKassa не приняла возврат {amount}. Деньги не возвращены — попробуйте ещё раз.",
     },
     "check_gateway": "Проверить в ЮKassa",
     "gateway_checked": "Статус в ЮKassa: {status}.",
@@ -685,6 +712,9 @@ ADMIN = {
 }
 PAYMENTS = {
     "gateway_description": "Оплата услуг {provider}, лицевой счёт {number}",
+    "gateway_description_several": "Оплата {count} лицевых счетов: {numbers}",
+    "letter_part": "лицевой счёт {number} ({provider}) — {amount}",
+    "letter_parts_separator": "; ",
     "receipt_item": "Услуги {provider} по лицевому счёту {number}",
     "gateway_errors": {
         "timeout": "Платёжный сервис не ответил вовремя. Деньги не списаны — попробуйте ещё раз.",
@@ -710,6 +740,18 @@ PAYMENTS = {
     "submit_hint": "Откроется страница ЮKassa: банковская карта, СБП или SberPay.",
     "secure": "Данные карты вводятся на странице ЮKassa и не попадают в кабинет.",
     "status_title": "Платёж № ",
+    "refund_statuses": {
+        "pending": "Возврат оформляется",
+        "succeeded": "Возвращено",
+        "canceled": "Возврат отклонён",
+        "failed": "Возврат не создан",
+    },
+    "refund_outcome_statuses": {
+        "refund_pending": "возврат оформляется",
+        "refund_succeeded": "возврат выполнен",
+        "refund_canceled": "возврат отклонён",
+        "refund_failed": "возврат не создан",
+    },
     "statuses": {
         "pending": "Ожидает оплаты",
         "waiting_for_capture": "Подтверждается",
@@ -767,6 +809,9 @@ PAYMENTS = {
     "history_filter_all_statuses": "Все статусы",
     "history_periods": {"all": "За всё время", "month": "Этот месяц", "3m": "3 месяца", "year": "12 месяцев"},
     "history_total": "Оплачено за период: {amount}",
+    "history_parts": "{count} {accounts} в одном платеже",
+    "accounts_word": ("счёт", "счёта", "счетов"),
+    "refund_line": "Возврат {amount}",
     "history_hint": "Платежи, созданные в кабинете: оплаченные, отменённые и ожидающие оплаты.",
     "nav": "Платежи",
     "nav_hint": "История ваших оплат и квитанции.",

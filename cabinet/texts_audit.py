@@ -52,6 +52,18 @@ EVENTS: dict[str, tuple[str, str]] = {
         "Проверка в ЮKassa",
         "Платёж {payment} на {amount} проверен в ЮKassa: статус «{status}».",
     ),
+    "refund_requested": (
+        "Возврат запрошен",
+        "Запрошен возврат {amount} по платежу {payment}, ЛС {account} ({provider}). Причина: {reason}.",
+    ),
+    "refund_succeeded": (
+        "Возврат выполнен",
+        "Возврат {amount} по платежу {payment} выполнен, ЛС {account} ({provider}).",
+    ),
+    "refund_canceled": (
+        "Возврат отклонён",
+        "ЮKassa отклонила возврат {amount} по платежу {payment}, ЛС {account} ({provider}).",
+    ),
     "payments_exported": ("Выгрузка платежей", "Выгружены платежи в CSV: {provider}, {status}."),
     # Показания
     "reading_submitted": (
@@ -126,6 +138,9 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "payment_canceled",
             "payment_failed",
             "payment_checked_at_gateway",
+            "refund_requested",
+            "refund_succeeded",
+            "refund_canceled",
             "payments_exported",
         ),
     ),

@@ -30,3 +30,14 @@ class SandboxResendEmail(SQLModel, table=True):
     # What was posted to /emails, as JSON.
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: dt.datetime = created_field()
+
+
+class SandboxYookassaRefund(SQLModel, table=True):
+    __tablename__ = "sandbox_yookassa_refunds"
+
+    id: str = Field(primary_key=True, max_length=64)
+    idempotence_key: str = Field(max_length=64, unique=True)
+    payment_id: str = Field(max_length=64, index=True)
+    status: str = Field(max_length=32)
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: dt.datetime = created_field()

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cabinet.errors import DomainError
-from cabinet.models import LedgerEntry, Payment, PaymentStatus, Provider, ProviderAccount, ReadingWindowPolicy
+from cabinet.models import (
+    LedgerEntry,
+    Payment,
+    PaymentPart,
+    PaymentStatus,
+    Provider,
+    ProviderAccount,
+    ReadingWindowPolicy,
+)
 from cabinet.services.accounts import links_of
 from cabinet.services.calendar import add_months, local_date, month_start, start_of_local_day
 from cabinet.services.ids import parse_id
@@ -49,9 +57,11 @@ def paid_since_registry(session: Session, account: ProviderAccount) -> int:
 _PAID_SINCE = select(func.coalesce(func.sum(LedgerEntry.amount_kopecks), 0)).where(
     LedgerEntry.account_id == sa.bindparam("account_id"), LedgerEntry.booked_at >= sa.bindparam("since")
 )
+# The account's own part of its newest succeeded payment (a payment may pay several accounts).
 _LAST_SUCCEEDED_PAYMENT = (
-    select(Payment)
-    .where(Payment.account_id == sa.bindparam("account_id"), Payment.status == PaymentStatus.succeeded)
+    select(PaymentPart.amount_kopecks, Payment.paid_at, Payment.updated_at)
+    .join(Payment, col(Payment.id) == PaymentPart.payment_id)
+    .where(PaymentPart.account_id == sa.bindparam("account_id"), Payment.status == PaymentStatus.succeeded)
     .order_by(col(Payment.paid_at).desc(), col(Payment.id).desc())
     .limit(1)
 )
@@ -80,10 +90,11 @@ class LastPayment:
 
 
 def last_payment(session: Session, account_id: int) -> LastPayment | None:
-    payment = session.exec(_LAST_SUCCEEDED_PAYMENT, params={"account_id": account_id}).first()
-    if payment is None:
+    found = session.exec(_LAST_SUCCEEDED_PAYMENT, params={"account_id": account_id}).first()
+    if found is None:
         return None
-    return LastPayment(payment.amount_kopecks, payment.paid_at or payment.updated_at)
+    amount, paid_at, updated_at = found
+    return LastPayment(amount, paid_at or updated_at)
 
 
 def monthly_payments(session: Session, account_id: int, today: dt.date, months: int = 12) -> list[tuple[dt.date, int]]:

@@ -14,12 +14,8 @@ from sqlmodel import Session, col, select
 from cabinet.models import (
     Meter,
     MeterReading,
-    Payment,
-    PaymentStatus,
-    Provider,
     ProviderAccount,
     ReadingStatus,
-    User,
 )
 from cabinet.services.audit import record_event
 from cabinet.services.calendar import RESIDENT_ZONE
@@ -150,94 +146,3 @@ def _mark_sent(session: Session, *, ids: list[int], now: dt.datetime) -> None:
             )
             .values(status=ReadingStatus.sent_to_provider, updated_at=now)
         )
-
-
-def export_payments(
-    session: Session,
-    *,
-    provider_id: int | None = None,
-    status: PaymentStatus | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    actor_user_id: int | None = None,
-    now: dt.datetime | None = None,
-    within: sa.ColumnElement[bool] | None = None,
-) -> bytes:
-    """Payments created in [since, until), oldest first, for accountants; every filter is optional.
-
-    `within` is a condition on Provider.id (a staff member's scope) every row must meet."""
-    query = _payments_query(provider_id=provider_id, status=status, since=since, until=until)
-    if within is not None:
-        query = query.where(within)
-    if actor_user_id is not None and now is not None:
-        record_event(
-            session=session,
-            action="payments_exported",
-            now=now,
-            actor_user_id=actor_user_id,
-            details={"provider": provider_id, "status": status.value if status else None},
-            provider_id=provider_id,
-        )
-    return csv_bytes(
-        ["id", "created_at", "paid_at", "provider", "account", "amount", "status", "gateway_payment_id", "email"],
-        (
-            [
-                Number(str(payment_id)),
-                local_time(created_at),
-                local_time(paid_at),
-                provider,
-                number,
-                rubles(amount),
-                payment_status.value,
-                gateway_id or "",
-                email,
-            ]
-            for (
-                payment_id,
-                created_at,
-                paid_at,
-                provider,
-                number,
-                amount,
-                payment_status,
-                gateway_id,
-                email,
-            ) in session.exec(query)
-        ),
-    )
-
-
-def _payments_query(
-    *,
-    provider_id: int | None,
-    status: PaymentStatus | None,
-    since: dt.datetime | None,
-    until: dt.datetime | None,
-):
-    """Payments with their provider, account and payer, oldest first, narrowed by the filters given."""
-    query = (
-        select(
-            Payment.id,
-            Payment.created_at,
-            Payment.paid_at,
-            Provider.name,
-            ProviderAccount.number,
-            Payment.amount_kopecks,
-            Payment.status,
-            Payment.gateway_payment_id,
-            User.email,
-        )
-        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
-        .join(Provider, col(Provider.id) == ProviderAccount.provider_id)
-        .join(User, col(User.id) == Payment.user_id)
-        .order_by(col(Payment.created_at), col(Payment.id))
-    )
-    if provider_id is not None:
-        query = query.where(Provider.id == provider_id)
-    if status is not None:
-        query = query.where(Payment.status == status)
-    if since is not None:
-        query = query.where(Payment.created_at >= since)
-    if until is not None:
-        query = query.where(Payment.created_at < until)
-    return query

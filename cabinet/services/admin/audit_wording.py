@@ -17,7 +17,7 @@ from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from cabinet import texts
-from cabinet.models import AuditEvent, Meter, Payment, Provider, ProviderAccount, User
+from cabinet.models import AuditEvent, Meter, Payment, PaymentPart, Provider, ProviderAccount, User
 from cabinet.money import format_rubles
 from cabinet.services.ids import parse_id
 from cabinet.services.meter_text import kind_label, reading_text
@@ -106,7 +106,17 @@ class _Names:
         self.meters: dict[int, Meter] = self._rows(Meter, (i for kind, i in targets if kind == "meter"))
         account_ids = [i for kind, i in targets if kind == "account"]
         account_ids += [parse_id(d.get("account")) for d in details]
-        account_ids += [p.account_id for p in self.payments.values()] + [m.account_id for m in self.meters.values()]
+        # A payment's part for the event's provider (a payment for several accounts has an event per provider).
+        self.parts: dict[tuple[int, int | None], PaymentPart] = {}
+        payment_ids = sorted(self.payments)
+        for start in range(0, len(payment_ids), _IDS_PER_STATEMENT):
+            chunk = payment_ids[start : start + _IDS_PER_STATEMENT]
+            for part in session.exec(
+                select(PaymentPart).where(col(PaymentPart.payment_id).in_(chunk)).order_by(col(PaymentPart.position))
+            ):
+                self.parts.setdefault((part.payment_id, part.provider_id), part)
+                self.parts.setdefault((part.payment_id, None), part)
+        account_ids += [p.account_id for p in self.parts.values()] + [m.account_id for m in self.meters.values()]
         self.accounts: dict[int, ProviderAccount] = self._rows(ProviderAccount, account_ids)
         provider_ids = [event.provider_id for event in events]
         provider_ids += [i for kind, i in targets if kind == "provider"]
@@ -179,10 +189,10 @@ def _fields(names: _Names, event: AuditEvent, details: dict) -> dict:
         fields["resident"] = user.email if user is not None else _MISSING
     elif event.target_type == "payment":
         fields["payment"] = words["payment"].format(id=event.target_id)
-        payment = names.payments.get(target) if target is not None else None
-        if payment is not None:
-            fields["amount"] = format_rubles(payment.amount_kopecks)
-            fields.update(names.account_fields(payment.account_id))
+        part = names.parts.get((target, event.provider_id)) or names.parts.get((target, None))
+        if target is not None and part is not None:
+            fields["amount"] = format_rubles(part.amount_kopecks)
+            fields.update(names.account_fields(part.account_id))
     elif event.target_type == "meter":
         meter = names.meters.get(target) if target is not None else None
         if meter is not None:

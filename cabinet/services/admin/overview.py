@@ -19,6 +19,7 @@ from cabinet.models import (
     MeterReading,
     OutgoingEmail,
     Payment,
+    PaymentPart,
     PaymentStatus,
     ProviderAccount,
     User,
@@ -53,11 +54,16 @@ def _scoped_accounts(scope: StaffScope):
 
 
 def _paid_since(session: Session, scope: StaffScope, since: dt.datetime) -> tuple[int, int]:
-    """How many payments of the scope's accounts succeeded since `since`, and their sum in kopecks."""
-    where = [Payment.status == PaymentStatus.succeeded, col(Payment.paid_at) >= since]
-    if not scope.is_platform_admin:
-        where.append(col(Payment.account_id).in_(_scoped_accounts(scope)))
-    row = session.exec(select(func.count(), func.coalesce(func.sum(Payment.amount_kopecks), 0)).where(*where)).one()
+    """How many payments with a part for the scope's providers succeeded since `since`, and those parts' sum."""
+    row = session.exec(
+        select(func.count(func.distinct(Payment.id)), func.coalesce(func.sum(PaymentPart.amount_kopecks), 0))
+        .join(PaymentPart, col(PaymentPart.payment_id) == Payment.id)
+        .where(
+            Payment.status == PaymentStatus.succeeded,
+            col(Payment.paid_at) >= since,
+            scope.visible(PaymentPart.provider_id),
+        )
+    ).one()
     return int(row[0]), int(row[1])
 
 

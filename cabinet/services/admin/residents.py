@@ -22,6 +22,7 @@ from cabinet.models import (
     AuditEvent,
     LoginSession,
     Payment,
+    PaymentPart,
     ProviderAccount,
     StaffMembership,
     User,
@@ -154,10 +155,12 @@ def _is_staff(session: Session, user: User) -> bool:
 
 
 def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -> ResidentDetail:
+    # Each payment as far as the scope sees it: a provider's staff see only their own parts of it.
     payments = session.exec(
-        select(Payment)
-        .join(ProviderAccount, col(ProviderAccount.id) == Payment.account_id)
-        .where(Payment.user_id == user.id, scope.visible(ProviderAccount.provider_id))
+        select(Payment.id, func.sum(PaymentPart.amount_kopecks), Payment.status, Payment.created_at)
+        .join(PaymentPart, col(PaymentPart.payment_id) == Payment.id)
+        .where(Payment.user_id == user.id, scope.visible(PaymentPart.provider_id))
+        .group_by(col(Payment.id), col(Payment.status), col(Payment.created_at))
         .order_by(col(Payment.created_at).desc())
         .limit(50)
     )
@@ -185,7 +188,10 @@ def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -
             for _link, account, provider in links_of(session=session, user_id=user.id or 0)
             if scope.sees(provider.id)
         ],
-        payments=[ResidentPayment(p.id or 0, p.amount_kopecks, p.status.value, p.created_at) for p in payments],
+        payments=[
+            ResidentPayment(payment_id, int(amount), status.value, created_at)
+            for payment_id, amount, status, created_at in payments
+        ],
         sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
         may_change=_may_change(session, user, scope),
     )

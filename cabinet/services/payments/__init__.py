@@ -1,35 +1,50 @@
-"""Online payments: a row first, then YooKassa; statuses move only as status.ALLOWED says; success books money once.
+"""Online payments and refunds: a row first, then YooKassa; statuses move only as allowed; money is booked once.
 
-One module per part: status (the machine as data), starting (the pay click and a retry), applying
-(what the gateway says), webhook, reconciliation, history and views (the resident's pages). The
+One module per part: status (the machine as data), amounts, starting (the pay click, for one account or
+several, and a retry), sending (to YooKassa), applying (what the gateway says), refunds and
+refund_booking, webhook, reconciliation, history, several and views (the resident's pages). The
 names other code uses are gathered here, so `payments.<name>` reads the same from anywhere.
 """
 
 from __future__ import annotations
 
 from cabinet.gateways.payment_gateway import PaymentGateway
+from cabinet.services.payments.amounts import AMOUNT_FIELD, MIN_PAYMENT_KOPECKS, READINGS_FIELD, amount_for, own_amount
 from cabinet.services.payments.applying import Applied, apply_gateway_state, default_gateway, refresh_from_gateway
 from cabinet.services.payments.history import FilterOption, History, HistoryRow, history, payment_of, payments_of
 from cabinet.services.payments.reconciliation import ReconcileReport, reconcile
+from cabinet.services.payments.refunds import (
+    REFUND_AMOUNT_FIELD,
+    REFUND_REASON_FIELD,
+    RefundRequest,
+    apply_refund_state,
+    prepare_refund,
+    refresh_refund,
+    refunded_kopecks,
+    send_refund,
+)
+from cabinet.services.payments.sending import send_to_gateway
+from cabinet.services.payments.several import SeveralAccount, SeveralPayForm, several_pay_form
 from cabinet.services.payments.starting import (
-    AMOUNT_FIELD,
-    MIN_PAYMENT_KOPECKS,
-    READINGS_FIELD,
+    ACCOUNTS_FIELD,
     Checkout,
+    PartRequest,
     PaymentRequest,
-    amount_for,
-    own_amount,
+    account_field,
     pay,
     prepare_payment,
     retry_payment,
-    send_to_gateway,
     start_payment,
+    start_several,
 )
 from cabinet.services.payments.status import ALLOWED, AWAITING_GATEWAY, FINAL, may_move, transition
 from cabinet.services.payments.views import (
     NO_PAYMENT,
+    SEVERAL_PAY_PATH,
+    PartView,
     PayForm,
     PaymentView,
+    RefundView,
     check_payment,
     failure_text,
     pay_form,
@@ -43,6 +58,7 @@ from cabinet.services.payments.webhook import NotificationResult, handle_notific
 Gateway = PaymentGateway
 
 __all__ = [
+    "ACCOUNTS_FIELD",
     "ALLOWED",
     "AMOUNT_FIELD",
     "AWAITING_GATEWAY",
@@ -50,6 +66,9 @@ __all__ = [
     "MIN_PAYMENT_KOPECKS",
     "NO_PAYMENT",
     "READINGS_FIELD",
+    "REFUND_AMOUNT_FIELD",
+    "REFUND_REASON_FIELD",
+    "SEVERAL_PAY_PATH",
     "Applied",
     "Checkout",
     "FilterOption",
@@ -57,13 +76,21 @@ __all__ = [
     "History",
     "HistoryRow",
     "NotificationResult",
+    "PartRequest",
+    "PartView",
     "PayForm",
     "PaymentGateway",
     "PaymentRequest",
     "PaymentView",
     "ReconcileReport",
+    "RefundRequest",
+    "RefundView",
+    "SeveralAccount",
+    "SeveralPayForm",
+    "account_field",
     "amount_for",
     "apply_gateway_state",
+    "apply_refund_state",
     "check_payment",
     "default_gateway",
     "failure_text",
@@ -78,12 +105,18 @@ __all__ = [
     "payment_page",
     "payments_of",
     "prepare_payment",
+    "prepare_refund",
     "receipt",
     "reconcile",
     "refresh_from_gateway",
+    "refresh_refund",
+    "refunded_kopecks",
     "retry_checkout",
     "retry_payment",
+    "send_refund",
     "send_to_gateway",
+    "several_pay_form",
     "start_payment",
+    "start_several",
     "transition",
 ]

@@ -8,17 +8,25 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.errors import DomainError
 from cabinet.gateways.payment_gateway import GatewayPayment, PaymentGateway
-from cabinet.models import LedgerEntry, NotificationOutcome, Payment, PaymentStatus, Provider, ProviderAccount, User
+from cabinet.models import (
+    LedgerEntry,
+    NotificationOutcome,
+    Payment,
+    PaymentStatus,
+    User,
+)
 from cabinet.money import format_rubles
-from cabinet.services.audit import account_provider, record_event
+from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
+from cabinet.services.payments.parts import parts_of, payment_providers
 from cabinet.services.payments.status import FINAL, GATEWAY_STATUSES, transition
 
 logger = logging.getLogger(__name__)
@@ -87,46 +95,53 @@ def apply_in(session: Session, *, payment_id: int, gateway_payment: GatewayPayme
             False, payment.status, outcome=NotificationOutcome.unchanged, outcome_status=payment.status.value
         )
     credited = target == PaymentStatus.succeeded and _book(session, payment_id=payment_id, now=now)
-    record_event(
-        session=session,
-        action=f"payment_{target.value}",
-        now=now,
-        actor_user_id=payment.user_id,
-        target_type="payment",
-        target_id=payment_id,
-        provider_id=account_provider(session, payment.account_id),
-    )
+    # One event per provider of the payment: each provider's journal shows its own part move.
+    for provider_id in payment_providers(session, payment_id):
+        record_event(
+            session=session,
+            action=f"payment_{target.value}",
+            now=now,
+            actor_user_id=payment.user_id,
+            target_type="payment",
+            target_id=payment_id,
+            provider_id=provider_id,
+        )
     return Applied(True, target, credited=credited, outcome=NotificationOutcome.moved, outcome_status=target.value)
 
 
 def _book(session: Session, *, payment_id: int, now: dt.datetime) -> bool:
-    """The ledger entry and the receipt letter; the unique payment_id makes a second one impossible."""
+    """A ledger entry per part and the receipt letter; the unique part_id makes a second booking impossible."""
     payment = session.get(Payment, payment_id)
-    session.refresh(payment)
     assert payment is not None
-    exists = session.exec(select(LedgerEntry.id).where(LedgerEntry.payment_id == payment_id)).first()
-    if exists is not None:
+    session.refresh(payment)
+    booked = session.exec(select(LedgerEntry.id).where(LedgerEntry.payment_id == payment_id)).first()
+    if booked is not None:
         return False
-    session.add(
-        LedgerEntry(
-            account_id=payment.account_id,
-            payment_id=payment_id,
-            amount_kopecks=payment.amount_kopecks,
-            booked_at=payment.paid_at or now,
+    parts = parts_of(session, payment_id)
+    for part, _account, _provider in parts:
+        session.add(
+            LedgerEntry(
+                account_id=part.account_id,
+                payment_id=payment_id,
+                part_id=part.id,
+                amount_kopecks=part.amount_kopecks,
+                booked_at=payment.paid_at or now,
+            )
         )
-    )
     user = session.get(User, payment.user_id)
-    account = session.get(ProviderAccount, payment.account_id)
-    if user is not None and account is not None and user.notify_payment_receipts:
-        provider = session.get(Provider, account.provider_id)
+    if user is not None and user.notify_payment_receipts and parts:
         settings = get_settings()
         letter = render_letter(
             "payment_receipt",
             link=f"{settings.public_url}/payments/{payment_id}/receipt",
             support=settings.support_email,
             amount=format_rubles(payment.amount_kopecks),
-            provider=provider.name if provider else "",
-            number=account.number,
+            accounts=texts.PAYMENTS["letter_parts_separator"].join(
+                texts.PAYMENTS["letter_part"].format(
+                    number=account.number, provider=provider.name, amount=format_rubles(part.amount_kopecks)
+                )
+                for part, account, provider in parts
+            ),
         )
         queue_email(
             session=session,

@@ -1,28 +1,26 @@
-"""Starting a payment: the amount, our row (and readings) committed first, then YooKassa; a retry after a failure.
+"""Starting a payment for one account or several: the amounts, our rows (and readings) committed first, then YooKassa.
 
-Our row is written and committed before the gateway is called, with the idempotency key the
-gateway receives, so a double click, a retried request or a lost answer never makes a second charge.
+Our payment, its parts and the readings are written and committed before the gateway is called,
+with the idempotency key the gateway receives, so a double click, a retried request or a lost answer
+never makes a second charge. A refusal names its field; with several accounts, the account's own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from cabinet import texts
 from cabinet.clock import utc_now
-from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.errors import DomainError
-from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import PaymentGateway
 from cabinet.models import (
     Payment,
-    PaymentFailure,
+    PaymentPart,
     PaymentPurpose,
     PaymentStatus,
     Provider,
@@ -30,212 +28,166 @@ from cabinet.models import (
     ReadingSource,
     User,
 )
-from cabinet.money import format_rubles, parse_rubles
 from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
-from cabinet.services.dashboard import balance_of
-from cabinet.services.ids import get_by_id
-from cabinet.services.payments.applying import apply_gateway_state, default_gateway
+from cabinet.services.payments.amounts import AMOUNT_FIELD, READINGS_FIELD, amount_for
 from cabinet.services.payments.history import payment_of
-from cabinet.services.payments.status import may_move, transition
+from cabinet.services.payments.sending import send_to_gateway
 from cabinet.services.readings import ReadingEntry, ReadingsRejected, submit_readings
 
-logger = logging.getLogger(__name__)
-
-MIN_PAYMENT_KOPECKS = 100
-# The pay form's inputs a refusal is shown next to (the rest go above the button).
-AMOUNT_FIELD = "amount"
-READINGS_FIELD = "readings"
+# «Оплатить несколько счетов»: the list as a whole (nothing chosen, too many).
+ACCOUNTS_FIELD = "accounts"
+# More parts than any household has accounts; bounds the receipt and the metadata sent to YooKassa.
+MAX_PARTS = 20
 
 
-def amount_for(*, session: Session, account: ProviderAccount, purpose: PaymentPurpose, amount_text: str) -> int:
-    """The amount to charge: the debt as it stands now, or the resident's own sum within limits."""
-    if purpose == PaymentPurpose.debt:
-        owed = balance_of(session, account).to_pay_kopecks
-        if owed < MIN_PAYMENT_KOPECKS:
-            raise DomainError("payment_nothing_owed", field=AMOUNT_FIELD)
-        return min(owed, get_settings().max_payment_kopecks)
-    return own_amount(amount_text)
+def account_field(field: str, account_id: int) -> str:
+    """The name of one account's input on the several-accounts form: «amount:12», «readings:12»."""
+    return f"{field}:{account_id}"
 
 
-def own_amount(amount_text: str) -> int:
-    """The resident's own sum in kopecks, or the refusal; the pay page's total shows only what passes here."""
-    if not amount_text.strip():
-        raise DomainError("payment_amount_required", field=AMOUNT_FIELD)
-    try:
-        amount = parse_rubles(amount_text)
-    except DomainError as error:
-        raise DomainError(error.code, field=AMOUNT_FIELD, **error.params) from None
-    maximum = get_settings().max_payment_kopecks
-    if amount < MIN_PAYMENT_KOPECKS or amount > maximum:
-        raise DomainError(
-            "payment_amount_range",
-            field=AMOUNT_FIELD,
-            min=format_rubles(MIN_PAYMENT_KOPECKS),
-            max=format_rubles(maximum),
-        )
-    return amount
+# --- our rows ---------------------------------------------------------------------------------------
 
 
-# --- our row ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartRequest:
+    """One account of the payment: its debt or the resident's own sum, and readings handed in with it."""
+
+    account_id: int
+    purpose: PaymentPurpose
+    amount_text: str = ""
+    readings: tuple[ReadingEntry, ...] = ()
 
 
 @dataclass(frozen=True)
 class PaymentRequest:
     user_id: int
-    account_id: int
-    purpose: PaymentPurpose
-    amount_text: str = ""
+    parts: tuple[PartRequest, ...]
     # Made when the pay form opens and sent with every click of it: one form, one payment.
     request_key: str = ""
-    readings: tuple[ReadingEntry, ...] = ()
     confirmed_jumps: frozenset[int] = frozenset()
     client_address: str = ""
+    # The several-accounts form: a refusal goes next to the account's own input («amount:12»).
+    per_account_fields: bool = False
 
 
 def prepare_payment(session: Session, request: PaymentRequest, *, now: dt.datetime) -> Payment:
-    """Checks everything, saves the readings, writes the pending payment. Idempotent by request_key."""
+    """Checks everything, saves the readings, writes the pending payment and its parts. Idempotent by request_key."""
     key = request.request_key or uuid.uuid4().hex
     existing = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
     if existing is not None:
         if existing.user_id != request.user_id:
             raise DomainError("not_found")
         return existing
-    account = require_linked_account(session=session, user_id=request.user_id, account_id=request.account_id)
-    amount = amount_for(session=session, account=account, purpose=request.purpose, amount_text=request.amount_text)
-    if any(entry.text.strip() for entry in request.readings):
-        _save_readings(session, request, now=now)
-    provider = session.get(Provider, account.provider_id)
+    accounts = _checked_accounts(session, request)
+    amounts = [
+        _part_amount(session, request, part, account) for part, account in zip(request.parts, accounts, strict=True)
+    ]
+    for part, account in zip(request.parts, accounts, strict=True):
+        if any(entry.text.strip() for entry in part.readings):
+            _save_readings(session, request, part, account, now=now)
+    providers = [session.get(Provider, account.provider_id) for account in accounts]
     user = session.get(User, request.user_id)
-    assert provider is not None and user is not None
+    assert user is not None and all(providers)
     payment = Payment(
         user_id=request.user_id,
-        account_id=request.account_id,
-        amount_kopecks=amount,
-        purpose=request.purpose,
+        amount_kopecks=sum(amounts),
         idempotency_key=key,
-        description=texts.PAYMENTS["gateway_description"].format(provider=provider.name, number=account.number)[:128],
+        description=_description(accounts, providers)[:128],
         receipt_email=user.email,
         created_at=now,
         updated_at=now,
     )
     session.add(payment)
     session.flush()
-    record_event(
-        session=session,
-        action="payment_created",
-        now=now,
-        actor_user_id=request.user_id,
-        client_address=request.client_address,
-        target_type="payment",
-        target_id=payment.id,
-        details={"amount": amount, "account": request.account_id, "purpose": request.purpose.value},
-        provider_id=provider.id,
-    )
+    assert payment.id is not None
+    for position, (part, account, provider, amount) in enumerate(
+        zip(request.parts, accounts, providers, amounts, strict=True)
+    ):
+        session.add(
+            PaymentPart(
+                payment_id=payment.id,
+                account_id=account.id,
+                provider_id=provider.id,
+                amount_kopecks=amount,
+                purpose=part.purpose,
+                transfer_account_id=provider.yookassa_account_id,
+                position=position,
+            )
+        )
+        # One event per part: each provider's journal shows its own part of the payment.
+        record_event(
+            session=session,
+            action="payment_created",
+            now=now,
+            actor_user_id=request.user_id,
+            client_address=request.client_address,
+            target_type="payment",
+            target_id=payment.id,
+            details={"amount": amount, "account": account.id, "purpose": part.purpose.value, "parts": len(accounts)},
+            provider_id=provider.id,
+        )
+    session.flush()
     return payment
 
 
-def _save_readings(session: Session, request: PaymentRequest, *, now: dt.datetime) -> None:
+def _checked_accounts(session: Session, request: PaymentRequest) -> list[ProviderAccount]:
+    """The resident's own accounts the request names, each once; anything else is «not found»."""
+    if not request.parts:
+        raise DomainError("payment_choose_accounts", field=ACCOUNTS_FIELD)
+    if len(request.parts) > MAX_PARTS:
+        raise DomainError("payment_too_many_accounts", field=ACCOUNTS_FIELD, max=MAX_PARTS)
+    ids = [part.account_id for part in request.parts]
+    if len(set(ids)) != len(ids):
+        raise DomainError("not_found")
+    return [require_linked_account(session=session, user_id=request.user_id, account_id=id_) for id_ in ids]
+
+
+def _field(request: PaymentRequest, field: str, account: ProviderAccount) -> str:
+    return account_field(field, account.id or 0) if request.per_account_fields else field
+
+
+def _part_amount(session: Session, request: PaymentRequest, part: PartRequest, account: ProviderAccount) -> int:
+    try:
+        return amount_for(session=session, account=account, purpose=part.purpose, amount_text=part.amount_text)
+    except DomainError as error:
+        raise DomainError(error.code, field=_field(request, AMOUNT_FIELD, account), **error.params) from None
+
+
+def _description(accounts: list[ProviderAccount], providers: list[Provider | None]) -> str:
+    if len(accounts) == 1:
+        assert providers[0] is not None
+        return texts.PAYMENTS["gateway_description"].format(provider=providers[0].name, number=accounts[0].number)
+    return texts.PAYMENTS["gateway_description_several"].format(
+        count=len(accounts), numbers=", ".join(account.number for account in accounts)
+    )
+
+
+def _save_readings(
+    session: Session, request: PaymentRequest, part: PartRequest, account: ProviderAccount, *, now: dt.datetime
+) -> None:
     try:
         submit_readings(
             session,
             user_id=request.user_id,
-            account_id=request.account_id,
-            entries=list(request.readings),
+            account_id=part.account_id,
+            entries=list(part.readings),
             now=now,
             source=ReadingSource.payment_form,
             confirmed_jumps=request.confirmed_jumps,
             client_address=request.client_address,
         )
-    except ReadingsRejected:
-        raise  # field by field: the readings form shows it
+    except ReadingsRejected as rejected:
+        # Field by field (meter ids are unique across accounts): the readings form shows it.
+        rejected.field = _field(request, READINGS_FIELD, account)
+        raise
     except DomainError as error:
         # About the readings as a whole (the window closed, nothing typed): shown with them too.
-        raise DomainError(error.code, field=READINGS_FIELD, **error.params) from None
-
-
-# --- the gateway ------------------------------------------------------------------------------------
-
-
-def _failure_of(error: GatewayError) -> PaymentFailure:
-    try:
-        return PaymentFailure(error.kind)
-    except ValueError:
-        return PaymentFailure.unavailable
-
-
-def _gateway_request(session: Session, payment: Payment) -> dict:
-    account = session.get(ProviderAccount, payment.account_id)
-    provider = session.get(Provider, account.provider_id) if account else None
-    assert account is not None and provider is not None
-    return dict(
-        amount_kopecks=payment.amount_kopecks,
-        description=payment.description,
-        return_url=f"{get_settings().public_url}/payments/{payment.id}",
-        idempotency_key=payment.idempotency_key,
-        metadata={"payment_id": str(payment.id), "account_id": str(account.id), "user_id": str(payment.user_id)},
-        receipt_email=payment.receipt_email,
-        receipt_item_description=texts.PAYMENTS["receipt_item"].format(provider=provider.name, number=account.number),
-    )
-
-
-def send_to_gateway(payment_id: int, *, gateway: PaymentGateway | None = None) -> Payment:
-    """Asks YooKassa for the payment (again, after a failure: same key, so never twice).
-
-    Returns the payment with its confirmation URL, or failed with the reason's code.
-    """
-    gateway = gateway or default_gateway()
-    with session_scope() as session:
-        payment = get_by_id(session, Payment, payment_id)
-        if payment is None:
-            raise DomainError("not_found")
-        if payment.gateway_payment_id or not may_move(payment.status, PaymentStatus.pending):
-            return payment
-        request = _gateway_request(session, payment)
-    # Whichever answer comes, it is written only while no gateway payment is recorded: the first wins.
-    not_sent_yet = (col(Payment.gateway_payment_id).is_(None),)
-    try:
-        created = gateway.create_payment(**request)
-    except GatewayError as error:
-        logger.warning("Payment %s not created at the gateway: %s", payment_id, error)
-        with session_scope() as session:
-            transition(
-                session,
-                payment_id=payment_id,
-                to=PaymentStatus.failed,
-                now=utc_now(),
-                when=not_sent_yet,
-                failure_code=_failure_of(error),
-            )
-            return _reload(session, payment_id)
-    with session_scope() as session:
-        transition(
-            session,
-            payment_id=payment_id,
-            to=PaymentStatus.pending,
-            now=utc_now(),
-            when=not_sent_yet,
-            gateway_payment_id=created.id,
-            confirmation_url=created.confirmation_url,
-            failure_code=None,
-        )
-    # The gateway may already say more than «pending» (a repeated key for a paid payment).
-    if created.status != PaymentStatus.pending.value:
-        apply_gateway_state(payment_id=payment_id, gateway_payment=created)
-    with session_scope() as session:
-        return _reload(session, payment_id)
-
-
-def _reload(session: Session, payment_id: int) -> Payment:
-    payment = session.get(Payment, payment_id)
-    assert payment is not None
-    session.refresh(payment)
-    session.expunge(payment)
-    return payment
+        raise DomainError(error.code, field=_field(request, READINGS_FIELD, account), **error.params) from None
 
 
 def pay(request: PaymentRequest, *, gateway: PaymentGateway | None = None) -> Payment:
-    """The whole «Оплатить» click: the row (and readings) committed, then the gateway."""
+    """The whole «Оплатить» click: the rows (and readings) committed, then the gateway."""
     with session_scope() as session:
         payment = prepare_payment(session, request, now=utc_now())
         payment_id = payment.id
@@ -252,7 +204,7 @@ def retry_payment(*, user_id: int, payment_id: int, gateway: PaymentGateway | No
     return send_to_gateway(payment_id, gateway=gateway)
 
 
-# --- the pay form's entry ---------------------------------------------------------------------------
+# --- the pay forms' entries -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -281,15 +233,39 @@ def start_payment(
     client_address: str = "",
     gateway: PaymentGateway | None = None,
 ) -> Checkout:
-    """The pay form's «Оплатить»: refusals name their field (AMOUNT_FIELD, READINGS_FIELD or the form)."""
-    request = PaymentRequest(
-        user_id=user_id,
+    """One account's pay form «Оплатить»: refusals name their field (AMOUNT_FIELD, READINGS_FIELD or the form)."""
+    part = PartRequest(
         account_id=account_id,
         purpose=PaymentPurpose.debt if pay_debt else PaymentPurpose.custom_amount,
         amount_text=amount_text,
-        request_key=request_key,
         readings=readings,
+    )
+    request = PaymentRequest(
+        user_id=user_id,
+        parts=(part,),
+        request_key=request_key,
         confirmed_jumps=confirmed_jumps,
         client_address=client_address,
+    )
+    return checkout_of(pay(request, gateway=gateway))
+
+
+def start_several(
+    *,
+    user_id: int,
+    parts: tuple[PartRequest, ...],
+    request_key: str = "",
+    confirmed_jumps: frozenset[int] = frozenset(),
+    client_address: str = "",
+    gateway: PaymentGateway | None = None,
+) -> Checkout:
+    """«Оплатить несколько счетов»: one payment, one checkout; a refusal names the account's field («amount:12»)."""
+    request = PaymentRequest(
+        user_id=user_id,
+        parts=parts,
+        request_key=request_key,
+        confirmed_jumps=confirmed_jumps,
+        client_address=client_address,
+        per_account_fields=True,
     )
     return checkout_of(pay(request, gateway=gateway))

@@ -4,23 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.errors import DomainError
 from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import PaymentGateway
-from cabinet.models import Payment, PaymentFailure, PaymentStatus, Provider, ProviderAccount, User
+from cabinet.models import (
+    PaymentFailure,
+    PaymentPart,
+    PaymentStatus,
+    Provider,
+    ProviderAccount,
+    Refund,
+    RefundStatus,
+    User,
+)
 from cabinet.money import format_rubles
 from cabinet.services.calendar import local_date, local_time_text
 from cabinet.services.dashboard import AccountCard, card_for
 from cabinet.services.dashboard_view import account_subtitle, account_title
+from cabinet.services.payments.amounts import MIN_PAYMENT_KOPECKS
 from cabinet.services.payments.applying import refresh_from_gateway
-from cabinet.services.payments.history import PENDING_COLOR, STATUS_COLORS, payment_of
-from cabinet.services.payments.starting import MIN_PAYMENT_KOPECKS, retry_payment
+from cabinet.services.payments.history import (
+    PENDING_COLOR,
+    STATUS_COLORS,
+    PaymentLine,
+    lines_of,
+    payment_of,
+    refund_label,
+)
+from cabinet.services.payments.starting import retry_payment
 from cabinet.services.payments.status import AWAITING_GATEWAY
 from cabinet.services.transactions import transactional
 
@@ -78,6 +95,36 @@ def pay_form(*, session: Session, user_id: int, account_id: int, now: dt.datetim
 
 
 @dataclass(frozen=True)
+class PartView:
+    """One account a payment paid, as its page and receipt list it."""
+
+    account_id: int
+    provider: str
+    inn: str
+    account_number: str
+    address: str
+    amount_text: str
+    # «Возврат 123,45 ₽» once money of this part came back; "" otherwise.
+    refunded_text: str = ""
+
+
+@dataclass(frozen=True)
+class RefundView:
+    """A refund as the resident reads it on the payment's page."""
+
+    id: int
+    amount_text: str
+    status_label: str
+    status_color: str
+    reason: str
+    account_number: str
+    created_text: str
+
+
+REFUND_COLORS = {RefundStatus.succeeded: "grass", RefundStatus.canceled: "gray", RefundStatus.failed: "red"}
+
+
+@dataclass(frozen=True)
 class PaymentView:
     id: int
     status: str
@@ -106,21 +153,33 @@ class PaymentView:
     can_retry: bool = False
     can_pay_again: bool = False
     has_receipt: bool = False
+    # What the payment paid: one part per account (the first part's account is also in the fields above).
+    parts: list[PartView] = field(default_factory=list)
+    refunds: list[RefundView] = field(default_factory=list)
+    # «Возврат 123,45 ₽» when money came back; "" otherwise.
+    refunded_text: str = ""
+    several: bool = False
+    # Where «Оплатить снова» leads: the account's pay form, or the several-accounts form.
+    pay_again_href: str = ""
 
 
 NO_PAYMENT = PaymentView(0, "", "", "", PENDING_COLOR, "", "", "", 0, "", "", "", "", "", "gray", "", "")
+# «Оплатить несколько счетов»: one payment for several accounts of the resident.
+SEVERAL_PAY_PATH = "/pay"
 
 
-def payment_view(
-    payment: Payment, account: ProviderAccount, provider: Provider, user: User | None = None
-) -> PaymentView:
+def payment_view(line: PaymentLine, refunds: list[Refund] | None = None, user: User | None = None) -> PaymentView:
+    payment = line.payment
     status = payment.status
     reason = ""
     if status == PaymentStatus.canceled:
         reason = cancellation_text(payment.cancellation_reason)
     elif status == PaymentStatus.failed:
         reason = failure_text(payment.failure_code)
-    assert payment.id is not None and account.id is not None
+    assert payment.id is not None and line.parts
+    _first, account, provider = line.parts[0]
+    numbers = {part.id: part_account.number for part, part_account, _provider in line.parts}
+    several = len(line.parts) > 1
     return PaymentView(
         id=payment.id,
         status=status.value,
@@ -130,7 +189,7 @@ def payment_view(
         amount_text=format_rubles(payment.amount_kopecks),
         provider=provider.name,
         account_number=account.number,
-        account_id=account.id,
+        account_id=account.id or 0,
         address=account.address,
         created_text=local_time_text(payment.created_at),
         paid_text=local_time_text(payment.paid_at) if payment.paid_at else "",
@@ -146,6 +205,46 @@ def payment_view(
         can_retry=status == PaymentStatus.failed,
         can_pay_again=status == PaymentStatus.canceled,
         has_receipt=status == PaymentStatus.succeeded,
+        parts=[_part_view(part, part_account, part_provider, line) for part, part_account, part_provider in line.parts],
+        refunds=[_refund_view(refund, numbers.get(refund.part_id, "")) for refund in refunds or []],
+        refunded_text=refund_label(line.refunded_kopecks),
+        several=several,
+        pay_again_href=SEVERAL_PAY_PATH if several else f"/accounts/{account.id}/pay",
+    )
+
+
+def _part_view(part: PaymentPart, account: ProviderAccount, provider: Provider, line: PaymentLine) -> PartView:
+    return PartView(
+        account_id=account.id or 0,
+        provider=provider.name,
+        inn=provider.inn,
+        account_number=account.number,
+        address=account.address,
+        amount_text=format_rubles(part.amount_kopecks),
+        refunded_text=refund_label(line.refunded_by_part.get(part.id or 0, 0)),
+    )
+
+
+def _refund_view(refund: Refund, account_number: str) -> RefundView:
+    return RefundView(
+        id=refund.id or 0,
+        amount_text=format_rubles(refund.amount_kopecks),
+        status_label=texts.PAYMENTS["refund_statuses"][refund.status.value],
+        status_color=REFUND_COLORS.get(refund.status, PENDING_COLOR),
+        reason=refund.reason,
+        account_number=account_number,
+        created_text=local_time_text(refund.created_at),
+    )
+
+
+def refunds_of(session: Session, payment_id: int) -> list[Refund]:
+    """A payment's refunds the resident is told of, oldest first (a refused request returned nothing: not shown)."""
+    return list(
+        session.exec(
+            select(Refund)
+            .where(Refund.payment_id == payment_id, Refund.status != RefundStatus.failed)
+            .order_by(col(Refund.created_at), col(Refund.id))
+        )
     )
 
 
@@ -153,10 +252,8 @@ def payment_view(
 def payment_page(*, session: Session, user_id: int, payment_id: int) -> PaymentView:
     """One of the resident's payments as its page shows it; anyone else's is «not found»."""
     payment = payment_of(session, user_id=user_id, payment_id=payment_id)
-    account = session.get(ProviderAccount, payment.account_id)
-    provider = session.get(Provider, account.provider_id) if account else None
-    assert account is not None and provider is not None
-    return payment_view(payment, account, provider, session.get(User, user_id))
+    (line,) = lines_of(session, [payment])
+    return payment_view(line, refunds_of(session, payment_id), session.get(User, user_id))
 
 
 def check_payment(*, user_id: int, payment_id: int, gateway: PaymentGateway | None = None) -> PaymentView:

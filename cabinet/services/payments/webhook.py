@@ -1,6 +1,6 @@
 """YooKassa's notifications: every delivery logged with a coded outcome, the payment re-read from the API.
 
-A delivery's body is never trusted for the status: the payment is asked for by its id, and the
+A delivery's body is never trusted for the status: the payment (or refund) is asked for by its id, and the
 change and the log entry are written in one transaction, so a duplicate is a 200 that changes nothing.
 """
 
@@ -19,15 +19,16 @@ from cabinet.clock import utc_now
 from cabinet.db import session_scope
 from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import GatewayNotification, PaymentGateway
-from cabinet.models import NotificationOutcome, Payment, PaymentNotification
+from cabinet.models import NotificationOutcome, Payment, PaymentNotification, Refund, RefundStatus
 from cabinet.services.payments.applying import apply_in, default_gateway
+from cabinet.services.payments.refunds import apply_refund_in
 
 logger = logging.getLogger(__name__)
 
 # YooKassa's payment ids are UUID-shaped and its events «payment.<status>»: anything else is not
 # looked up, not sent to the API and not stored as an id.
 _GATEWAY_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
-_PAYMENT_EVENT = re.compile(r"payment\.[a-z_]{1,40}")
+_EVENT = re.compile(r"(payment|refund)\.[a-z_]{1,40}")
 STORED_BODY_CHARS = 20_000
 
 
@@ -64,6 +65,8 @@ def handle_notification(
     if notification is None:
         return _logged(delivery, NotificationResult(400, NotificationOutcome.rejected))
     delivery = replace(delivery, event=notification.event, gateway_id=notification.payment_id)
+    if notification.refund_id:
+        return _refund_notification(delivery, notification, gateway)
     with session_scope() as session:
         payment_id = session.exec(
             select(Payment.id).where(Payment.gateway_payment_id == notification.payment_id)
@@ -84,6 +87,37 @@ def handle_notification(
     return result
 
 
+def _refund_notification(
+    delivery: _Delivery, notification: GatewayNotification, gateway: PaymentGateway
+) -> NotificationResult:
+    """A refund's notification, handled as a payment's: the refund is read back from the API by its id."""
+    with session_scope() as session:
+        refund_id = session.exec(select(Refund.id).where(Refund.gateway_refund_id == notification.refund_id)).first()
+    if refund_id is None:
+        return _logged(delivery, NotificationResult(404, NotificationOutcome.unknown_refund))
+    try:
+        gateway_refund = gateway.get_refund(notification.refund_id)
+    except GatewayError as error:
+        logger.warning("Notification for refund %s not checked at the gateway: %s", refund_id, error)
+        return _logged(delivery, NotificationResult(503, NotificationOutcome.gateway_error))
+    with session_scope() as session:
+        moved = apply_refund_in(session, refund_id=refund_id, gateway_refund=gateway_refund, now=delivery.received_at)
+        refund = session.get(Refund, refund_id)
+        assert refund is not None
+        result = NotificationResult(
+            200,
+            NotificationOutcome.moved if moved else NotificationOutcome.unchanged,
+            _refund_outcome_status(refund.status),
+        )
+        _add_notification(session, delivery, result)
+    return result
+
+
+def _refund_outcome_status(status: RefundStatus) -> str:
+    """The refund's status in the outcome's words: «refund_succeeded» reads «возврат выполнен»."""
+    return f"refund_{status.value}"
+
+
 def _parsed_notification(raw_body: str | bytes) -> GatewayNotification | None:
     """The event and payment id of a well-formed payment notification, or None."""
     from cabinet.gateways.yookassa import parse_notification
@@ -94,7 +128,9 @@ def _parsed_notification(raw_body: str | bytes) -> GatewayNotification | None:
         notification = parse_notification(json.loads(text))
     except (ValueError, RecursionError):
         return None
-    if not (_GATEWAY_ID.fullmatch(notification.payment_id) and _PAYMENT_EVENT.fullmatch(notification.event)):
+    if not (_GATEWAY_ID.fullmatch(notification.payment_id) and _EVENT.fullmatch(notification.event)):
+        return None
+    if notification.event.startswith("refund.") and not _GATEWAY_ID.fullmatch(notification.refund_id):
         return None
     return notification
 
@@ -131,5 +167,5 @@ def outcome_text(outcome: NotificationOutcome | str, status: str = "") -> str:
         code = NotificationOutcome(outcome)
     except ValueError:
         code = NotificationOutcome.unrecognized
-    label = texts.PAYMENTS["statuses"].get(status, status)
+    label = texts.PAYMENTS["statuses"].get(status) or texts.PAYMENTS["refund_outcome_statuses"].get(status, status)
     return texts.ADMIN["webhook_outcomes"][code.value].format(status=label)

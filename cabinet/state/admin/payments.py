@@ -9,7 +9,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.money import format_rubles
-from cabinet.services.admin import payments
+from cabinet.services.admin import payment_detail, payments
 from cabinet.services.calendar import local_date
 from cabinet.services.ids import parse_id
 from cabinet.state.admin.lines import Line
@@ -50,7 +50,7 @@ def _row(row: payments.PaymentRow) -> AdminPaymentRow:
     )
 
 
-def _detail_lines(detail: payments.PaymentDetail) -> list[Line]:
+def _detail_lines(detail: payment_detail.PaymentDetail) -> list[Line]:
     labels = texts.ADMIN["payment_detail"]
     return [
         Line(labels["amount"], format_rubles(detail.amount_kopecks)),
@@ -162,14 +162,14 @@ class AdminPaymentsState(PageData, rx.State):
             actor = await acting_operator_id(self)
         if not actor:
             return not_found()
-        outcome = await call(payments.payment_detail, actor_id=actor, payment_id=parse_id(payment_id) or 0)
+        outcome = await call(payment_detail.payment_detail, actor_id=actor, payment_id=parse_id(payment_id) or 0)
         async with self:
             if outcome.ok:
                 self._show(outcome.value)
             else:
                 self.selected, self.notice, self.error = 0, "", outcome.message
 
-    def _show(self, detail: payments.PaymentDetail) -> None:
+    def _show(self, detail: payment_detail.PaymentDetail) -> None:
         self.selected, self.detail = detail.id, _detail_lines(detail)
         self.detail_may_check = detail.may_check
         self.notifications = [
@@ -189,7 +189,7 @@ class AdminPaymentsState(PageData, rx.State):
             payment_id = self.selected
         if not actor:
             return not_found()
-        outcome = await call(payments.check_at_gateway, actor_id=actor, payment_id=payment_id, now=utc_now())
+        outcome = await call(payment_detail.check_at_gateway, actor_id=actor, payment_id=payment_id, now=utc_now())
         async with self:
             if not outcome.ok:  # the gateway down, most likely: say so, keep the page
                 self.error = texts.ADMIN["gateway_check_failed"]
