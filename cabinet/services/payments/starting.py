@@ -19,7 +19,7 @@ from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.errors import DomainError
 from cabinet.gateways import GatewayError
-from cabinet.gateways.payment_gateway import PaymentGateway
+from cabinet.gateways.payment_gateway import PaymentGateway, ReceiptItem
 from cabinet.models import (
     Payment,
     PaymentFailure,
@@ -168,6 +168,7 @@ def _gateway_request(session: Session, payment: Payment) -> dict:
     account = session.get(ProviderAccount, payment.account_id)
     provider = session.get(Provider, account.provider_id) if account else None
     assert account is not None and provider is not None
+    line = texts.PAYMENTS["receipt_item"].format(provider=provider.name, number=account.number)
     return dict(
         amount_kopecks=payment.amount_kopecks,
         description=payment.description,
@@ -175,7 +176,9 @@ def _gateway_request(session: Session, payment: Payment) -> dict:
         idempotency_key=payment.idempotency_key,
         metadata={"payment_id": str(payment.id), "account_id": str(account.id), "user_id": str(payment.user_id)},
         receipt_email=payment.receipt_email,
-        receipt_item_description=texts.PAYMENTS["receipt_item"].format(provider=provider.name, number=account.number),
+        receipt_items=[
+            ReceiptItem(line, payment.amount_kopecks, supplier_name=provider.name, supplier_inn=provider.inn)
+        ],
     )
 
 
