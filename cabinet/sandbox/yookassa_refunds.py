@@ -6,8 +6,10 @@ a settled one is notified as refund.succeeded or refund.canceled, as YooKassa do
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,11 +23,16 @@ from cabinet.sandbox.yookassa_requests import refund_problem
 # Outside the API's prefix: not YooKassa's, only the tests' (and demo mode's) way to settle a refund.
 CONTROL_PREFIX = "/sandbox/yookassa/_refunds"
 _SETTLE_TO = {"succeed": "succeeded", "cancel": "canceled"}
+NOTIFY_AFTER_SECONDS = 0.5
 
 
 def refund_routes(*, notification_url: str) -> list[Route]:
     def notify(refund: dict) -> None:
         send_notification(notification_url, f"refund.{refund['status']}", refund)
+
+    async def notify_later(refund: dict) -> None:
+        await asyncio.sleep(NOTIFY_AFTER_SECONDS)
+        await run_in_threadpool(notify, refund)
 
     async def create(request: Request) -> Response:
         if (refusal := await refused(request)) is not None:
@@ -43,9 +50,10 @@ def refund_routes(*, notification_url: str) -> list[Route]:
             refund, new = await run_in_threadpool(create_refund, body, key, faults.refund_status())
         except RefundRefused as refusal:
             return error(refusal.status, refusal.code, refusal.description, refusal.parameter)
-        if new and refund["status"] != "pending":
-            await run_in_threadpool(notify, refund)
-        return JSONResponse(refund)
+        # YooKassa notifies on its own time, after answering: a refund's notification never comes
+        # before the shop has the refund's id from this answer.
+        later = BackgroundTask(notify_later, refund) if new and refund["status"] != "pending" else None
+        return JSONResponse(refund, background=later)
 
     async def get(request: Request) -> Response:
         if (refusal := await refused(request)) is not None:

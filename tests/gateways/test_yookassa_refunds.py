@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import time
 
 import httpx
 import pytest
@@ -188,18 +189,31 @@ def test_sources_take_at_most_each_shops_transfer(stand_in, engine):
     assert json.loads(row.body)["sources"] == [{"account_id": "1001", "amount": {"value": "500.00", "currency": "RUB"}}]
 
 
+def _refund_notifications(engine, count: int) -> list[dict]:
+    """The refund notifications the webhook has logged, once there are `count` (they come after the answer)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with Session(engine) as session:
+            bodies = [json.loads(row.body) for row in session.exec(select(PaymentNotification)).all()]
+        found = [body for body in bodies if body["event"].startswith("refund.")]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def test_a_settled_refund_is_notified_as_yookassa_does(stand_in, engine):
     payment = _paid(10_000)
     refund = _refund(payment.id, 1_000)
+    # An immediate refund is notified after the answer that gives its id, never before.
+    assert [body["object"]["id"] for body in _refund_notifications(engine, 1)] == [refund.id]
     _fault(stand_in, refund_status="pending")
     pending = _refund(payment.id, 1_000, "pending")
     _settle(stand_in, pending.id, "cancel")
     _fault(stand_in, refund_status="pending", drop_notifications=True)
     dropped = _refund(payment.id, 1_000, "dropped")
     _settle(stand_in, dropped.id, "succeed")
-    with Session(engine) as session:
-        bodies = [json.loads(row.body) for row in session.exec(select(PaymentNotification)).all()]
-    refunds = [(body["event"], body["object"]["id"]) for body in bodies if body["event"].startswith("refund.")]
+    bodies = _refund_notifications(engine, 2)
+    refunds = [(body["event"], body["object"]["id"]) for body in bodies]
     assert refunds == [("refund.succeeded", refund.id), ("refund.canceled", pending.id)]
     parsed = gateway.parse_notification(next(body for body in bodies if body["object"]["id"] == pending.id))
     assert (parsed.payment_id, parsed.refund_id) == (payment.id, pending.id)
