@@ -77,8 +77,6 @@ def _payment_detail() -> rx.Component:
             form_alert(state.refund_notice, id="admin-refund-message", color="grass", icon="circle-check"),
             form_alert(state.notice, id="admin-payment-notice", color="grass", icon="circle-check"),
             form_alert(state.error, id="admin-payment-error"),
-            parts_section(),
-            refunds_section(),
             rx.hstack(
                 rx.cond(
                     state.detail_may_check,
@@ -94,6 +92,8 @@ def _payment_detail() -> rx.Component:
                 ),
                 spacing="2",
             ),
+            parts_section(),
+            refunds_section(),
             rx.heading(texts.ADMIN["notifications"], size="3", as_="h3"),
             detail_lines(state.notifications),
             spacing="3",

@@ -84,10 +84,12 @@ def list_row(row: payments.PaymentRow) -> AdminPaymentRow:
 
 def detail_lines(detail: payment_detail.PaymentDetail) -> list[Line]:
     labels = texts.ADMIN["payment_detail"]
+    # Several accounts in sight: each is in the parts' list below, not one of them here.
+    account = [] if len(detail.parts) > 1 else [Line(labels["account"], f"{detail.provider} · {detail.account}")]
     return [
         Line(labels["amount"], format_rubles(detail.amount_kopecks)),
         Line(labels["status"], status_label(detail.status)),
-        Line(labels["account"], f"{detail.provider} · {detail.account}"),
+        *account,
         Line(labels["payer"], detail.payer),
         Line(labels["created"], format_local_time(detail.created_at)),
         Line(labels["paid"], format_local_time(detail.paid_at) if detail.paid_at else "—"),

@@ -6,6 +6,7 @@ double click — or a second click while YooKassa is slow — is one refund (ser
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import reflex as rx
@@ -25,6 +26,12 @@ FIELDS = {payments.REFUND_AMOUNT_FIELD: "amount_error", payments.REFUND_REASON_F
 FALLBACK = "error"
 # A little past the service's limit, so a too-long reason is refused with its message rather than cut silently.
 REASON_KEPT_CHARS = 400
+
+
+def _focus_back(part_id: int) -> rx.event.EventSpec:
+    """Focus back on the part's «Вернуть деньги»: the dialog is opened by the State, not by a Radix trigger, so
+    Radix has nowhere to return it to and a keyboard user would start again from the top of the page."""
+    return rx.call_script(f"document.getElementById({json.dumps(f'admin-refund-open-{part_id}')})?.focus()")
 
 
 class AdminRefundState(rx.State):
@@ -67,10 +74,11 @@ class AdminRefundState(rx.State):
         self.is_open = True
 
     @rx.event
-    def set_open(self, value: bool) -> None:
+    def set_open(self, value: bool):
         # Radix asks to close on Escape, a tap outside or «Отмена»; it never opens the dialog by itself.
-        if not value:
+        if not value and self.is_open:
             self.is_open = False
+            return _focus_back(self.part_id)
 
     @rx.event
     def set_amount(self, value: str) -> None:
@@ -112,4 +120,7 @@ class AdminRefundState(rx.State):
                 self.is_open = False
                 shown = await self.get_state(AdminPaymentsState)
                 shown.refund_message, shown.refund_message_for = result.message, request["payment_id"]
-        return [AdminPaymentsState.open_payment(request["payment_id"]), AdminPaymentsState.load]
+            closed = not self.is_open
+        # The detail again either way: the refund's row and what is left of the part.
+        reload = [AdminPaymentsState.open_payment(request["payment_id"]), AdminPaymentsState.load]
+        return [_focus_back(request["part_id"]), *reload] if closed else reload
