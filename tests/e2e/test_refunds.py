@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, func
 from sqlmodel import Session, select
 
-from cabinet.models import Refund
+from cabinet.models import Provider, Refund
 from cabinet.services.demo_data import PROVIDERS, STAFF_PASSWORD, operator_email, viewer_email
 from tests.e2e.accessibility import axe_violations, serious_or_worse
 from tests.e2e.client_errors import assert_clean, watched
@@ -126,7 +126,7 @@ def test_an_operator_returns_part_of_a_payment_and_the_resident_sees_it(
     expect(operator.locator("#admin-refund-amount")).to_have_value("300,00")
     expect(operator.locator("#admin-refund-warning")).to_contain_text("Отменить возврат будет нельзя")
     _wait_until_the_dialog_has_opened(operator, dialog)
-    operator.screenshot(path=str(screenshot_dir / "admin-refund-dialog-1280.png"), full_page=True)
+    operator.screenshot(path=str(screenshot_dir / "admin-refund-dialog-1280.png"))
     assert serious_or_worse(axe_violations(operator)) == []
 
     # More than was paid: refused next to the amount; what was typed stays, nothing is written.
@@ -138,7 +138,7 @@ def test_an_operator_returns_part_of_a_payment_and_the_resident_sees_it(
     expect(operator.locator("#admin-refund-amount")).to_have_value("1000")
     expect(operator.locator("#admin-refund-reason")).to_have_value(REASON)
     expect(operator.locator("#admin-refund-reason-error")).to_have_count(0)
-    operator.screenshot(path=str(screenshot_dir / "admin-refund-refused-1280.png"), full_page=True)
+    operator.screenshot(path=str(screenshot_dir / "admin-refund-refused-1280.png"))
     assert _refunds_in_database(app_server, paid) == 0
 
     # Part of it, with a double click: one refund.
@@ -207,3 +207,46 @@ def test_a_viewer_sees_the_parts_and_no_way_to_return_money(app_server, new_page
     expect(viewer.locator(f"#admin-part-{part}-amount")).to_have_text(PAID_TEXT)
     expect(viewer.locator("[id^=admin-refund-open-]")).to_have_count(0)
     expect(viewer.locator("#admin-payment-check")).to_have_count(0)
+
+
+def _provider_id(app_server, inn: str) -> int:
+    engine = create_engine(f"sqlite:///{app_server.data_dir / 'cabinet.db'}")
+    with Session(engine) as session:
+        found = session.exec(select(Provider.id).where(Provider.inn == inn)).one()
+    engine.dispose()
+    return found
+
+
+def test_the_providers_shop_is_the_administrators_to_change(app_server, page: Page, new_page, screenshot_dir):
+    """The water utility's own YooKassa shop: its operator reads it, the administrator types it; a shop id that
+    is not digits is refused next to the field and what was typed stays."""
+    base, water = app_server.url, _provider_id(app_server, WATER["inn"])
+    shop = "#admin-provider-yookassa-account-id"
+    operator = new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(operator, base, operator_email(WATER["slug"]), STAFF_PASSWORD)
+    operator.goto(f"{base}/admin/providers/{water}")
+    expect(operator.locator(shop)).to_have_value(WATER["yookassa_account_id"])
+    expect(operator.locator(shop)).to_have_attribute("readonly", "")
+    expect(operator.locator("#admin-provider-shop-note")).to_contain_text("меняет администратор платформы")
+    expect(operator.locator("#admin-provider-shop")).to_contain_text("по выгрузке платежей")
+
+    _sign_in(page, base, "admin@example.com", "admin2026")
+    page.goto(f"{base}/admin/providers/{water}")
+    expect(page.locator(shop)).to_have_value(WATER["yookassa_account_id"])
+    expect(page.locator(shop)).not_to_have_attribute("readonly", "")
+    expect(page.locator("#admin-provider-shop-note")).to_have_count(0)
+    page.locator(shop).fill("shop-100523")
+    page.locator("#admin-provider-save").click()
+    expect(page.locator(f"{shop}-error")).to_contain_text("только цифры")
+    expect(page.locator(shop)).to_have_value("shop-100523")
+    page.locator("#admin-provider-shop").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "admin-provider-shop-1280.png"))
+    assert _provider_shop(app_server, water) == WATER["yookassa_account_id"]
+
+
+def _provider_shop(app_server, provider_id: int) -> str:
+    engine = create_engine(f"sqlite:///{app_server.data_dir / 'cabinet.db'}")
+    with Session(engine) as session:
+        found = session.get(Provider, provider_id).yookassa_account_id
+    engine.dispose()
+    return found
