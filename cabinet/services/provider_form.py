@@ -71,6 +71,8 @@ class ProviderForm:
     support_email: str = ""
     support_phone: str = ""
     unavailable_message: str = ""
+    # The provider's own YooKassa shop for split payments, as typed; "" — the platform's shop takes the money.
+    yookassa_account_id: str = ""
     # Reminders (services/reminders.py): «closes in N days» as typed, and a switch per kind.
     reminder_closing_days: str = "3"
     remind_window_opens: bool = True
@@ -109,6 +111,8 @@ TEXT_FIELDS = tuple(field.name for field in dataclasses.fields(ProviderForm) if 
 # The provider's switch per kind of reminder (both verification kinds share one).
 REMINDER_SWITCHES = ("remind_window_opens", "remind_window_closing", "remind_verification", "remind_new_bill")
 CLOSING_DAYS = (1, 15)
+# A YooKassa shop id (its shopId) is digits; the column holds 32 characters.
+SHOP_ID_MAX = 32
 
 
 class ProviderInvalid(DomainError):
@@ -142,6 +146,7 @@ def provider_form(provider: Provider) -> ProviderForm:
         support_email=provider.support_email,
         support_phone=provider.support_phone,
         unavailable_message=provider.unavailable_message,
+        yookassa_account_id=provider.yookassa_account_id,
         reminder_closing_days=str(provider.reminder_closing_days),
         **{name: bool(getattr(provider, name)) for name in REMINDER_SWITCHES},
     )
@@ -171,6 +176,7 @@ def validate_provider(form: ProviderForm) -> dict:
         **_choices(form, errors),
         **_reading_rules(form, errors),
         **_support_email(form, errors),
+        **_shop(form, errors),
         **_reminders(form, errors),
     }
     if errors:
@@ -272,3 +278,12 @@ def _reminders(form: ProviderForm, errors: dict[str, DomainError]) -> dict:
     else:
         values["reminder_closing_days"] = int(raw)
     return values
+
+
+def _shop(form: ProviderForm, errors: dict[str, DomainError]) -> dict:
+    """The provider's own YooKassa shop: empty (the platform's shop) or its shopId, ASCII digits only."""
+    shop = re.sub(r"\s", "", form.yookassa_account_id)
+    if shop and not (shop.isascii() and shop.isdigit() and len(shop) <= SHOP_ID_MAX):
+        errors["yookassa_account_id"] = DomainError("provider_shop_invalid", max=SHOP_ID_MAX)
+        return {}
+    return {"yookassa_account_id": shop}

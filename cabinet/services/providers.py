@@ -1,6 +1,6 @@
 """Providers on the admin side, within the acting staff member's scope (services/access.py); the form's rules are
-in provider_form.py. Creating a provider, its legal name and INN, and (de)activation are the platform
-administrator's; a provider's operator edits the rest of its settings; a viewer only reads them."""
+in provider_form.py. Creating a provider, its legal name and INN, its own YooKassa shop and (de)activation are
+the platform administrator's; a provider's operator edits the rest of its settings; a viewer only reads them."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def save_provider(
 ) -> SavedProvider:
     """Creates (provider_id None) or edits a provider; the audit event keeps what changed.
 
-    Only the platform administrator creates one or changes its legal name and INN; an operator edits the
-    rest of their own provider's settings; anyone else gets «не найдено»."""
+    Only the platform administrator creates one or changes its legal name, INN and YooKassa shop; an operator
+    edits the rest of their own provider's settings; anyone else gets «не найдено»."""
     if provider_id is None:
         require_platform_admin(session, actor_id)
     else:
@@ -72,7 +72,7 @@ def save_provider(
     else:
         provider = existing
         if not scope.is_platform_admin:
-            _keep_legal_fields(provider, values)
+            _keep_admin_only_fields(provider, values)
         before = {key: _plain(getattr(provider, key)) for key in values}
         for key, value in values.items():
             setattr(provider, key, value)
@@ -94,15 +94,21 @@ def save_provider(
     return SavedProvider(provider.id or 0, provider.name)
 
 
-LEGAL_FIELDS = ("name", "inn")
+# What only the platform administrator changes, and the refusal an operator gets for each: the legal name
+# and INN, and the provider's own YooKassa shop — it decides where residents' money goes.
+ADMIN_ONLY_FIELDS = {
+    "name": "provider_legal_admin_only",
+    "inn": "provider_legal_admin_only",
+    "yookassa_account_id": "provider_shop_admin_only",
+}
 
 
-def _keep_legal_fields(provider: Provider, values: dict) -> None:
-    """An operator's form may not change the provider's legal name or INN: the page shows them read-only,
-    and a change sent anyway is refused next to its field rather than silently dropped."""
+def _keep_admin_only_fields(provider: Provider, values: dict) -> None:
+    """An operator's form may not change ADMIN_ONLY_FIELDS: the page shows them read-only, and a change sent
+    anyway is refused next to its field rather than silently dropped."""
     errors = {
-        key: DomainError("provider_legal_admin_only", field=key)
-        for key in LEGAL_FIELDS
+        key: DomainError(code, field=key)
+        for key, code in ADMIN_ONLY_FIELDS.items()
         if key in values and values[key] != getattr(provider, key)
     }
     if errors:
@@ -195,7 +201,7 @@ class ProviderEditing:
 
     form: ProviderForm
     may_change: bool  # its operator or the administrator: the form can be saved
-    may_change_legal: bool  # the administrator only: the legal name and INN
+    may_change_legal: bool  # the administrator only: the legal name, INN and YooKassa shop (ADMIN_ONLY_FIELDS)
 
 
 @transactional()

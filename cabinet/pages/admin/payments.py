@@ -1,4 +1,5 @@
-"""/admin/payments: the filters, the total, the list and one payment's detail above it."""
+"""/admin/payments: the filters, the total, the list (a row per part of a payment) and one payment's detail above
+it, with its parts, refunds and the refund dialog (payment_refunds.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import form_alert, select_field
 from cabinet.pages.admin.layout import admin_shell, clickable_row, detail_lines
-from cabinet.state.admin.payments import AdminPaymentRow, AdminPaymentsState
+from cabinet.pages.admin.payment_refunds import parts_section, refund_dialog, refunds_section
+from cabinet.state.admin.payment_rows import AdminPaymentRow
+from cabinet.state.admin.payments import AdminPaymentsState
 
 state = AdminPaymentsState
 STATUS_COLORS = (("succeeded", "grass"), ("canceled", "gray"), ("failed", "red"), ("waiting_for_capture", "blue"))
@@ -24,12 +27,37 @@ def _payment_row(row: AdminPaymentRow) -> rx.Component:
         rx.spacer(),
         rx.vstack(
             rx.text(row.amount, weight="bold", white_space="nowrap"),
-            rx.badge(row.status_label, color_scheme=rx.match(row.status, *STATUS_COLORS, "amber")),
+            rx.cond(
+                row.refunded != "",
+                rx.text(
+                    row.refunded,
+                    size="1",
+                    color=rx.color("gray", 11),
+                    white_space="nowrap",
+                    id=f"admin-payment-refunded-{row.key}",
+                ),
+            ),
+            rx.hstack(
+                rx.cond(
+                    row.several,
+                    rx.badge(
+                        texts.ADMIN["payment_several"],
+                        variant="outline",
+                        color_scheme="gray",
+                        title=texts.ADMIN["payment_several_hint"],
+                        id=f"admin-payment-several-{row.key}",
+                    ),
+                ),
+                rx.badge(row.status_label, color_scheme=rx.match(row.status, *STATUS_COLORS, "amber")),
+                spacing="1",
+                wrap="wrap",
+                justify="end",
+            ),
             align="end",
             spacing="1",
         ),
         on_click=state.open_payment(row.id),
-        id=f"admin-payment-row-{row.id}",
+        id=f"admin-payment-row-{row.key}",
     )
 
 
@@ -46,6 +74,7 @@ def _payment_detail() -> rx.Component:
                 size="2",
                 orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             ),
+            form_alert(state.refund_notice, id="admin-refund-message", color="grass", icon="circle-check"),
             form_alert(state.notice, id="admin-payment-notice", color="grass", icon="circle-check"),
             form_alert(state.error, id="admin-payment-error"),
             rx.hstack(
@@ -63,6 +92,8 @@ def _payment_detail() -> rx.Component:
                 ),
                 spacing="2",
             ),
+            parts_section(),
+            refunds_section(),
             rx.heading(texts.ADMIN["notifications"], size="3", as_="h3"),
             detail_lines(state.notifications),
             spacing="3",
@@ -125,5 +156,6 @@ def admin_payments_page() -> rx.Component:
             ),
             width="100%",
         ),
+        refund_dialog(),
         loaded=state.loaded,
     )

@@ -1,6 +1,6 @@
 """The provider form's fields on /admin/providers: a labelled text or choice with its help and error, a switch,
-and the reminders' section (provider_form.REMINDER_SWITCHES). Read-only unless the form is this staff member's
-to save (state.may_save)."""
+the shop's section (where residents' money goes) and the reminders' section (provider_form.REMINDER_SWITCHES).
+Read-only unless the form is this staff member's to save (state.may_save)."""
 
 from __future__ import annotations
 
@@ -37,14 +37,15 @@ def labelled(name: str, control: rx.Component, *, alert: bool = True) -> rx.Comp
     )
 
 
-def field(name: str, *, textarea: bool = False, input_mode: str = "text", legal: bool = False) -> rx.Component:
-    """A text field; read-only when the form is not this staff member's to save (or, for `legal`, to rename)."""
+def field(name: str, *, textarea: bool = False, input_mode: str = "text", admin_only: bool = False) -> rx.Component:
+    """A text field; read-only when the form is not this staff member's to save (or, for `admin_only`, when
+    they are not the platform administrator: the legal name, INN and YooKassa shop)."""
     control_props = dict(
         value=state.fields.get(name, ""),
         on_change=lambda value: state.set_field(name, value),
         id=field_id(name),
         width="100%",
-        read_only=~(state.may_save & state.may_change_legal) if legal else ~state.may_save,
+        read_only=~(state.may_save & state.may_change_legal) if admin_only else ~state.may_save,
     )
     control = rx.text_area(**control_props, rows="3") if textarea else rx.input(**control_props, input_mode=input_mode)
     return labelled(name, control)
@@ -82,4 +83,19 @@ def reminders_section() -> rx.Component:
         spacing="2",
         width="100%",
         id="admin-provider-reminders",
+    )
+
+
+def shop_section() -> rx.Component:
+    """The provider's own YooKassa shop for split payments: the platform administrator's to change, read by the rest."""
+    return rx.vstack(
+        rx.heading(texts.ADMIN["shop_title"], size="3", as_="h3"),
+        field("yookassa_account_id", input_mode="numeric", admin_only=True),
+        rx.cond(
+            state.may_save & ~state.may_change_legal,
+            rx.text(texts.ADMIN["shop_read_only"], size="1", color=rx.color("gray", 11), id="admin-provider-shop-note"),
+        ),
+        spacing="2",
+        width="100%",
+        id="admin-provider-shop",
     )

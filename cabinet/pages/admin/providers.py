@@ -1,7 +1,7 @@
 """/admin/providers: the providers' list and the form that creates or edits one.
 
 «Добавить поставщика» and (de)activation are for the platform administrator only; an operator's form shows
-the legal name and INN read-only; a viewer's form is read-only throughout, with no save and no upload."""
+the legal name, INN and YooKassa shop read-only; a viewer's form is read-only throughout, with no save and no upload."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.components.forms import file_picker, form_alert
 from cabinet.pages.admin.layout import admin_shell
-from cabinet.pages.admin.provider_fields import choice_field, field, reminders_section, switch
+from cabinet.pages.admin.provider_fields import choice_field, field, reminders_section, shop_section, switch
 from cabinet.state.admin.providers import AdminProvidersState, ProviderRow
 from cabinet.state.session import SessionState
 
@@ -71,7 +71,7 @@ def _provider_fields() -> list[rx.Component]:
             ~state.may_save,
             rx.callout(texts.ADMIN["provider_read_only"], icon="eye", width="100%", id="admin-provider-read-only"),
         ),
-        rx.grid(field("name", legal=True), field("inn", input_mode="numeric", legal=True), **TWO_COLUMNS),
+        rx.grid(field("name", admin_only=True), field("inn", input_mode="numeric", admin_only=True), **TWO_COLUMNS),
         rx.cond(
             state.may_save & ~state.may_change_legal,
             rx.text(
@@ -116,6 +116,7 @@ def _provider_fields() -> list[rx.Component]:
         ),
         rx.grid(field("support_email", input_mode="email"), field("support_phone"), **TWO_COLUMNS),
         field("unavailable_message", textarea=True),
+        shop_section(),
         reminders_section(),
     ]
 

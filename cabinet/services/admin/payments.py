@@ -18,6 +18,8 @@ from cabinet.models import (
     PaymentStatus,
     Provider,
     ProviderAccount,
+    Refund,
+    RefundStatus,
     User,
 )
 from cabinet.services import payment_exports
@@ -65,6 +67,9 @@ class PaymentRow:
     status: str
     # The part is one of several accounts paid at once.
     several: bool = False
+    # What succeeded refunds returned of this part.
+    refunded_kopecks: int = 0
+    part_id: int = 0
 
 
 class PaymentList(NamedTuple):
@@ -105,6 +110,7 @@ def _list_payments(session: Session, scope: StaffScope, filters: PaymentFilter, 
         )
     )
     several = _several(session, [payment.id for _part, payment, *_rest in found])
+    refunded = _refunded(session, [part.id for part, *_rest in found])
     rows = [
         PaymentRow(
             payment.id or 0,
@@ -115,6 +121,8 @@ def _list_payments(session: Session, scope: StaffScope, filters: PaymentFilter, 
             part.amount_kopecks,
             payment.status.value,
             several=payment.id in several,
+            refunded_kopecks=refunded.get(part.id or 0, 0),
+            part_id=part.id or 0,
         )
         for part, payment, account, provider, user in found
     ]
@@ -139,6 +147,17 @@ def _several(session: Session, payment_ids: list[int | None]) -> set[int]:
             .having(func.count() > 1)
         )
     )
+
+
+def _refunded(session: Session, part_ids: list[int | None]) -> dict[int, int]:
+    """What succeeded refunds returned of each of the parts, in one query whatever their number."""
+    found = session.exec(
+        select(Refund.part_id, func.sum(Refund.amount_kopecks))
+        .where(col(Refund.part_id).in_([i for i in part_ids if i is not None]))
+        .where(Refund.status == RefundStatus.succeeded)
+        .group_by(col(Refund.part_id))
+    )
+    return {part_id: int(amount) for part_id, amount in found}
 
 
 @dataclasses.dataclass(frozen=True)

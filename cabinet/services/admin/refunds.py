@@ -16,7 +16,7 @@ from cabinet import texts
 from cabinet.db import session_scope
 from cabinet.errors import DomainError
 from cabinet.gateways.payment_gateway import PaymentGateway
-from cabinet.models import PaymentPart
+from cabinet.models import PaymentPart, RefundStatus
 from cabinet.money import format_rubles
 from cabinet.services import payments
 from cabinet.services.access import require_staff
@@ -29,6 +29,11 @@ class RefundResult:
     status: str
     # What the operator is told: «Возврат 123,45 ₽ выполнен», «… оформляется», «ЮKassa отказала …».
     message: str
+
+    @property
+    def returned_nothing(self) -> bool:
+        """YooKassa refused or declined it: no money went back, and the operator may try again."""
+        return self.status in (RefundStatus.failed.value, RefundStatus.canceled.value)
 
 
 def _write(session: Session, actor_id: int | None, payment_id: object, part_id: object, request: dict) -> int:

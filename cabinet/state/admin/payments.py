@@ -1,8 +1,8 @@
-"""State of /admin/payments: the filtered list and its total, one payment's detail, a check at YooKassa, the CSV."""
+"""State of /admin/payments: the filtered list and its total, one payment's detail, a check at YooKassa, the CSV.
+
+The refund dialog of a payment's part has a State of its own (state/admin/refunds.py)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import reflex as rx
 
@@ -14,55 +14,22 @@ from cabinet.services.calendar import local_date
 from cabinet.services.ids import parse_id
 from cabinet.state.admin.lines import Line
 from cabinet.state.admin.operator import acting_operator_id, not_found
+from cabinet.state.admin.payment_rows import (
+    AdminPaymentRow,
+    PartRow,
+    RefundRow,
+    detail_lines,
+    list_row,
+    part_rows,
+    refund_rows,
+    status_label,
+    whole_payment,
+)
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.local_time import format_local_time
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
 from cabinet.state.payment_status import payment_id_from_path
-
-
-@dataclasses.dataclass(frozen=True)
-class AdminPaymentRow:
-    id: int
-    created: str
-    provider: str
-    account: str
-    payer: str
-    amount: str
-    status: str
-    status_label: str
-
-
-def _status_label(status: str) -> str:
-    return texts.PAYMENTS["statuses"][status]
-
-
-def _row(row: payments.PaymentRow) -> AdminPaymentRow:
-    return AdminPaymentRow(
-        row.id,
-        format_local_time(row.created_at),
-        row.provider,
-        row.account,
-        row.payer,
-        format_rubles(row.amount_kopecks),
-        row.status,
-        _status_label(row.status),
-    )
-
-
-def _detail_lines(detail: payment_detail.PaymentDetail) -> list[Line]:
-    labels = texts.ADMIN["payment_detail"]
-    return [
-        Line(labels["amount"], format_rubles(detail.amount_kopecks)),
-        Line(labels["status"], _status_label(detail.status)),
-        Line(labels["account"], f"{detail.provider} · {detail.account}"),
-        Line(labels["payer"], detail.payer),
-        Line(labels["created"], format_local_time(detail.created_at)),
-        Line(labels["paid"], format_local_time(detail.paid_at) if detail.paid_at else "—"),
-        Line(labels["gateway_id"], detail.gateway_payment_id or "—"),
-        Line(labels["key"], detail.idempotency_key),
-        Line(labels["reason"], detail.reason or "—"),
-    ]
 
 
 class AdminPaymentsState(PageData, rx.State):
@@ -76,9 +43,21 @@ class AdminPaymentsState(PageData, rx.State):
     # Whether «Проверить в ЮKassa» is this staff member's to press for the open payment (a viewer's never).
     detail_may_check: bool = False
     detail: list[Line] = []
+    # The open payment's parts the staff member sees, its refunds, and «Весь платёж: …» for the administrator.
+    parts: list[PartRow] = []
+    refunds: list[RefundRow] = []
+    whole: str = ""
     notifications: list[Line] = []
     notice: str = ""
     error: str = ""
+    # What the last refund came to (state/admin/refunds.py), and the payment it is about.
+    refund_message: str = ""
+    refund_message_for: int = 0
+
+    @rx.var
+    def refund_notice(self) -> str:
+        """The last refund's outcome while its payment is the one open."""
+        return self.refund_message if self.refund_message_for == self.selected else ""
 
     @rx.var
     def statuses(self) -> list[Choice]:
@@ -112,7 +91,7 @@ class AdminPaymentsState(PageData, rx.State):
             return
         found, providers = outcome.value.payments, outcome.value.providers
         async with self:
-            self.rows = [_row(row) for row in found.rows]
+            self.rows = [list_row(row) for row in found.rows]
             self.providers = [Choice("all", texts.ADMIN["all_providers"])] + [
                 Choice(str(provider.id), provider.name) for provider in providers
             ]
@@ -124,7 +103,7 @@ class AdminPaymentsState(PageData, rx.State):
     @rx.event
     def open_from_url(self):
         """on_load of /admin/payments/<id>: that payment opened, or «Не найдено.» for a foreign or missing one."""
-        self.selected, self.error = 0, ""
+        self.selected, self.error, self.refund_message = 0, "", ""
         return AdminPaymentsState.open_payment(payment_id_from_path(self.router.url.path))
 
     @rx.event
@@ -170,8 +149,9 @@ class AdminPaymentsState(PageData, rx.State):
                 self.selected, self.notice, self.error = 0, "", outcome.message
 
     def _show(self, detail: payment_detail.PaymentDetail) -> None:
-        self.selected, self.detail = detail.id, _detail_lines(detail)
+        self.selected, self.detail = detail.id, detail_lines(detail)
         self.detail_may_check = detail.may_check
+        self.parts, self.refunds, self.whole = part_rows(detail), refund_rows(detail), whole_payment(detail)
         self.notifications = [
             Line(f"{format_local_time(n.received_at)} · {n.event or '—'} · {n.source_address}", n.outcome_text)
             for n in detail.notifications
@@ -180,7 +160,7 @@ class AdminPaymentsState(PageData, rx.State):
 
     @rx.event
     def close_payment(self) -> None:
-        self.selected = 0
+        self.selected, self.refund_message = 0, ""
 
     @rx.event(background=True)
     async def check_at_gateway(self):
@@ -195,5 +175,5 @@ class AdminPaymentsState(PageData, rx.State):
                 self.error = texts.ADMIN["gateway_check_failed"]
                 return
             self._show(outcome.value.detail)
-            self.notice = texts.ADMIN["gateway_checked"].format(status=_status_label(outcome.value.status))
+            self.notice = texts.ADMIN["gateway_checked"].format(status=status_label(outcome.value.status))
         return AdminPaymentsState.load
