@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 
 from sqlmodel import Session, col, select
 
 from cabinet.errors import DomainError
+from cabinet.gateways import GatewayError
 from cabinet.models import (
     Payment,
     PaymentNotification,
@@ -30,6 +32,8 @@ from cabinet.services.audit import record_event
 from cabinet.services.ids import get_by_id
 from cabinet.services.payments.parts import parts_of, payment_providers
 from cabinet.services.transactions import transactional
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,6 +223,7 @@ def check_at_gateway(
         # Applied in a transaction of its own, with the payment row locked, as a notification is.
         applied = payments.refresh_from_gateway(payment.id or 0, gateway=gateway)
         session.refresh(payment)
+    _check_refunds(session, payment, scope, gateway)
     record_event(
         session=session,
         action="payment_checked_at_gateway",
@@ -227,6 +232,24 @@ def check_at_gateway(
         target_type="payment",
         target_id=payment.id,
         details={"status": applied.status.value},
-        provider_id=payment_providers(session, payment.id or 0)[0],
+        provider_id=next(p for p in payment_providers(session, payment.id or 0) if scope.operates(p)),
     )
     return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment, scope))
+
+
+def _check_refunds(session: Session, payment: Payment, scope: StaffScope, gateway: payments.Gateway | None) -> None:
+    """The payment's refunds still pending in the operator's parts are asked about too, each on its own."""
+    pending = session.exec(
+        select(Refund.id, PaymentPart.provider_id)
+        .join(PaymentPart, col(PaymentPart.id) == Refund.part_id)
+        .where(Refund.payment_id == payment.id, Refund.status == RefundStatus.pending)
+    ).all()
+    for refund_id, provider_id in pending:
+        if not scope.operates(provider_id):
+            continue
+        try:
+            payments.refresh_refund(refund_id, gateway=gateway)
+        except GatewayError as error:
+            # The page says what is known; reconciliation asks again.
+            logger.info("Refund %s not checked at the gateway: %s", refund_id, error)
+        session.expire_all()
