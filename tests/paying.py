@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables, for every test that pays)
 from cabinet.gateways import GatewayError
-from cabinet.gateways.payment_gateway import GatewayPayment
+from cabinet.gateways.payment_gateway import GatewayPayment, GatewayRefund
 from cabinet.models import AccountLink, Payment, PaymentPurpose
 from cabinet.services import payments
 from tests.factories import make_account, make_meter, make_provider, make_user
@@ -86,4 +86,10 @@ class DownGateway:
         raise GatewayError("unavailable", "stub")
 
     def get_payment(self, gateway_payment_id: str) -> GatewayPayment:
+        raise GatewayError("unavailable", "stub")
+
+    def create_refund(self, **_request) -> GatewayRefund:
+        raise GatewayError("unavailable", "stub")
+
+    def get_refund(self, gateway_refund_id: str) -> GatewayRefund:
         raise GatewayError("unavailable", "stub")

@@ -1,4 +1,4 @@
-"""YooKassa through its official SDK: create and read payments, parse notifications.
+"""YooKassa through its official SDK: create and read payments (split ones too) and refunds, parse notifications.
 
 Amounts cross this edge as integer kopecks; the SDK's strings stay here.
 """
@@ -8,15 +8,23 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import threading
+from collections.abc import Sequence
 
-from yookassa import Configuration, Payment
+from yookassa import Configuration, Payment, Refund
 from yookassa.client import ApiClient
 from yookassa.domain.exceptions import ApiError, NotFoundError
-from yookassa.domain.notification import WebhookNotificationFactory
+from yookassa.domain.notification import RefundWebhookNotification, WebhookNotificationFactory
+from yookassa.domain.request import RefundRequest
 
 from cabinet.config import get_settings
 from cabinet.gateways import GatewayError
-from cabinet.gateways.payment_gateway import GatewayNotification, GatewayPayment
+from cabinet.gateways.payment_gateway import (
+    GatewayNotification,
+    GatewayPayment,
+    GatewayRefund,
+    GatewayTransfer,
+    ReceiptItem,
+)
 from cabinet.money import decimal_string_to_kopecks, kopecks_to_decimal_string
 from cabinet.patches import keep_yookassa_connections_alive
 
@@ -55,21 +63,72 @@ def _call(function, *args, **kwargs):
         raise GatewayError("unavailable", error.__class__.__name__) from None
 
 
+def _moment(value) -> dt.datetime | None:
+    """An ISO 8601 time of the API («…Z»), parsed; None when absent."""
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _kopecks(amount) -> int:
+    return decimal_string_to_kopecks(str(amount.value)) if amount is not None else 0
+
+
+def _amount(kopecks: int) -> dict:
+    return {"value": kopecks_to_decimal_string(kopecks), "currency": "RUB"}
+
+
 def _to_gateway_payment(response) -> GatewayPayment:
     cancellation = getattr(response, "cancellation_details", None)
     confirmation = getattr(response, "confirmation", None)
-    captured = getattr(response, "captured_at", None)
     return GatewayPayment(
         id=response.id,
         status=response.status,
-        amount_kopecks=decimal_string_to_kopecks(str(response.amount.value)),
+        amount_kopecks=_kopecks(response.amount),
         paid=bool(response.paid),
         confirmation_url=getattr(confirmation, "confirmation_url", "") or "",
         cancellation_party=getattr(cancellation, "party", "") or "",
         cancellation_reason=getattr(cancellation, "reason", "") or "",
         metadata=dict(response.metadata or {}),
-        captured_at=dt.datetime.fromisoformat(captured.replace("Z", "+00:00")) if captured else None,
+        captured_at=_moment(getattr(response, "captured_at", None)),
+        refunded_kopecks=_kopecks(getattr(response, "refunded_amount", None)),
     )
+
+
+def _to_gateway_refund(response) -> GatewayRefund:
+    cancellation = getattr(response, "cancellation_details", None)
+    return GatewayRefund(
+        id=response.id,
+        payment_id=response.payment_id,
+        status=response.status,
+        amount_kopecks=_kopecks(response.amount),
+        cancellation_party=getattr(cancellation, "party", "") or "",
+        cancellation_reason=getattr(cancellation, "reason", "") or "",
+        created_at=_moment(getattr(response, "created_at", None)),
+    )
+
+
+def _receipt(email: str, items: list[ReceiptItem]) -> dict:
+    """A 54-ФЗ receipt: one line per provider's account, each paid (or refunded) in full."""
+    lines = []
+    for item in items:
+        line = {
+            "description": item.description[:128],
+            "quantity": "1.00",
+            "amount": _amount(item.amount_kopecks),
+            "vat_code": 1,
+            "payment_mode": "full_payment",
+            "payment_subject": "service",
+        }
+        if item.supplier_inn:
+            # We collect for the providers as their payment agent: the receipt names each line's supplier.
+            # A provider without an INN cannot be named as one: its line goes without, as before agents.
+            line["supplier"] = {"name": item.supplier_name, "inn": item.supplier_inn}
+            line["agent_type"] = "payment_agent"
+        lines.append(line)
+    return {"customer": {"email": email}, "items": lines}
+
+
+def _split(transfers: Sequence[GatewayTransfer]) -> list[dict]:
+    return [{"account_id": transfer.account_id, "amount": _amount(transfer.amount_kopecks)} for transfer in transfers]
 
 
 def create_payment(
@@ -80,30 +139,19 @@ def create_payment(
     idempotency_key: str,
     metadata: dict[str, str],
     receipt_email: str,
-    receipt_item_description: str,
+    receipt_items: list[ReceiptItem],
+    transfers: Sequence[GatewayTransfer] = (),
 ) -> GatewayPayment:
-    amount = {"value": kopecks_to_decimal_string(amount_kopecks), "currency": "RUB"}
     params = {
-        "amount": amount,
+        "amount": _amount(amount_kopecks),
         "capture": True,
         "confirmation": {"type": "redirect", "return_url": return_url},
         "description": description[:128],
         "metadata": metadata,
-        # 54-ФЗ: one line for the provider's services, paid in full.
-        "receipt": {
-            "customer": {"email": receipt_email},
-            "items": [
-                {
-                    "description": receipt_item_description[:128],
-                    "quantity": "1.00",
-                    "amount": amount,
-                    "vat_code": 1,
-                    "payment_mode": "full_payment",
-                    "payment_subject": "service",
-                }
-            ],
-        },
+        "receipt": _receipt(receipt_email, receipt_items),
     }
+    if transfers:
+        params["transfers"] = _split(transfers)
     return _to_gateway_payment(_call(Payment.create, params, idempotency_key))
 
 
@@ -111,19 +159,64 @@ def get_payment(gateway_payment_id: str) -> GatewayPayment:
     return _to_gateway_payment(_call(Payment.find_one, gateway_payment_id))
 
 
-def parse_notification(body: dict) -> GatewayNotification:
-    """The event and payment id of a webhook body; ValueError when it is not a payment notification."""
+def create_refund(
+    *,
+    gateway_payment_id: str,
+    amount_kopecks: int,
+    idempotency_key: str,
+    description: str,
+    receipt_email: str,
+    receipt_items: list[ReceiptItem],
+    sources: Sequence[GatewayTransfer] = (),
+) -> GatewayRefund:
+    params: dict = {"payment_id": gateway_payment_id, "amount": _amount(amount_kopecks)}
+    if description:
+        # The SDK refuses an empty comment and one of 256 characters or more.
+        params["description"] = description[:250]
+    if receipt_items:
+        params["receipt"] = _receipt(receipt_email, receipt_items)
+    if sources:
+        params["sources"] = _split(sources)
     try:
-        notification = WebhookNotificationFactory().create(body)
-        payment_id = notification.object.id
+        request = RefundRequest(params)
+    except (ValueError, TypeError) as error:
+        # The SDK checks the request before sending it (a payment id not 36 characters long): ours to fix.
+        raise GatewayError("rejected", str(error)) from None
+    return _to_gateway_refund(_call(Refund.create, request, idempotency_key))
+
+
+def get_refund(gateway_refund_id: str) -> GatewayRefund:
+    return _to_gateway_refund(_call(Refund.find_one, gateway_refund_id))
+
+
+def _sdk_notification(body: dict):
+    if isinstance(body, dict) and body.get("type") == "notification" and str(body.get("event")).startswith("refund."):
+        # The SDK's factory reads only refund.succeeded's object as a refund (refund.canceled's as a payment).
+        return RefundWebhookNotification(body)
+    return WebhookNotificationFactory().create(body)
+
+
+def parse_notification(body: dict) -> GatewayNotification:
+    """The event and ids of a payment.* or refund.* webhook body; ValueError for any other body.
+
+    A refund's notification names the refunded payment in `payment_id` and the refund in `refund_id`.
+    """
+    try:
+        notification = _sdk_notification(body)
+        event = str(notification.event)
+        refunded = event.startswith("refund.")
+        if not (refunded or event.startswith("payment.")):
+            # Deals and payouts are not ours to apply; their ids are not payment ids.
+            raise LookupError(f"not a payment or refund event: {event}")
+        payment_id = notification.object.payment_id if refunded else notification.object.id
+        refund_id = notification.object.id if refunded else ""
     except Exception as error:  # the SDK raises assorted errors for malformed bodies
-        raise ValueError(f"not a YooKassa notification: {error.__class__.__name__}") from None
+        raise ValueError(f"not a payment or refund notification: {str(error)[:200]}") from None
     if not isinstance(payment_id, str) or not payment_id:
         raise ValueError("notification without a payment id")
-    if not str(notification.event).startswith("payment."):
-        # Refunds and deals are not ours to apply; their ids are not payment ids.
-        raise ValueError(f"not a payment event: {notification.event}")
-    return GatewayNotification(event=str(notification.event), payment_id=payment_id)
+    if refunded and (not isinstance(refund_id, str) or not refund_id):
+        raise ValueError("refund notification without a refund id")
+    return GatewayNotification(event=event, payment_id=payment_id, refund_id=refund_id)
 
 
 class YooKassaGateway:
@@ -131,3 +224,5 @@ class YooKassaGateway:
 
     create_payment = staticmethod(create_payment)
     get_payment = staticmethod(get_payment)
+    create_refund = staticmethod(create_refund)
+    get_refund = staticmethod(get_refund)

@@ -25,9 +25,15 @@ async def _set_fault(request: Request) -> JSONResponse:
             delay_seconds=float(body.get("delay_seconds", 0.0)),
             drop_notifications=bool(body.get("drop_notifications", False)),
             store_then_fail=bool(body.get("store_then_fail", False)),
+            refund_status=str(body.get("refund_status", "")),
         )
+        if fault.refund_status not in faults.REFUND_STATUSES:
+            raise ValueError(fault.refund_status)
     except (ValueError, KeyError, TypeError):
-        return JSONResponse({"error": "expected service, status, count, delay_seconds"}, status_code=400)
+        return JSONResponse(
+            {"error": "expected service, status, count, delay_seconds, refund_status (pending or canceled)"},
+            status_code=400,
+        )
     faults.set_fault(service, fault)
     return JSONResponse({"ok": True})
 

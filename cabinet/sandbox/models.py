@@ -1,4 +1,4 @@
-"""Tables of the local stand-ins: payments the YooKassa twin created, letters the Resend twin took."""
+"""Tables of the local stand-ins: payments and refunds the YooKassa twin made, letters the Resend twin took."""
 
 from __future__ import annotations
 
@@ -39,5 +39,6 @@ class SandboxYookassaRefund(SQLModel, table=True):
     idempotence_key: str = Field(max_length=64, unique=True)
     payment_id: str = Field(max_length=64, index=True)
     status: str = Field(max_length=32)
+    # The whole refund object as YooKassa would return it.
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: dt.datetime = created_field()

@@ -1,4 +1,7 @@
-"""The YooKassa stand-in's payments: kept as YooKassa's JSON in one table, moved once by compare-and-set."""
+"""The YooKassa stand-in's payments: kept as YooKassa's JSON in one table, moved once by compare-and-set.
+
+A split payment keeps its transfers, each with the payment's status.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +19,15 @@ from cabinet.sandbox.models import SandboxYookassaPayment
 from cabinet.sandbox.yookassa_checkout import CHECKOUT_PREFIX
 
 
-def _iso(moment: dt.datetime) -> str:
+def iso(moment: dt.datetime) -> str:
+    """A time as YooKassa writes it: UTC, milliseconds, «Z»."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def _payment_id() -> str:
-    # Shaped like YooKassa's ids: 8-4-4-4-12 hex with the fixed «000f-5000» middle.
+def object_id(middle: str = "000f-5000") -> str:
+    """Shaped like YooKassa's ids: 8-4-4-4-12 hex with a fixed middle («000f-5000» for payments)."""
     raw = uuid.uuid4().hex
-    return f"{raw[:8]}-000f-5000-{'89ab'[int(raw[8], 16) % 4]}{raw[9:12]}-{raw[12:24]}"
+    return f"{raw[:8]}-{middle}-{'89ab'[int(raw[8], 16) % 4]}{raw[9:12]}-{raw[12:24]}"
 
 
 def load_payment(payment_id: str) -> dict | None:
@@ -41,7 +45,7 @@ def create_payment(body: dict, idempotence_key: str, shop_id: str, public_url: s
         ).first()
         if existing is not None:
             return json.loads(existing.body)
-        payment_id = _payment_id()
+        payment_id = object_id()
         payment = {
             "id": payment_id,
             "status": "pending",
@@ -49,7 +53,7 @@ def create_payment(body: dict, idempotence_key: str, shop_id: str, public_url: s
             "amount": {"value": body["amount"]["value"], "currency": "RUB"},
             "description": body.get("description", ""),
             "recipient": {"account_id": shop_id, "gateway_id": "2394621"},
-            "created_at": _iso(utc_now()),
+            "created_at": iso(utc_now()),
             "confirmation": {
                 "type": "redirect",
                 "return_url": body["confirmation"]["return_url"],
@@ -62,6 +66,12 @@ def create_payment(body: dict, idempotence_key: str, shop_id: str, public_url: s
         }
         if body.get("receipt"):
             payment["receipt_registration"] = "pending"
+        if body.get("transfers"):
+            payment["transfers"] = [
+                {"account_id": part["account_id"], "amount": {"value": part["amount"]["value"], "currency": "RUB"}}
+                for part in body["transfers"]
+            ]
+        _settle_transfers(payment)
         session.add(
             SandboxYookassaPayment(
                 id=payment_id,
@@ -101,7 +111,7 @@ def move_payment(payment_id: str, *, to: str, reason: str = "") -> dict | None:
             }
             payment["authorization_details"] = {"rrn": "603668680243", "auth_code": "000000"}
             if payment["status"] == "succeeded":
-                payment["captured_at"] = _iso(now)
+                payment["captured_at"] = iso(now)
                 kopecks = decimal_string_to_kopecks(payment["amount"]["value"])
                 income = kopecks - round(kopecks * 0.035)
                 payment["income_amount"] = {"value": f"{income // 100}.{income % 100:02d}", "currency": "RUB"}
@@ -115,6 +125,7 @@ def move_payment(payment_id: str, *, to: str, reason: str = "") -> dict | None:
                 "party": "yoo_money" if reason != "canceled_by_merchant" else "merchant",
                 "reason": reason or "expired_on_confirmation",
             }
+        _settle_transfers(payment)
         # Compare-and-set on the status: of two clicks at once only one moves the payment.
         updated = session.execute(
             sa.update(SandboxYookassaPayment)
@@ -122,6 +133,12 @@ def move_payment(payment_id: str, *, to: str, reason: str = "") -> dict | None:
             .values(status=payment["status"], body=json.dumps(payment, ensure_ascii=False))
         )
         return payment if updated.rowcount == 1 else None
+
+
+def _settle_transfers(payment: dict) -> None:
+    # Money goes to the providers' shops only with the payment: each transfer shares its status.
+    for transfer in payment.get("transfers", []):
+        transfer["status"] = payment["status"]
 
 
 def public_view(payment: dict) -> dict:

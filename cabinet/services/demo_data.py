@@ -37,6 +37,8 @@ PROVIDERS = [
         consumption_cap_thousandths=60_000,
         support_email="abonent@vodokanal-zarechny.ru",
         support_phone="+7 343 277-10-10",
+        # Its own YooKassa shop: its part of every payment goes there by a split payment (transfers).
+        yookassa_account_id="100523",
     ),
     dict(
         slug="energosbyt",

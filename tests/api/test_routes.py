@@ -22,6 +22,8 @@ DEMO_ONLY = {
     "/dev/mailbox/{email_id}",
     "/sandbox/_faults",
     "/sandbox/yookassa/v3/payments",
+    "/sandbox/yookassa/v3/refunds",
+    "/sandbox/yookassa/_refunds/{refund_id}/{action:str}",
     "/sandbox/resend/emails",
 }
 
