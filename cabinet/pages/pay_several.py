@@ -6,6 +6,7 @@ import reflex as rx
 
 from cabinet import texts
 from cabinet.components.forms import checkbox_field, field_error, form_alert, form_field
+from cabinet.components.hint import hint_icon
 from cabinet.components.layout import page_shell
 from cabinet.components.loading import when_loaded
 from cabinet.components.payments import amount_input, pay_button, pay_summary, secure_note
@@ -71,13 +72,19 @@ def _readings(row: SeveralRow) -> rx.Component:
         rx.cond(
             has_meters & row.can_send_readings,
             rx.vstack(
-                checkbox_field(
-                    texts.PAY_SEVERAL["with_readings"],
-                    checked=row.with_readings,
-                    on_change=lambda checked: PaySeveralState.set_with_readings(row.account_id, checked),
-                    id=toggle_id,
-                    labelled_by=f"{toggle_id}-label pay-several-title-{row.account_id}",
-                    weight="medium",
+                rx.hstack(
+                    checkbox_field(
+                        texts.PAY_SEVERAL["with_readings"],
+                        checked=row.with_readings,
+                        on_change=lambda checked: PaySeveralState.set_with_readings(row.account_id, checked),
+                        id=toggle_id,
+                        labelled_by=f"{toggle_id}-label pay-several-title-{row.account_id}",
+                        weight="medium",
+                    ),
+                    # That readings stay saved when the payment is canceled is news: on a «?» a phone can tap.
+                    hint_icon(texts.PAY_SEVERAL["with_readings_hint"], id=f"{toggle_id}-hint"),
+                    spacing="1",
+                    align="center",
                 ),
                 field_error(row.readings_error, id=f"{toggle_id}-error"),
                 rx.cond(
