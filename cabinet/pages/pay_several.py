@@ -146,6 +146,39 @@ def _account(row: SeveralRow) -> rx.Component:
     )
 
 
+def _checkout() -> rx.Component:
+    """What the list comes to and the one button; refusals of the list as a whole above it.
+
+    On a card, as on the one-account form: the alerts' red words want its plain background to be read.
+    """
+    return rx.card(
+        rx.vstack(
+            form_alert(PaySeveralState.accounts_error, id="pay-several-accounts-error"),
+            pay_summary(
+                PaySeveralState.total_text,
+                PaySeveralState.receipt_note,
+                total_id="pay-several-total",
+                note_id="pay-several-receipt-email",
+            ),
+            form_alert(PaySeveralState.form_error, id="pay-several-error"),
+            pay_button(
+                PaySeveralState.submit_text,
+                jump_pending=PaySeveralState.jump_pending,
+                busy=PaySeveralState.busy,
+                on_submit=PaySeveralState.submit(False),
+                on_confirm=PaySeveralState.submit(True),
+                id="pay-several-submit",
+                confirm_id="pay-several-confirm-jump",
+            ),
+            secure_note(),
+            spacing="3",
+            width="100%",
+        ),
+        size=rx.breakpoints(initial="2", sm="3"),
+        width="100%",
+    )
+
+
 def _form() -> rx.Component:
     return rx.vstack(
         rx.text(PaySeveralState.custom_help, size="2", color=rx.color("gray", 11), id="pay-several-limits"),
@@ -155,24 +188,7 @@ def _form() -> rx.Component:
             width="100%",
             id="pay-several-accounts",
         ),
-        form_alert(PaySeveralState.accounts_error, id="pay-several-accounts-error"),
-        pay_summary(
-            PaySeveralState.total_text,
-            PaySeveralState.receipt_note,
-            total_id="pay-several-total",
-            note_id="pay-several-receipt-email",
-        ),
-        form_alert(PaySeveralState.form_error, id="pay-several-error"),
-        pay_button(
-            PaySeveralState.submit_text,
-            jump_pending=PaySeveralState.jump_pending,
-            busy=PaySeveralState.busy,
-            on_submit=PaySeveralState.submit(False),
-            on_confirm=PaySeveralState.submit(True),
-            id="pay-several-submit",
-            confirm_id="pay-several-confirm-jump",
-        ),
-        secure_note(),
+        _checkout(),
         spacing="3",
         width="100%",
         max_width="720px",
