@@ -26,6 +26,7 @@ from cabinet.pages.links import confirm_page, email_change_page, reset_page
 from cabinet.pages.login import login_page
 from cabinet.pages.not_found import not_found_page
 from cabinet.pages.pay import pay_page
+from cabinet.pages.pay_several import pay_several_page
 from cabinet.pages.payment_status import payment_status_page
 from cabinet.pages.policy import policy_page
 from cabinet.pages.readings import readings_page
@@ -53,6 +54,7 @@ from cabinet.state.links import ConfirmState, EmailChangeState, ResetState
 from cabinet.state.login import LoginState
 from cabinet.state.page_data import PageDataState
 from cabinet.state.pay import PayState
+from cabinet.state.pay_several import PAY_SEVERAL_PATH, PaySeveralState
 from cabinet.state.payment_status import PaymentStatusState
 from cabinet.state.readings import ReadingsState
 from cabinet.state.receipt import ReceiptState
@@ -116,6 +118,7 @@ def _add_resident_pages(app: rx.App) -> None:
         (settings_page, "/settings", texts.SETTINGS["title"], SETTINGS_ON_LOAD),
         (readings_page, "/accounts/[account_id]/readings", texts.READINGS["title"], [ReadingsState.load]),
         (pay_page, "/accounts/[account_id]/pay", texts.PAYMENTS["pay_title"], [PayState.load, ReadingsState.load]),
+        (pay_several_page, PAY_SEVERAL_PATH, texts.PAY_SEVERAL["title"], [PaySeveralState.load]),
         (history_page, "/payments", texts.PAYMENTS["history_title"], [HistoryState.load]),
         (payment_status_page, "/payments/[payment_id]", texts.PAYMENTS["pay_title"], [PaymentStatusState.load]),
         (receipt_page, "/payments/[payment_id]/receipt", texts.PAYMENTS["receipt_link"], [ReceiptState.load]),

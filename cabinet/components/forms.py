@@ -136,11 +136,13 @@ def checkbox_field(
     size: str = "2",
     weight: str = "regular",
     disabled=False,
+    labelled_by: str | rx.Var[str] = "",
     **props,
 ) -> rx.Component:
     """A checkbox with its words beside it; a click on the words ticks it too.
 
-    The checkbox is a button: it is named by `aria-labelledby`, not by the `<label>` around it.
+    The checkbox is a button: it is named by `aria-labelledby`, not by the `<label>` around it — its words
+    (`<id>-label`), or `labelled_by` when the words alone would not say what it is for (one of several alike).
     """
     return rx.el.label(
         rx.hstack(
@@ -150,7 +152,7 @@ def checkbox_field(
                 id=id,
                 size=size,
                 disabled=disabled,
-                aria_labelledby=f"{id}-label",
+                aria_labelledby=labelled_by if isinstance(labelled_by, rx.Var) or labelled_by else f"{id}-label",
             ),
             rx.text(*label, size=size, weight=weight, id=f"{id}-label"),
             spacing="2",

@@ -1,6 +1,8 @@
-"""The readings fields, one per meter; the readings page and the payment page both show them."""
+"""The readings fields, one per meter; the readings page and both payment pages show them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import reflex as rx
 
@@ -10,8 +12,12 @@ from cabinet.components.hint import hint_icon
 from cabinet.components.icons import icon_if, meter_icon
 from cabinet.state.readings import ReadingRow, ReadingsState
 
+# What a field calls as it changes: (meter id, the value typed) and (meter id, the «заменён» tick).
+ValueHandler = Callable[[rx.Var[int], rx.Var[str]], rx.event.EventSpec]
+ReplacedHandler = Callable[[rx.Var[int], rx.Var[bool]], rx.event.EventSpec]
 
-def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
+
+def _replaced_checkbox(row: ReadingRow, field_id: str, on_replaced: ReplacedHandler) -> rx.Component:
     """«Счётчик заменён или прошёл через ноль»: a lower value is then taken as a new count.
 
     When to tick it is told on a «?» beside the label, which a phone can tap (a tooltip it cannot).
@@ -20,7 +26,7 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
         checkbox_field(
             texts.READINGS["replaced"],
             checked=row.replaced,
-            on_change=lambda checked: ReadingsState.set_replaced(row.meter_id, checked),
+            on_change=lambda checked: on_replaced(row.meter_id, checked),
             id=f"{field_id}-replaced",
         ),
         hint_icon(texts.READINGS["replaced_hint"], id=f"{field_id}-replaced-hint"),
@@ -29,12 +35,12 @@ def _replaced_checkbox(row: ReadingRow, field_id: str) -> rx.Component:
     )
 
 
-def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
+def _value_input(row: ReadingRow, field_id: str, on_value: ValueHandler, on_replaced: ReplacedHandler) -> rx.Component:
     """The value as typed, with the dial's format, the preview of use, and what was refused or asked."""
     return rx.vstack(
         rx.input(
             value=row.value,
-            on_change=lambda value: ReadingsState.set_value(row.meter_id, value),
+            on_change=lambda value: on_value(row.meter_id, value),
             id=field_id,
             input_mode="decimal",
             placeholder="00000,000",
@@ -46,7 +52,7 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
         # Right under the field it refuses.
         field_error(row.error, id=f"{field_id}-error"),
         rx.text(row.help_text, size="1", color=rx.color("gray", 11)),
-        _replaced_checkbox(row, field_id),
+        _replaced_checkbox(row, field_id, on_replaced),
         rx.cond(
             row.preview != "", rx.text(row.preview, size="2", color=rx.color("grass", 11), id=f"{field_id}-preview")
         ),
@@ -61,7 +67,11 @@ def _value_input(row: ReadingRow, field_id: str) -> rx.Component:
     )
 
 
-def _meter_field(row: ReadingRow) -> rx.Component:
+def meter_field(row: ReadingRow, *, on_value: ValueHandler, on_replaced: ReplacedHandler) -> rx.Component:
+    """One meter: its kind, the previous reading and, while it is open, the field (`reading-<meter id>`).
+
+    Meter ids are unique across accounts, so a page with several accounts' meters keeps the ids apart.
+    """
     field_id = f"reading-{row.meter_id}"
     return rx.box(
         rx.vstack(
@@ -78,7 +88,7 @@ def _meter_field(row: ReadingRow) -> rx.Component:
                 row.this_period_text != "",
                 rx.text(row.this_period_text, size="2", color=rx.color("accent", 11), id=f"{field_id}-this-period"),
             ),
-            rx.cond(row.open, _value_input(row, field_id)),
+            rx.cond(row.open, _value_input(row, field_id, on_value, on_replaced)),
             spacing="1",
             width="100%",
         ),
@@ -88,18 +98,34 @@ def _meter_field(row: ReadingRow) -> rx.Component:
     )
 
 
+def window_notice(
+    is_open: rx.Var[bool], text: rx.Var[str], color: rx.Var[str], mode: rx.Var[str], *, id: str | rx.Var[str]
+) -> rx.Component:
+    """When readings are taken: open (green), taken with a note (amber) or refused (gray); `data-state` = mode."""
+    return rx.callout.root(
+        rx.callout.icon(icon_if(is_open, "calendar-check", "calendar-x")),
+        rx.callout.text(text),
+        color=color,
+        id=id,
+        data_state=mode,
+        width="100%",
+    )
+
+
 def readings_fields() -> rx.Component:
     """The window notice and one field per meter; the caller adds the buttons."""
     return rx.vstack(
-        rx.callout.root(
-            rx.callout.icon(icon_if(ReadingsState.window_open, "calendar-check", "calendar-x")),
-            rx.callout.text(ReadingsState.window_text),
-            color=ReadingsState.window_color,
+        window_notice(
+            ReadingsState.window_open,
+            ReadingsState.window_text,
+            ReadingsState.window_color,
+            ReadingsState.window_mode,
             id="readings-window",
-            data_state=ReadingsState.window_mode,
-            width="100%",
         ),
-        rx.foreach(ReadingsState.rows, _meter_field),
+        rx.foreach(
+            ReadingsState.rows,
+            lambda row: meter_field(row, on_value=ReadingsState.set_value, on_replaced=ReadingsState.set_replaced),
+        ),
         spacing="0",
         width="100%",
     )

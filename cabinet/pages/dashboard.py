@@ -11,6 +11,7 @@ from cabinet.components.loading import when_loaded
 from cabinet.pages.account_card import account_card
 from cabinet.pages.start import start_content
 from cabinet.state.dashboard import DashboardState
+from cabinet.state.pay_several import PAY_SEVERAL_PATH
 from cabinet.state.session import SessionState
 
 
@@ -35,6 +36,33 @@ def _empty_state() -> rx.Component:
     )
 
 
+def _actions() -> rx.Component:
+    """«Оплатить несколько счетов» once there are two accounts or more, and «Подключить ещё»."""
+    return rx.flex(
+        rx.cond(
+            DashboardState.several_accounts,
+            with_hint(
+                rx.link(
+                    rx.button(rx.icon("wallet", size=16), texts.DASHBOARD["pay_several"], width="100%"),
+                    href=PAY_SEVERAL_PATH,
+                    id="pay-several",
+                ),
+                texts.DASHBOARD["pay_several_hint"],
+            ),
+        ),
+        with_hint(
+            rx.link(
+                rx.button(rx.icon("plus", size=16), texts.DASHBOARD["connect_more"], variant="soft", width="100%"),
+                href="/accounts/connect",
+                id="dashboard-connect",
+            ),
+            texts.DASHBOARD["connect_more_hint"],
+        ),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
 def dashboard_content() -> rx.Component:
     return rx.vstack(
         rx.flex(
@@ -53,17 +81,7 @@ def dashboard_content() -> rx.Component:
                 rx.text(texts.DASHBOARD["lead"], size="2", color=rx.color("gray", 11)),
                 spacing="1",
             ),
-            rx.cond(
-                DashboardState.has_accounts,
-                with_hint(
-                    rx.link(
-                        rx.button(rx.icon("plus", size=16), texts.DASHBOARD["connect_more"], variant="soft"),
-                        href="/accounts/connect",
-                        id="dashboard-connect",
-                    ),
-                    texts.DASHBOARD["connect_more_hint"],
-                ),
-            ),
+            rx.cond(DashboardState.has_accounts, _actions()),
             direction=rx.breakpoints(initial="column", sm="row"),
             justify="between",
             align=rx.breakpoints(initial="start", sm="end"),

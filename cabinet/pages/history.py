@@ -19,6 +19,10 @@ def _history_row(row: rx.Var) -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.text(row.provider, weight="medium", size="2"),
+                rx.cond(
+                    row.parts_text != "",
+                    rx.text(row.parts_text, size="1", color=rx.color("accent", 11), id=f"history-parts-{row.id}"),
+                ),
                 rx.text(
                     texts.DASHBOARD["account_label"],
                     row.account_label,
@@ -34,6 +38,16 @@ def _history_row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row.amount_text, weight="bold", size="3", white_space="nowrap"),
                 status_badge(row.status, row.status_label, row.status_color, id=f"history-status-{row.id}"),
+                rx.cond(
+                    row.refund_text != "",
+                    rx.text(
+                        row.refund_text,
+                        size="1",
+                        color=rx.color("amber", 11),
+                        white_space="nowrap",
+                        id=f"history-refund-{row.id}",
+                    ),
+                ),
                 spacing="1",
                 align="end",
             ),

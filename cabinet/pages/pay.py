@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import checkbox_field, form_alert, form_field, invalid_field
-from cabinet.components.hint import hint_icon, with_hint
+from cabinet.components.forms import checkbox_field, form_alert, form_field
+from cabinet.components.hint import hint_icon
 from cabinet.components.layout import page_shell
 from cabinet.components.loading import when_loaded
-from cabinet.components.payments import not_found
+from cabinet.components.payments import amount_input, not_found, pay_button, pay_summary, secure_note
 from cabinet.components.readings import readings_fields
 from cabinet.pages.readings import account_header
 from cabinet.state.pay import PayState
@@ -78,16 +78,12 @@ def _custom_body() -> rx.Component:
         rx.text(PayState.custom_help, size="1", color=rx.color("gray", 11)),
         form_field(
             texts.PAYMENTS["amount_field"],
-            rx.input(
-                value=PayState.amount,
-                on_change=PayState.set_amount,
+            amount_input(
+                PayState.amount,
+                PayState.set_amount,
                 on_focus=PayState.set_mode("custom"),
                 id="pay-amount",
-                **invalid_field(PayState.amount_error, error_id="pay-amount-error"),
-                input_mode="decimal",
-                placeholder="1500,00",
-                size="3",
-                width=rx.breakpoints(initial="100%", sm="220px"),
+                error=PayState.amount_error,
             ),
             field_id="pay-amount",
             error=PayState.amount_error,
@@ -145,57 +141,16 @@ def _readings() -> rx.Component:
     )
 
 
-def _summary() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(texts.PAYMENTS["summary"], size="3"),
-                rx.spacer(),
-                rx.text(PayState.summary, size="6", weight="bold", id="pay-summary", overflow_wrap="anywhere"),
-                align="center",
-                width="100%",
-                wrap="wrap",
-            ),
-            rx.text(
-                PayState.receipt_note,
-                size="2",
-                color=rx.color("gray", 11),
-                id="pay-receipt-email",
-                overflow_wrap="anywhere",
-            ),
-            spacing="1",
-            width="100%",
-        ),
-        width="100%",
-        variant="surface",
-    )
-
-
 def _submit() -> rx.Component:
     """«Перейти к оплате», or the question about an unusually large reading first."""
-    return rx.cond(
-        ReadingsState.jump_pending & PayState.with_readings,
-        rx.button(
-            texts.READINGS["jump_confirm"],
-            color_scheme="amber",
-            size="3",
-            loading=PayState.busy,
-            on_click=PayState.submit(True),
-            id="pay-confirm-jump",
-            width=rx.breakpoints(initial="100%", sm="auto"),
-        ),
-        with_hint(
-            rx.button(
-                rx.icon("lock", size=16),
-                texts.PAYMENTS["submit"],
-                size="3",
-                loading=PayState.busy,
-                on_click=PayState.submit(False),
-                id="pay-submit",
-                width=rx.breakpoints(initial="100%", sm="auto"),
-            ),
-            texts.PAYMENTS["submit_hint"],
-        ),
+    return pay_button(
+        texts.PAYMENTS["submit"],
+        jump_pending=ReadingsState.jump_pending & PayState.with_readings,
+        busy=PayState.busy,
+        on_submit=PayState.submit(False),
+        on_confirm=PayState.submit(True),
+        id="pay-submit",
+        confirm_id="pay-confirm-jump",
     )
 
 
@@ -204,15 +159,10 @@ def _pay_form() -> rx.Component:
         rx.heading(texts.PAYMENTS["mode"], size="3", as_="h2", id="pay-mode-title"),
         _modes(),
         _readings(),
-        _summary(),
+        pay_summary(PayState.summary, PayState.receipt_note, total_id="pay-summary", note_id="pay-receipt-email"),
         form_alert(PayState.form_error, id="pay-error"),
         _submit(),
-        rx.hstack(
-            rx.icon("shield-check", size=14, color=rx.color("gray", 10)),
-            rx.text(texts.PAYMENTS["secure"], size="1", color=rx.color("gray", 11)),
-            spacing="1",
-            align="center",
-        ),
+        secure_note(),
         spacing="3",
         width="100%",
     )

@@ -8,7 +8,7 @@ from cabinet import texts
 from cabinet.components.forms import form_alert
 from cabinet.components.layout import page_shell
 from cabinet.components.loading import when_loaded
-from cabinet.components.payments import detail, not_found, status_badge
+from cabinet.components.payments import detail, not_found, payment_parts, status_badge
 from cabinet.state.payment_status import PaymentStatusState
 
 
@@ -16,15 +16,83 @@ def _details() -> rx.Component:
     payment = PaymentStatusState.payment
     return rx.data_list.root(
         detail(texts.PAYMENTS["amount"], payment.amount_text, id="payment-amount"),
-        detail(texts.PAYMENTS["provider"], payment.provider, id="payment-provider"),
-        detail(texts.PAYMENTS["account"], payment.account_number, id="payment-account"),
+        # A payment of several accounts lists them below instead: its first account alone would mislead.
+        rx.cond(
+            ~payment.several,
+            rx.fragment(
+                detail(texts.PAYMENTS["provider"], payment.provider, id="payment-provider"),
+                detail(texts.PAYMENTS["account"], payment.account_number, id="payment-account"),
+            ),
+        ),
         detail(texts.PAYMENTS["created"], payment.created_text, id="payment-created"),
         rx.cond(payment.paid_text != "", detail(texts.PAYMENTS["paid"], payment.paid_text, id="payment-paid")),
         rx.cond(
             payment.gateway_id != "", detail(texts.PAYMENTS["gateway_id"], payment.gateway_id, id="payment-gateway-id")
         ),
+        rx.cond(
+            payment.refunded_amount_text != "",
+            detail(texts.PAYMENTS["refunded"], payment.refunded_amount_text, id="payment-refunded"),
+        ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
         size="2",
+    )
+
+
+def _parts() -> rx.Component:
+    payment = PaymentStatusState.payment
+    return rx.cond(
+        payment.several,
+        rx.vstack(
+            rx.heading(texts.PAYMENTS["parts_title"], size="4", as_="h2"),
+            payment_parts(payment.parts, id_prefix="payment-part"),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _refund(refund: rx.Var) -> rx.Component:
+    """One refund (a services.payments.RefundView): its sum and status, why, when, and of which account."""
+    return rx.vstack(
+        rx.hstack(
+            rx.text(refund.amount_text, weight="bold", size="3"),
+            rx.badge(
+                refund.status_label, color_scheme=refund.status_color, size="2", id=f"payment-refund-{refund.id}-status"
+            ),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+        ),
+        rx.text(refund.reason, size="2"),
+        rx.text(
+            refund.created_text,
+            rx.cond(
+                PaymentStatusState.payment.several,
+                " · " + texts.PAYMENTS["refund_account"] + refund.account_number,
+                "",
+            ),
+            size="1",
+            color=rx.color("gray", 11),
+        ),
+        spacing="1",
+        padding_y="8px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        id=f"payment-refund-{refund.id}",
+    )
+
+
+def _refunds() -> rx.Component:
+    payment = PaymentStatusState.payment
+    return rx.cond(
+        payment.refunds.length() > 0,
+        rx.vstack(
+            rx.heading(texts.PAYMENTS["refunds_title"], size="4", as_="h2"),
+            rx.foreach(payment.refunds, _refund),
+            spacing="2",
+            width="100%",
+            id="payment-refunds",
+        ),
     )
 
 
@@ -54,7 +122,7 @@ def _actions() -> rx.Component:
             payment.can_pay_again,
             rx.link(
                 rx.button(rx.icon("rotate-ccw", size=16), texts.PAYMENTS["pay_again"], size="3", width="100%"),
-                href=f"/accounts/{payment.account_id}/pay",
+                href=payment.pay_again_href,
                 id="payment-pay-again",
             ),
         ),
@@ -108,6 +176,8 @@ def _payment_card() -> rx.Component:
                 ),
             ),
             _details(),
+            _parts(),
+            _refunds(),
             form_alert(PaymentStatusState.error, id="payment-error"),
             _actions(),
             spacing="4",

@@ -23,6 +23,11 @@ class DashboardState(PageData, rx.State):
     def has_accounts(self) -> bool:
         return len(self.accounts) > 0
 
+    @rx.var
+    def several_accounts(self) -> bool:
+        """Two accounts or more: «Оплатить несколько счетов» pays them in one go."""
+        return len(self.accounts) >= 2
+
     @rx.event
     def toggle_charts(self, account_id: int) -> None:
         account_id = parse_id(account_id)

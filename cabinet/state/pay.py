@@ -14,14 +14,18 @@ from cabinet.services import payments
 from cabinet.services.readings import ReadingEntry, ReadingsRejected
 from cabinet.state.calls import Outcome, call
 from cabinet.state.page_data import PageData, mark_loaded
-from cabinet.state.payment_status import go_to_checkout
+from cabinet.state.payment_status import after_start
 from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
 from cabinet.state.session import current_user_id, login_redirect
 
 
-def _amount_refusal(amount: str) -> str:
-    """Why an own amount would be refused; "" for one that passes, and for none typed yet."""
-    if not amount.strip():
+def amount_refusal(amount: str, *, required: bool = False) -> str:
+    """Why an own amount would be refused; "" for one that passes, and for none typed yet unless `required`.
+
+    Both pay forms say it as it is typed, in the same words (the several-accounts form with `required` on
+    «Оплатить» too, to mark every empty sum at once).
+    """
+    if not amount.strip() and not required:
         return ""
     try:
         payments.own_amount(amount)
@@ -98,7 +102,7 @@ class PayState(PageData, rx.State):
     def set_amount(self, value: str) -> None:
         self.amount = value[:20]
         # Said as it is typed: the total beside it stays «—» for a refused amount, so the reason shows too.
-        self.amount_error = _amount_refusal(self.amount)
+        self.amount_error = amount_refusal(self.amount)
         if self.amount.strip():
             self.mode = "custom"
 
@@ -139,10 +143,7 @@ class PayState(PageData, rx.State):
         async with self:
             self.busy = False
             if outcome.ok:
-                checkout: payments.Checkout = outcome.value
-                if checkout.checkout_url:
-                    return go_to_checkout(checkout.checkout_url)
-                return rx.redirect(f"/payments/{checkout.payment_id}")
+                return after_start(outcome.value)
             await self._show_refusal(outcome)
 
     async def _show_refusal(self, outcome: Outcome) -> None:

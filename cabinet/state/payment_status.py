@@ -31,6 +31,13 @@ def go_to_checkout(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
+def after_start(checkout: payments.Checkout) -> rx.event.EventSpec:
+    """Where a pay form's «Оплатить» leads: the gateway's checkout, or the payment's own page without one."""
+    if checkout.checkout_url:
+        return go_to_checkout(checkout.checkout_url)
+    return rx.redirect(f"/payments/{checkout.payment_id}")
+
+
 class PaymentStatusState(PageData, rx.State):
     payment: payments.PaymentView = payments.NO_PAYMENT
     not_found: bool = False

@@ -157,7 +157,28 @@ def _readings_and_pay(tour: Tour, base: str) -> None:
     page.locator("#pay-submit").click()
     expect(page.locator("#pay-amount-error")).to_be_visible()
     tour.check("pay, refused")
+    _pay_several(tour, base)
     _pay_ten_rubles(page, base, tour)
+
+
+def _pay_several(tour: Tour, base: str) -> None:
+    """«Оплатить несколько счетов» with the readings of «Дача» open, then a sum left empty."""
+    page = tour.page
+    page.goto(base + "/")
+    page.locator("#pay-several").click()
+    expect(page.locator("#pay-several-submit")).to_be_visible()
+    tour.check("pay several")
+    gas = page.locator("[id^=pay-several-account-]", has_text="Газ-Сервис")
+    choose = gas.locator("[role=checkbox][id^=pay-several-choose-]")
+    if choose.get_attribute("data-state") != "checked":
+        choose.click()
+    gas.locator("[role=checkbox][id^=pay-several-with-readings-]").click()
+    expect(gas.locator("input[id^=reading-]").first).to_be_visible()
+    tour.check("pay several, readings")
+    gas.locator("input[id^=pay-several-amount-]").fill("")
+    page.locator("#pay-several-submit").click()
+    expect(gas.locator("[id^=pay-several-amount-][id$=-error]")).to_be_visible()
+    tour.check("pay several, refused")
 
 
 def _pay_ten_rubles(page: Page, base: str, tour: Tour | None = None) -> None:

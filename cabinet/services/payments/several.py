@@ -15,6 +15,7 @@ from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import AccountCard, dashboard_cards
 from cabinet.services.dashboard_view import account_subtitle, account_title
 from cabinet.services.payments.amounts import MIN_PAYMENT_KOPECKS
+from cabinet.services.reading_form import ReadingsForm, form_of
 from cabinet.services.transactions import transactional
 
 
@@ -30,6 +31,8 @@ class SeveralAccount:
     # The amount field's first value: what is owed, as the resident would type it («1 234,56»); "" when nothing.
     amount_text: str
     chosen: bool
+    # The account's meters as its own readings form shows them: «Передать показания» opens these.
+    readings: ReadingsForm
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def several_pay_form(*, session: Session, user_id: int, now: dt.datetime) -> Sev
                 owed_kopecks=max(0, owed),
                 amount_text=typed_amount(min(owed, maximum)) if payable else "",
                 chosen=payable,
+                readings=form_of(card),
             )
         )
     return SeveralPayForm(

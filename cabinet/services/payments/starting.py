@@ -58,6 +58,11 @@ class PartRequest:
     amount_text: str = ""
     readings: tuple[ReadingEntry, ...] = ()
 
+    @classmethod
+    def own_sum(cls, account_id: int, amount_text: str, readings: tuple[ReadingEntry, ...] = ()) -> PartRequest:
+        """A part of «Оплатить несколько счетов»: the sum the resident sees and may edit (pre-filled with the debt)."""
+        return cls(account_id, PaymentPurpose.custom_amount, amount_text, readings)
+
 
 @dataclass(frozen=True)
 class PaymentRequest:

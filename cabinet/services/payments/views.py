@@ -158,6 +158,8 @@ class PaymentView:
     refunds: list[RefundView] = field(default_factory=list)
     # «Возврат 123,45 ₽» when money came back; "" otherwise.
     refunded_text: str = ""
+    # The same sum alone («123,45 ₽») for the page's «Возвращено»; "" when nothing came back.
+    refunded_amount_text: str = ""
     several: bool = False
     # Where «Оплатить снова» leads: the account's pay form, or the several-accounts form.
     pay_again_href: str = ""
@@ -208,6 +210,7 @@ def payment_view(line: PaymentLine, refunds: list[Refund] | None = None, user: U
         parts=[_part_view(part, part_account, part_provider, line) for part, part_account, part_provider in line.parts],
         refunds=[_refund_view(refund, numbers.get(refund.part_id, "")) for refund in refunds or []],
         refunded_text=refund_label(line.refunded_kopecks),
+        refunded_amount_text=format_rubles(line.refunded_kopecks) if line.refunded_kopecks else "",
         several=several,
         pay_again_href=SEVERAL_PAY_PATH if several else f"/accounts/{account.id}/pay",
     )
