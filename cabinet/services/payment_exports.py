@@ -11,6 +11,22 @@ from cabinet.models import Payment, PaymentPart, PaymentStatus, Provider, Provid
 from cabinet.services.audit import record_event
 from cabinet.services.exports import Number, csv_bytes, local_time, rubles
 
+# A refund's row: `id` is «R» and its number, `gateway_payment_id` the refund's id at YooKassa.
+HEADER = [
+    "id",
+    "created_at",
+    "paid_at",
+    "provider",
+    "account",
+    "amount",
+    "status",
+    "gateway_payment_id",
+    "email",
+    "kind",
+    "payment_id",
+    "refund_reason",
+]
+
 
 def export_payments(
     session: Session,
@@ -59,23 +75,7 @@ def export_payments(
             for refund_id, payment_id, reason, created_at, refunded_at, *rest in session.exec(refunds)
         ]
     rows.sort(key=lambda row: row[0])
-    return csv_bytes(
-        [
-            "id",
-            "created_at",
-            "paid_at",
-            "provider",
-            "account",
-            "amount",
-            "status",
-            "gateway_payment_id",
-            "email",
-            "kind",
-            "payment_id",
-            "refund_reason",
-        ],
-        (row for _created, row in rows),
-    )
+    return csv_bytes(HEADER, (row for _created, row in rows))
 
 
 def _common(created_at: dt.datetime, done_at: dt.datetime | None, rest: list) -> list:
