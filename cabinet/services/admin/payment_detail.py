@@ -219,14 +219,16 @@ def check_at_gateway(
         # Applied in a transaction of its own, with the payment row locked, as a notification is.
         applied = payments.refresh_from_gateway(payment.id or 0, gateway=gateway)
         session.refresh(payment)
-    record_event(
-        session=session,
-        action="payment_checked_at_gateway",
-        now=now,
-        actor_user_id=actor_id,
-        target_type="payment",
-        target_id=payment.id,
-        details={"status": applied.status.value},
-        provider_id=payment_providers(session, payment.id or 0)[0],
-    )
+    # One event per provider, as the payment's own events: each provider's journal shows the check.
+    for provider_id in payment_providers(session, payment.id or 0):
+        record_event(
+            session=session,
+            action="payment_checked_at_gateway",
+            now=now,
+            actor_user_id=actor_id,
+            target_type="payment",
+            target_id=payment.id,
+            details={"status": applied.status.value},
+            provider_id=provider_id,
+        )
     return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment, scope))

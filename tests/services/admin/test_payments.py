@@ -172,3 +172,17 @@ def test_the_payments_csv_names_the_admin(session, people, ids):
     )  # the header and the payment
     actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
     assert actors == {"payments_exported": actor}
+
+
+def test_a_check_of_a_payment_for_two_providers_is_in_both_journals(session, people):
+    """Regression: the check was journaled for the payment's first provider only, as if the other had no part."""
+    water, power = make_provider(session), make_provider(session)
+    payment = make_payment(
+        session, people["resident"], [make_account(session, water), make_account(session, power)], [500, 700]
+    )
+    checked = payment_detail.check_at_gateway(
+        session=session, actor_id=people["admin"].id, payment_id=payment.id, now=NOW
+    )
+    assert (checked.changed, checked.status) == (False, "pending")  # never sent to YooKassa: nothing to ask
+    events = session.exec(select(AuditEvent.provider_id).where(AuditEvent.action == "payment_checked_at_gateway")).all()
+    assert sorted(events) == sorted([water.id, power.id])
