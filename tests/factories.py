@@ -139,6 +139,8 @@ def make_payment(
             provider_id=account.provider_id,
             amount_kopecks=amount,
             purpose=purpose,
+            # As prepare_payment writes it: a provider with its own shop gets its part transferred there.
+            transfer_account_id=session.get(Provider, account.provider_id).yookassa_account_id,
             position=position,
         )
         for position, (account, amount) in enumerate(zip(accounts, amounts, strict=True))
