@@ -38,17 +38,38 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     url = _url()
     engine = engine_for(url)
+    sqlite = url.startswith("sqlite")
     with engine.connect() as connection:
-        # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=url.startswith("sqlite"),
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        if sqlite:
+            # Batch mode rebuilds a table by dropping it, which rows of other tables pointing at it refuse
+            # while foreign keys are enforced; they are checked once the migration is done instead. Sent
+            # before anything else: SQLite ignores this pragma inside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=sqlite,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _refuse_broken_foreign_keys(connection)
+            connection.commit()
+        finally:
+            if sqlite:
+                # The connection goes back to the app's pool: enforced again, as engine_for set it.
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_foreign_keys(connection) -> None:
+    """Rolls the migration back if it left a row pointing at nothing (SQLite's own recipe for rebuilds)."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -47,8 +47,9 @@ def _serve(app, port: int) -> uvicorn.Server:
 
 def _seed(database_url: str, count: int) -> list[str]:
     """A provider, an account, a resident and `count` pending payments the stand-in has as paid."""
-    from cabinet.models import AccountLink, Payment, PaymentPurpose, Provider, ProviderAccount, User
+    from cabinet.models import AccountLink, Provider, ProviderAccount, User
     from cabinet.sandbox.models import SandboxYookassaPayment
+    from tests.factories import make_payment
 
     engine = sa.create_engine(database_url)
     SQLModel.metadata.create_all(engine)
@@ -79,17 +80,14 @@ def _seed(database_url: str, count: int) -> list[str]:
         for index in range(count):
             gateway_id = str(uuid.uuid4())
             gateway_ids.append(gateway_id)
-            session.add(
-                Payment(
-                    user_id=user.id,
-                    account_id=account.id,
-                    amount_kopecks=10_000,
-                    purpose=PaymentPurpose.debt,
-                    idempotency_key=f"bench-{index}",
-                    gateway_payment_id=gateway_id,
-                    created_at=now,
-                    updated_at=now,
-                )
+            make_payment(
+                session,
+                user,
+                account,
+                10_000,
+                when=now,
+                idempotency_key=f"bench-{index}",
+                gateway_payment_id=gateway_id,
             )
             body = {
                 "id": gateway_id,

@@ -11,8 +11,9 @@ from sqlmodel import Session, func, select
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables, for every test that pays)
 from cabinet.gateways import GatewayError
 from cabinet.gateways.payment_gateway import GatewayPayment, GatewayRefund
-from cabinet.models import AccountLink, Payment, PaymentPurpose
+from cabinet.models import AccountLink, Payment, PaymentPurpose, ProviderAccount
 from cabinet.services import payments
+from cabinet.services.dashboard import balance_of
 from tests.factories import make_account, make_meter, make_provider, make_user
 
 
@@ -28,10 +29,19 @@ def resident_with_debt(engine) -> dict:
         return {"user": user.id, "account": account.id, "meter": meter.id}
 
 
+PART_FIELDS = ("account_id", "purpose", "amount_text", "readings")
+
+
+def one_account(**fields) -> payments.PaymentRequest:
+    """A request for one account, written as the request was before parts: the debt unless `purpose` says."""
+    part = dict(purpose=PaymentPurpose.debt) | {name: value for name, value in fields.items() if name in PART_FIELDS}
+    request = {name: value for name, value in fields.items() if name not in PART_FIELDS}
+    return payments.PaymentRequest(parts=(payments.PartRequest(**part),), **request)
+
+
 def request_of(resident: dict, **changes) -> payments.PaymentRequest:
-    values = dict(user_id=resident["user"], account_id=resident["account"], purpose=PaymentPurpose.debt)
-    values.update(changes)
-    return payments.PaymentRequest(**values)
+    """The resident's request paying their account's debt; a change names a field of the request or of its part."""
+    return one_account(**({"user_id": resident["user"], "account_id": resident["account"]} | changes))
 
 
 def checkout(payment: Payment, action: str, reason: str = "") -> None:
@@ -93,3 +103,48 @@ class DownGateway:
 
     def get_refund(self, gateway_refund_id: str) -> GatewayRefund:
         raise GatewayError("unavailable", "stub")
+
+
+# Three providers of one household, each with its own INN: what a payment for several accounts is made of.
+HOUSEHOLD = (
+    ("water", "МУП «Водоканал»", "7701000001", 250_000),
+    ("power", "АО «Энергосбыт»", "7702000002", 120_000),
+    ("gas", "ООО «Газ-Сервис»", "7703000003", 90_000),
+)
+
+
+def household(engine, *, own_shops: dict[str, str] | None = None) -> dict:
+    """A resident linked to three accounts of three providers (debts 2 500, 1 200 and 900 ₽), a meter on
+    the water account; `own_shops` gives providers their YooKassa shop (split payments). Ids by name."""
+    own_shops = own_shops or {}
+    found: dict = {"providers": {}, "accounts": {}}
+    with Session(engine, expire_on_commit=False) as session:
+        user = make_user(session)
+        for name, title, inn, debt in HOUSEHOLD:
+            provider = make_provider(
+                session,
+                name=title,
+                inn=inn,
+                reading_window_start_day=1,
+                reading_window_end_day=31,
+                yookassa_account_id=own_shops.get(name, ""),
+            )
+            account = make_account(session, provider, debt_kopecks=debt, balance_as_of=dt.date(2026, 1, 1))
+            session.add(AccountLink(user_id=user.id, account_id=account.id))
+            found["providers"][name], found["accounts"][name] = provider.id, account.id
+        found["meter"] = make_meter(session, session.get(ProviderAccount, found["accounts"]["water"])).id
+        session.commit()
+        found["user"], found["email"] = user.id, user.email
+    return found
+
+
+def debt_part(home: dict, name: str, **fields) -> payments.PartRequest:
+    """The part paying one account of the household's whole debt (or, with amount_text, that sum)."""
+    purpose = PaymentPurpose.custom_amount if fields.get("amount_text") else PaymentPurpose.debt
+    return payments.PartRequest(account_id=home["accounts"][name], purpose=purpose, **fields)
+
+
+def to_pay(engine, account_id: int) -> int:
+    """The account's amount to pay now, in kopecks."""
+    with Session(engine) as session:
+        return balance_of(session, session.get(ProviderAccount, account_id)).to_pay_kopecks

@@ -33,6 +33,7 @@ from cabinet.models import (
 )
 from cabinet.services.passwords import verify_password
 from tests.factories import make_account, make_meter, make_user
+from tests.paying import one_account
 from tests.stand_ins import serve_stand_ins
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,9 +258,7 @@ def test_reconcile_applies_the_status_of_a_payment_whose_notification_was_droppe
             json={"service": "yookassa", "drop_notifications": True, "count": 0},
             timeout=5,
         ).raise_for_status()
-        payment = payments.pay(
-            payments.PaymentRequest(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt)
-        )
+        payment = payments.pay(one_account(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt))
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
         db.expire_all()
         assert db.get(Payment, payment.id).status == PaymentStatus.pending  # paid, but nobody told us

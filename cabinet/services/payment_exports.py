@@ -11,10 +11,20 @@ from cabinet.models import Payment, PaymentPart, PaymentStatus, Provider, Provid
 from cabinet.services.audit import record_event
 from cabinet.services.exports import Number, csv_bytes, local_time, rubles
 
+# A refund's row: `id` is «R» and its number, `gateway_payment_id` the refund's id at YooKassa.
 HEADER = [
-    *("id", "created_at", "paid_at", "provider", "account", "amount", "status", "gateway_payment_id", "email"),
-    # A refund's row: kind «refund», the payment it came out of, and why.
-    *("kind", "payment_id", "refund_reason"),
+    "id",
+    "created_at",
+    "paid_at",
+    "provider",
+    "account",
+    "amount",
+    "status",
+    "gateway_payment_id",
+    "email",
+    "kind",
+    "payment_id",
+    "refund_reason",
 ]
 
 

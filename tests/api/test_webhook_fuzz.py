@@ -18,6 +18,7 @@ from cabinet.config import get_settings
 from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentNotification, PaymentPurpose, PaymentStatus
 from cabinet.services import payments
 from tests.factories import make_account, make_provider, make_user
+from tests.paying import one_account
 from tests.stand_ins import serve_stand_ins
 
 # Few enough to keep the suite quick, the same ones every run (no example database to drift).
@@ -41,7 +42,7 @@ def webhook(engine):
             user = make_user(session)
             session.add(AccountLink(user_id=user.id, account_id=account.id))
             session.commit()
-            request = payments.PaymentRequest(user_id=user.id, account_id=account.id, purpose=PaymentPurpose.debt)
+            request = one_account(user_id=user.id, account_id=account.id, purpose=PaymentPurpose.debt)
         payment = payments.pay(request)
         assert payment.status == PaymentStatus.pending and payment.gateway_payment_id
         client = TestClient(build_api(get_settings()), client=("127.0.0.1", 50000), raise_server_exceptions=False)

@@ -15,11 +15,12 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 from sqlalchemy import create_engine, func
 from sqlmodel import Session, col, select
 
-from cabinet.models import AccountLink, Payment, PaymentPurpose, Provider, ProviderAccount, User
+from cabinet.models import AccountLink, PaymentPurpose, Provider, ProviderAccount, User
 from cabinet.services.demo_data import PROVIDERS
 from cabinet.state.admin.registry import AdminRegistryState
 from tests.e2e.mailbox import wait_for_link
 from tests.e2e.test_accounts_and_readings import _sign_in
+from tests.factories import make_payment
 
 WATER, POWER = PROVIDERS[0], PROVIDERS[1]
 ADMIN = ("admin@example.com", "admin2026")
@@ -48,17 +49,15 @@ def world(app_server):
                 .where(ProviderAccount.provider_id == provider_id)
             ).all()
             user, account = linked[0]
-            payment = Payment(
-                user_id=user.id,
-                account_id=account.id,
-                amount_kopecks=43_210,
+            payment = make_payment(
+                session,
+                user,
+                account,
+                43_210,
                 purpose=PaymentPurpose.custom_amount,
+                when=now,
                 idempotency_key=f"e2e-journey-{uuid.uuid4().hex}",
-                created_at=now,
-                updated_at=now,
             )
-            session.add(payment)
-            session.flush()
             found["payments"][spec["slug"]] = payment.id
         # A resident of the electricity company alone, whom the water utility's operator must never find.
         email = f"power.only.{uuid.uuid4().hex[:8]}@example.com"

@@ -12,9 +12,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
-from cabinet.models import AccountLink, Payment, PaymentPurpose, Provider, ProviderAccount, User
+from cabinet.models import AccountLink, PaymentPurpose, Provider, ProviderAccount, User
 from cabinet.services.demo_data import PROVIDERS, STAFF_PASSWORD, operator_email, viewer_email
 from tests.e2e.test_accounts_and_readings import _sign_in
+from tests.factories import make_payment
 
 OWN, FOREIGN = PROVIDERS[0], PROVIDERS[1]
 NOT_FOUND = re.compile("не найдено", re.IGNORECASE)
@@ -38,17 +39,15 @@ def demo(app_server):
                 .join(AccountLink, col(AccountLink.account_id) == ProviderAccount.id)
                 .where(AccountLink.user_id == resident.id, ProviderAccount.provider_id == ids[spec["slug"]])
             ).first()
-            payment = Payment(
-                user_id=resident.id,
-                account_id=account.id,
-                amount_kopecks=12_345,
+            payment = make_payment(
+                session,
+                resident,
+                account,
+                12_345,
                 purpose=PaymentPurpose.custom_amount,
+                when=now,
                 idempotency_key=f"e2e-staff-{uuid.uuid4().hex}",
-                created_at=now,
-                updated_at=now,
             )
-            session.add(payment)
-            session.flush()
             payments[spec["slug"]] = payment.id
         session.commit()
     engine.dispose()

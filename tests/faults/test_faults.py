@@ -19,6 +19,7 @@ from cabinet.services import mail, payments
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.factories import NOW, make_account, make_provider, make_user
 from tests.faults.proxy import CuttableProxy
+from tests.paying import one_account
 from tests.stand_ins import serve_stand_ins
 
 
@@ -79,9 +80,7 @@ def test_database_away_mid_payment_loses_and_doubles_nothing(database_behind_a_p
     with serve_stand_ins(engine, with_webhook=True, database_url=proxied_url) as base:
         httpx.post(f"{base}/sandbox/_faults", json={"service": "yookassa", "drop_notifications": True}, timeout=5)
         payment = payments.pay(
-            payments.PaymentRequest(
-                user_id=resident["user"], account_id=resident["account"], purpose=PaymentPurpose.debt
-            )
+            one_account(user_id=resident["user"], account_id=resident["account"], purpose=PaymentPurpose.debt)
         )
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)  # paid at YooKassa, notification lost
 
@@ -112,7 +111,7 @@ def test_database_away_while_paying_leaves_a_retryable_payment(database_behind_a
         proxy.cut()
         with pytest.raises(sa.exc.OperationalError):
             payments.pay(
-                payments.PaymentRequest(
+                one_account(
                     user_id=resident["user"],
                     account_id=resident["account"],
                     purpose=PaymentPurpose.debt,
@@ -121,7 +120,7 @@ def test_database_away_while_paying_leaves_a_retryable_payment(database_behind_a
             )
         proxy.restore()
         payment = payments.pay(
-            payments.PaymentRequest(
+            one_account(
                 user_id=resident["user"],
                 account_id=resident["account"],
                 purpose=PaymentPurpose.debt,
@@ -138,7 +137,7 @@ def test_yookassa_slow_then_failing_then_silent(engine, monkeypatch):
     monkeypatch.setattr(gateway, "CALL_TIMEOUT_SECONDS", 2)
     resident = _resident(engine)
     with serve_stand_ins(engine, with_webhook=True) as base:
-        request = payments.PaymentRequest(
+        request = one_account(
             user_id=resident["user"],
             account_id=resident["account"],
             purpose=PaymentPurpose.debt,

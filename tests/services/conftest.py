@@ -10,14 +10,12 @@ import pytest
 from cabinet.models import (
     AccountLink,
     MeterReading,
-    Payment,
-    PaymentPurpose,
     ReadingSource,
     ReadingStatus,
     ReadingWindowPolicy,
     UserRole,
 )
-from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from tests.factories import make_account, make_meter, make_payment, make_provider, make_user
 from tests.stand_ins import serve_stand_ins
 
 
@@ -76,17 +74,7 @@ def ids(session, people):
     provider = make_provider(session)
     account = make_account(session, provider)
     unconfirmed = make_user(session, confirmed=False)
-    payment = Payment(
-        user_id=people["resident"].id,
-        account_id=account.id,
-        amount_kopecks=1000,
-        purpose=PaymentPurpose.debt,
-        idempotency_key="k-admin",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(payment)
-    session.flush()
+    payment = make_payment(session, people["resident"], account, 1000, idempotency_key="k-admin")
     return {
         "provider": provider.id,
         "resident": people["resident"].id,

@@ -17,8 +17,6 @@ from cabinet.errors import DomainError
 from cabinet.models import (
     AccountLink,
     AuditEvent,
-    Payment,
-    PaymentPurpose,
     PaymentStatus,
     Provider,
     ProviderAccount,
@@ -31,8 +29,10 @@ from cabinet.services.access import is_operator_token
 from cabinet.services.admin import (
     audit_log,
     overview,
+    payment_detail,
     payments,
     readings_export,
+    refunds,
     registry_help,
     registry_import,
     reminder_counts,
@@ -42,7 +42,7 @@ from cabinet.services.admin import (
 )
 from cabinet.services.provider_form import ProviderForm, ProviderInvalid, provider_form
 from cabinet.services.sessions import end_session, start_session
-from tests.factories import NOW, make_account, make_provider, make_user
+from tests.factories import NOW, make_account, make_payment, make_provider, make_user, parts_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 NOVEMBER = dt.date(2026, 11, 1)
@@ -77,9 +77,9 @@ ADMIN_CALLS = {
     ),
     "list_payments": (payments.list_payments, lambda ids: dict(filters=payments.PaymentFilter())),
     "payments_page": (payments.payments_page, lambda ids: dict(filters=payments.PaymentFilter())),
-    "payment_detail": (payments.payment_detail, lambda ids: dict(payment_id=ids["payment"])),
+    "payment_detail": (payment_detail.payment_detail, lambda ids: dict(payment_id=ids["payment"])),
     "audit_log": (audit_log.audit_log, lambda ids: {}),
-    "check_at_gateway": (payments.check_at_gateway, lambda ids: dict(payment_id=ids["payment"], now=NOW)),
+    "check_at_gateway": (payment_detail.check_at_gateway, lambda ids: dict(payment_id=ids["payment"], now=NOW)),
     "export_payments": (payments.export_payments, lambda ids: dict(filters=payments.PaymentFilter(), now=NOW)),
     "export_readings": (
         readings_export.export_readings,
@@ -208,10 +208,23 @@ MATRIX = {
     ),
     "list_payments": (payments.list_payments, lambda w, s: dict(filters=_filter(w, s)), LISTS),
     "payments_page": (payments.payments_page, lambda w, s: dict(filters=_filter(w, s)), LISTS),
-    "payment_detail": (payments.payment_detail, lambda w, s: dict(payment_id=w[s]["payment"]), READS),
+    "payment_detail": (payment_detail.payment_detail, lambda w, s: dict(payment_id=w[s]["payment"]), READS),
     "check_at_gateway": (
-        payments.check_at_gateway,
+        payment_detail.check_at_gateway,
         lambda w, s: dict(payment_id=w[s]["payment"], now=NOW),
+        CHANGES,
+    ),
+    # With `session=` it writes the pending refund only: the gateway is never asked from the matrix.
+    "refund_part": (
+        refunds.refund_part,
+        lambda w, s: dict(
+            payment_id=w[s]["payment"],
+            part_id=w[s]["part"],
+            amount_text="5,00",
+            reason="Оплачено дважды",
+            request_key=f"refund-{s}",
+            now=NOW,
+        ),
         CHANGES,
     ),
     "export_payments": (payments.export_payments, lambda w, s: dict(filters=_filter(w, s), now=NOW), LISTS),
@@ -317,19 +330,15 @@ def world(session, tmp_path):
         unconfirmed = make_user(session, confirmed=False)
         for user in (resident, unconfirmed):
             session.add(AccountLink(user_id=user.id, account_id=account.id))
-        payment = Payment(
-            user_id=resident.id,
-            account_id=account.id,
-            amount_kopecks=1000 if scope == "own" else 7000,
-            purpose=PaymentPurpose.debt,
+        payment = make_payment(
+            session,
+            resident,
+            account,
+            1000 if scope == "own" else 7000,
             status=PaymentStatus.succeeded,
-            paid_at=NOW,
             idempotency_key=f"k-{scope}",
-            created_at=NOW,
-            updated_at=NOW,
+            gateway_payment_id=f"gw-{scope}",
         )
-        session.add(payment)
-        session.flush()
         built[scope] = {
             "provider": provider.id,
             "provider_name": provider.name,
@@ -338,6 +347,7 @@ def world(session, tmp_path):
             "resident_email": resident.email,
             "unconfirmed": unconfirmed.id,
             "payment": payment.id,
+            "part": parts_of(session, payment)[0].id,
             "form": provider_form(provider),
             "staff": _staff_member(session, provider.id),
         }
@@ -408,7 +418,7 @@ def test_the_matrix_covers_every_admin_operation():
 
 
 # The size the closing note gives: operations × roles × scopes.
-MATRIX_CELLS = 34 * 6 * 2
+MATRIX_CELLS = 35 * 6 * 2
 
 
 # What an operator is shown never includes a foreign provider's row.
@@ -454,18 +464,7 @@ def test_a_resident_of_two_providers_shows_an_operator_only_their_side(session, 
     for scope in SCOPES:
         account = make_account(session, session.get(Provider, world[scope]["provider"]))
         session.add(AccountLink(user_id=shared.id, account_id=account.id))
-        session.add(
-            Payment(
-                user_id=shared.id,
-                account_id=account.id,
-                amount_kopecks=500,
-                purpose=PaymentPurpose.debt,
-                idempotency_key=f"k-shared-{scope}",
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
-    session.flush()
+        make_payment(session, shared, account, 500, idempotency_key=f"k-shared-{scope}")
     detail = residents.resident_detail(session=session, actor_id=world["actors"]["viewer"], user_id=shared.id, now=NOW)
     assert [link.provider for link in detail.links] == [own["provider_name"]]
     assert len(detail.payments) == 1

@@ -17,15 +17,13 @@ from cabinet.models import (
     MeterReading,
     OwnershipCheck,
     OwnershipFailure,
-    Payment,
-    PaymentPurpose,
     PaymentStatus,
     ReadingSource,
 )
 from cabinet.services import accounts, payments
 from cabinet.services.passwords import hash_password
 from cabinet.services.readings import ReadingEntry, submit_readings
-from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from tests.factories import NOW, make_account, make_meter, make_payment, make_provider, make_user
 
 
 def _error(call) -> DomainError:
@@ -169,31 +167,8 @@ def test_unlinking_keeps_the_residents_payments_and_readings_in_history(session)
     meter = make_meter(session, account)
     _link(session, user, provider, "3700123456")
     submit_readings(session, user_id=user.id, account_id=account.id, entries=[ReadingEntry(meter.id, "123,5")], now=NOW)
-    paid = Payment(
-        user_id=user.id,
-        account_id=account.id,
-        amount_kopecks=40_000,
-        purpose=PaymentPurpose.debt,
-        status=PaymentStatus.succeeded,
-        idempotency_key="unlink-paid",
-        paid_at=NOW,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    canceled = Payment(
-        user_id=user.id,
-        account_id=account.id,
-        amount_kopecks=10_000,
-        purpose=PaymentPurpose.debt,
-        status=PaymentStatus.canceled,
-        idempotency_key="unlink-canceled",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add_all([paid, canceled])
-    session.flush()
-    session.add(LedgerEntry(account_id=account.id, payment_id=paid.id, amount_kopecks=40_000, booked_at=NOW))
-    session.flush()
+    paid = make_payment(session, user, account, 40_000, status=PaymentStatus.succeeded)
+    canceled = make_payment(session, user, account, 10_000, status=PaymentStatus.canceled)
 
     accounts.unlink_account(session=session, user_id=user.id, account_id=account.id, now=NOW)
     session.expire_all()
@@ -204,12 +179,12 @@ def test_unlinking_keeps_the_residents_payments_and_readings_in_history(session)
     booked = session.exec(select(LedgerEntry.amount_kopecks).where(LedgerEntry.account_id == account.id)).all()
     assert booked == [40_000]
     history = payments.payments_of(session, user_id=user.id)
-    assert sorted((payment.id, row_account.number) for payment, row_account, _provider in history) == sorted(
-        [(paid.id, "3700123456"), (canceled.id, "3700123456")]
-    )
+    assert sorted(
+        (line.payment.id, row_account.number) for line in history for _part, row_account, _provider in line.parts
+    ) == sorted([(paid.id, "3700123456"), (canceled.id, "3700123456")])
     assert [
-        payment.id
-        for payment, _a, _p in payments.payments_of(
+        line.payment.id
+        for line in payments.payments_of(
             session, user_id=user.id, account_id=account.id, status=PaymentStatus.succeeded
         )
     ] == [paid.id]

@@ -17,6 +17,7 @@ from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, Pa
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
 from tests.factories import make_account, make_provider, make_user
+from tests.paying import one_account
 
 # Long enough for a few passes against the stand-in on a slow machine, short enough for a test.
 DEADLINE_SECONDS = 20.0
@@ -39,7 +40,7 @@ def _fault(stand_in: str, **fault) -> None:
 
 def _paid_without_notification(stand_in: str, resident: dict, amount: str) -> Payment:
     payment = payments.pay(
-        payments.PaymentRequest(
+        one_account(
             user_id=resident["user"],
             account_id=resident["account"],
             purpose=PaymentPurpose.custom_amount,

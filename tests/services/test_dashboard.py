@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, LedgerEntry, Payment, PaymentPurpose, PaymentStatus
+from cabinet.models import AccountLink, Payment, PaymentStatus
 from cabinet.services import dashboard
-from tests.factories import make_account, make_meter, make_provider, make_user
+from tests.factories import make_account, make_meter, make_payment, make_provider, make_user
 
 AS_OF = dt.date(2026, 11, 1)
 TODAY = dt.date(2026, 11, 20)
@@ -26,22 +26,7 @@ def linked(session):
 
 
 def _paid(session, user, account, kopecks: int, moment: dt.datetime) -> Payment:
-    payment = Payment(
-        user_id=user.id,
-        account_id=account.id,
-        amount_kopecks=kopecks,
-        purpose=PaymentPurpose.debt,
-        status=PaymentStatus.succeeded,
-        idempotency_key=f"k{moment.timestamp()}{kopecks}",
-        paid_at=moment,
-        created_at=moment,
-        updated_at=moment,
-    )
-    session.add(payment)
-    session.flush()
-    session.add(LedgerEntry(account_id=account.id, payment_id=payment.id, amount_kopecks=kopecks, booked_at=moment))
-    session.flush()
-    return payment
+    return make_payment(session, user, account, kopecks, status=PaymentStatus.succeeded, when=moment)
 
 
 def test_payments_from_the_as_of_day_on_lower_the_amount_to_pay(session, linked):
@@ -113,19 +98,7 @@ def test_only_succeeded_payments_lower_the_amount_to_pay(session, linked):
         PaymentStatus.canceled,
         PaymentStatus.failed,
     ):
-        session.add(
-            Payment(
-                user_id=user.id,
-                account_id=account.id,
-                amount_kopecks=70_000,
-                purpose=PaymentPurpose.debt,
-                status=status,
-                idempotency_key=f"open-{status.value}",
-                created_at=moment,
-                updated_at=moment,
-            )
-        )
-    session.flush()
+        make_payment(session, user, account, 70_000, status=status, when=moment)
     balance = dashboard.balance_of(session, account)
     assert (balance.to_pay_kopecks, balance.paid_since_kopecks, balance.penalty_kopecks) == (250_000, 0, 12_000)
     assert dashboard.last_payment(session, account.id) is None

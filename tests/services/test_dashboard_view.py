@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from cabinet.models import AccountLink, LedgerEntry, MeterReading, Payment, PaymentPurpose, PaymentStatus
+from cabinet.models import AccountLink, MeterReading, PaymentStatus
 from cabinet.services import dashboard_view
 from cabinet.services.dashboard import AccountCard, Balance
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import Window, WindowState
-from tests.factories import make_account, make_meter, make_provider, make_user
+from tests.factories import make_account, make_meter, make_payment, make_provider, make_user
 
 NBSP = "\u00a0"
 TODAY = dt.date(2026, 11, 20)
@@ -157,20 +157,7 @@ def test_the_entry_shows_every_linked_account(session, app_database):
         )
     )
     paid_at = dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.UTC)
-    payment = Payment(
-        user_id=user.id,
-        account_id=account.id,
-        amount_kopecks=70_000,
-        purpose=PaymentPurpose.debt,
-        status=PaymentStatus.succeeded,
-        idempotency_key="paid",
-        paid_at=paid_at,
-        created_at=paid_at,
-        updated_at=paid_at,
-    )
-    session.add(payment)
-    session.flush()
-    session.add(LedgerEntry(account_id=account.id, payment_id=payment.id, amount_kopecks=70_000, booked_at=paid_at))
+    make_payment(session, user, account, 70_000, status=PaymentStatus.succeeded, when=paid_at)
     other = make_user(session)
     session.commit()
 

@@ -15,14 +15,30 @@ from cabinet.models import (
     Meter,
     MeterKind,
     MeterReading,
-    Payment,
     PaymentPurpose,
     PaymentStatus,
     ReadingSource,
     ReadingStatus,
+    Refund,
+    RefundStatus,
 )
-from cabinet.services import exports
-from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from cabinet.services import exports, payment_exports
+from tests.factories import NOW, make_account, make_meter, make_payment, make_provider, make_user, parts_of
+
+PAYMENTS_HEADER = [
+    "id",
+    "created_at",
+    "paid_at",
+    "provider",
+    "account",
+    "amount",
+    "status",
+    "gateway_payment_id",
+    "email",
+    "kind",
+    "payment_id",
+    "refund_reason",
+]
 
 
 def _rows(data: bytes) -> list[list[str]]:
@@ -119,25 +135,13 @@ def test_payments_export_filters(session):
     for index, (provider, status) in enumerate(
         [(first, PaymentStatus.succeeded), (first, PaymentStatus.canceled), (second, PaymentStatus.succeeded)]
     ):
-        session.add(
-            Payment(
-                user_id=user.id,
-                account_id=make_account(session, provider).id,
-                amount_kopecks=10_050,
-                purpose=PaymentPurpose.debt,
-                status=status,
-                idempotency_key=f"e{index}",
-                created_at=NOW,
-                updated_at=NOW,
-                paid_at=NOW if status == PaymentStatus.succeeded else None,
-            )
-        )
-    session.flush()
-    every = _rows(exports.export_payments(session))
+        make_payment(session, user, make_account(session, provider), 10_050, status=status, idempotency_key=f"e{index}")
+    every = _rows(payment_exports.export_payments(session))
+    assert every[0] == PAYMENTS_HEADER
     assert len(every) == 4 and every[1][5] == "100,50" and every[1][8] == "payer@example.com"
-    only = _rows(exports.export_payments(session, provider_id=first.id, status=PaymentStatus.succeeded))
+    only = _rows(payment_exports.export_payments(session, provider_id=first.id, status=PaymentStatus.succeeded))
     assert len(only) == 2 and only[1][6] == "succeeded"
-    assert len(_rows(exports.export_payments(session, since=NOW + dt.timedelta(seconds=1)))) == 1
+    assert len(_rows(payment_exports.export_payments(session, since=NOW + dt.timedelta(seconds=1)))) == 1
 
 
 def test_readings_export_takes_only_that_provider_and_keeps_sent_readings_as_they_were(session):
@@ -209,24 +213,22 @@ def test_payments_export_defuses_what_people_typed_and_bounds_the_period(session
     user = make_user(session, email="payer@example.com")
     provider = make_provider(session, name='=HYPERLINK("http://evil")')
     account = make_account(session, provider)
-    for index, created in enumerate([NOW - dt.timedelta(days=1), NOW, NOW + dt.timedelta(days=1)]):
-        session.add(
-            Payment(
-                user_id=user.id,
-                account_id=account.id,
-                amount_kopecks=100 + index,
-                purpose=PaymentPurpose.custom_amount,
-                status=PaymentStatus.pending,
-                idempotency_key=f"k{index}",
-                gateway_payment_id=f"-g{index}",
-                created_at=created,
-                updated_at=created,
-            )
+    made = [
+        make_payment(
+            session,
+            user,
+            account,
+            100 + index,
+            purpose=PaymentPurpose.custom_amount,
+            when=created,
+            gateway_payment_id=f"-g{index}",
         )
-    session.flush()
-    rows = _rows(exports.export_payments(session, since=NOW, until=NOW + dt.timedelta(days=1)))
+        for index, created in enumerate([NOW - dt.timedelta(days=1), NOW, NOW + dt.timedelta(days=1)])
+    ]
+    rows = _rows(payment_exports.export_payments(session, since=NOW, until=NOW + dt.timedelta(days=1)))
     assert len(rows) == 2
-    assert rows[1][1:] == [
+    assert rows[1] == [
+        str(made[1].id),
         "25.11.2026 12:00",
         "",
         '\'=HYPERLINK("http://evil")',
@@ -235,4 +237,63 @@ def test_payments_export_defuses_what_people_typed_and_bounds_the_period(session
         "pending",
         "'-g1",
         "payer@example.com",
+        "payment",
+        str(made[1].id),
+        "",
     ]
+
+
+def test_payments_export_has_a_row_per_part_and_a_negative_row_per_succeeded_refund(session):
+    user = make_user(session, email="payer@example.com")
+    water, power = make_provider(session, name="Водоканал"), make_provider(session, name="Энергосбыт")
+    flat, garage = make_account(session, water), make_account(session, power)
+    payment = make_payment(
+        session, user, [flat, garage], [30_000, 12_000], status=PaymentStatus.succeeded, gateway_payment_id="gw-1"
+    )
+    _flat_part, garage_part = parts_of(session, payment)
+    later = NOW + dt.timedelta(hours=1)
+    refunds = [
+        Refund(
+            payment_id=payment.id,
+            part_id=garage_part.id,
+            amount_kopecks=amount,
+            reason=reason,
+            status=status,
+            idempotency_key=f"r-{status.value}",
+            gateway_refund_id=f"gr-{status.value}",
+            refunded_at=later if status == RefundStatus.succeeded else None,
+            created_at=later,
+            updated_at=later,
+        )
+        for amount, reason, status in (
+            (2_500, "Оплачено дважды", RefundStatus.succeeded),
+            (1_000, "Ещё не выполнен", RefundStatus.pending),
+            (700, "Отклонён", RefundStatus.canceled),
+        )
+    ]
+    session.add_all(refunds)
+    session.flush()
+
+    rows = _rows(payment_exports.export_payments(session))
+    money = [[row[0], row[3], row[4], row[5], row[6], row[7], row[9], row[10], row[11]] for row in rows[1:]]
+    assert money == [
+        [str(payment.id), "Водоканал", flat.number, "300,00", "succeeded", "gw-1", "payment", str(payment.id), ""],
+        [str(payment.id), "Энергосбыт", garage.number, "120,00", "succeeded", "gw-1", "payment", str(payment.id), ""],
+        [
+            f"R{refunds[0].id}",
+            "Энергосбыт",
+            garage.number,
+            "-25,00",
+            "succeeded",
+            "gr-succeeded",
+            "refund",
+            str(payment.id),
+            "Оплачено дважды",
+        ],
+    ]
+    assert rows[3][1:3] == ["25.11.2026 13:00", "25.11.2026 13:00"]  # asked for and done an hour after the payment
+    # A provider's file holds its own money only; a filter on unfinished payments holds no refunds.
+    assert [row[0] for row in _rows(payment_exports.export_payments(session, provider_id=water.id))[1:]] == [
+        str(payment.id)
+    ]
+    assert len(_rows(payment_exports.export_payments(session, status=PaymentStatus.canceled))) == 1

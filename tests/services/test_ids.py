@@ -13,12 +13,13 @@ from cabinet.errors import DomainError
 from cabinet.models import AccountLink, PaymentPurpose, Provider, UserRole
 from cabinet.services import accounts, dashboard, images, payments, providers, questions, readings
 from cabinet.services.access import require_staff
+from cabinet.services.admin import payment_detail, readings_export, refunds, registry_import, residents
 from cabinet.services.admin import payments as admin_payments
-from cabinet.services.admin import readings_export, registry_import, residents
 from cabinet.services.ids import MAX_ID, get_by_id, parse_id
 from cabinet.services.provider_form import provider_form
 from cabinet.services.readings import ReadingEntry
-from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from tests.factories import NOW, make_account, make_meter, make_provider, make_user, parts_of
+from tests.paying import one_account
 
 # Each is refused before any query: a sign, zero, past PostgreSQL's `integer`, past SQLite's 64 bits, text.
 UNUSABLE = [0, -1, 2**31, 10**20, "abc", "", "-1", "1e3", " 1", "٣", "99999999999999999999", True]
@@ -74,7 +75,7 @@ def world(engine, monkeypatch):
         session.flush()
         payment = payments.prepare_payment(
             session,
-            payments.PaymentRequest(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt),
+            one_account(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt),
             now=NOW,
         )
         session.commit()
@@ -85,11 +86,15 @@ def world(engine, monkeypatch):
             resident=resident.id,
             admin=operator.id,
             payment=payment.id,
+            part=parts_of(session, payment)[0].id,
             form=provider_form(provider),
         )
     with Session(engine, expire_on_commit=False) as session:
         yield session, ids
     get_settings.cache_clear()
+
+
+REFUND = dict(amount_text="1,00", reason="Оплачено дважды", request_key="refund-ids", now=NOW)
 
 
 def _registry_file() -> io.BytesIO:
@@ -123,11 +128,13 @@ LOOKUPS = {
     "payments.payment_of": lambda s, w, bad: payments.payment_of(s, user_id=w["resident"], payment_id=bad),
     "payments.payments_of": lambda s, w, bad: payments.payments_of(s, user_id=w["resident"], account_id=bad),
     "payments.prepare_payment": lambda s, w, bad: payments.prepare_payment(
-        s, payments.PaymentRequest(user_id=w["resident"], account_id=bad, purpose=PaymentPurpose.debt), now=NOW
+        s, one_account(user_id=w["resident"], account_id=bad, purpose=PaymentPurpose.debt), now=NOW
     ),
     "payments.retry_payment": lambda s, w, bad: payments.retry_payment(user_id=w["resident"], payment_id=bad),
     "payments.refresh_from_gateway": lambda s, w, bad: payments.refresh_from_gateway(bad),
     "payments.send_to_gateway": lambda s, w, bad: payments.send_to_gateway(bad),
+    "payments.send_refund": lambda s, w, bad: payments.send_refund(bad),
+    "payments.refresh_refund": lambda s, w, bad: payments.refresh_refund(bad),
     "questions.ask_question": lambda s, w, bad: questions.ask_question(
         session=s,
         user_id=w["resident"],
@@ -163,11 +170,17 @@ LOOKUPS = {
     "residents.resend_confirmation_for": lambda s, w, bad: residents.resend_confirmation_for(
         session=s, actor_id=w["admin"], user_id=bad, now=NOW
     ),
-    "admin_payments.payment_detail": lambda s, w, bad: admin_payments.payment_detail(
+    "payment_detail.payment_detail": lambda s, w, bad: payment_detail.payment_detail(
         session=s, actor_id=w["admin"], payment_id=bad
     ),
-    "admin_payments.check_at_gateway": lambda s, w, bad: admin_payments.check_at_gateway(
+    "payment_detail.check_at_gateway": lambda s, w, bad: payment_detail.check_at_gateway(
         session=s, actor_id=w["admin"], payment_id=bad, now=NOW
+    ),
+    "refunds.refund_part (payment)": lambda s, w, bad: refunds.refund_part(
+        session=s, actor_id=w["admin"], payment_id=bad, part_id=w["part"], **REFUND
+    ),
+    "refunds.refund_part (part)": lambda s, w, bad: refunds.refund_part(
+        session=s, actor_id=w["admin"], payment_id=w["payment"], part_id=bad, **REFUND
     ),
     "admin_payments.list_payments": lambda s, w, bad: admin_payments.list_payments(
         session=s, actor_id=w["admin"], filters=admin_payments.PaymentFilter(provider_id=bad)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cabinet.models import AccountLink, Payment, PaymentPurpose, PaymentStatus
+from cabinet.models import AccountLink, PaymentStatus
 from cabinet.services import payments
-from tests.factories import make_account, make_provider, make_user
+from tests.factories import make_account, make_payment, make_provider, make_user
 
 
 def test_history_filters_by_account_period_and_status_and_shows_only_ones_own(session):
@@ -23,19 +23,7 @@ def test_history_filters_by_account_period_and_status_and_shows_only_ones_own(se
     utc = dt.UTC
 
     def made(owner, account, day: dt.datetime, status=PaymentStatus.succeeded) -> int:
-        payment = Payment(
-            user_id=owner.id,
-            account_id=account.id,
-            amount_kopecks=10_000,
-            purpose=PaymentPurpose.debt,
-            status=status,
-            idempotency_key=f"h{owner.id}-{account.id}-{day.isoformat()}",
-            created_at=day,
-            updated_at=day,
-        )
-        session.add(payment)
-        session.flush()
-        return payment.id
+        return make_payment(session, owner, account, 10_000, status=status, when=day).id
 
     flat_sep = made(user, flat, dt.datetime(2026, 9, 10, 12, tzinfo=utc))
     dacha_oct = made(user, dacha, dt.datetime(2026, 10, 5, 12, tzinfo=utc), PaymentStatus.canceled)
@@ -45,7 +33,7 @@ def test_history_filters_by_account_period_and_status_and_shows_only_ones_own(se
 
     def ids(**filters) -> list[int]:
         found = payments.payments_of(session, user_id=user.id, **filters)
-        return [payment.id for payment, _account, _provider in found]
+        return [line.payment.id for line in found]
 
     assert ids() == [dacha_nov, flat_nov, dacha_oct, flat_sep]  # newest first, the neighbour's left out
     assert ids(account_id=flat.id) == [flat_nov, flat_sep]
@@ -77,18 +65,7 @@ def test_the_history_page_totals_only_what_was_paid_and_reads_odd_filters_as_all
             PaymentStatus.pending,
         ]
     ):
-        session.add(
-            Payment(
-                user_id=user.id,
-                account_id=flat.id,
-                amount_kopecks=10_000 * (number + 1),
-                purpose=PaymentPurpose.debt,
-                status=status,
-                idempotency_key=f"t{number}",
-                created_at=day,
-                updated_at=day,
-            )
-        )
+        make_payment(session, user, flat, 10_000 * (number + 1), status=status, when=day)
     session.commit()
 
     shown = payments.history(

@@ -3,20 +3,11 @@ gateway failures and retries, amounts, readings given with a payment, and access
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
-import time
-from collections.abc import Iterator
 
-import httpx
 import pytest
-import uvicorn
 from sqlmodel import Session, select, update
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 import cabinet.sandbox.models
 from cabinet.clock import utc_now
@@ -39,7 +30,7 @@ from cabinet.services.calendar import local_date
 from cabinet.services.readings import ReadingEntry
 from tests.factories import make_user
 from tests.paying import checkout, count, fault, request_of, resident_with_debt, stored_payment
-from tests.stand_ins import free_port
+from tests.recording_hop import recording_hop
 
 
 @pytest.fixture
@@ -156,69 +147,19 @@ def test_another_residents_account_and_payment_are_not_found(engine, resident):
 # --- what is sent to YooKassa ----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _recording_hop(target: str) -> Iterator[list[dict]]:
-    """A loopback hop in front of the stand-in that keeps every request as it went over the wire.
-
-    The stand-in keeps only part of a create request (not the receipt), so the SDK's request
-    itself is read here; the hop forwards everything unchanged.
-    """
-    seen: list[dict] = []
-
-    async def forward(request: Request) -> Response:
-        body = await request.body()
-        seen.append(
-            {
-                "method": request.method,
-                "path": request.url.path,
-                "idempotence_key": request.headers.get("idempotence-key"),
-                "json": json.loads(body) if body else None,
-            }
-        )
-        headers = {name: value for name, value in request.headers.items() if name not in ("host", "content-length")}
-        async with httpx.AsyncClient() as client:
-            answer = await client.request(
-                request.method, target + request.url.path, content=body, headers=headers, timeout=10
-            )
-        return Response(answer.content, status_code=answer.status_code, media_type=answer.headers.get("content-type"))
-
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST"])]),
-            host="127.0.0.1",
-            port=port,
-            log_level="critical",
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the recording hop did not start"
-        time.sleep(0.02)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("YOOKASSA_API_URL", f"http://127.0.0.1:{port}/sandbox/yookassa/v3")
-        get_settings.cache_clear()
-        try:
-            yield seen
-        finally:
-            get_settings.cache_clear()
-            server.should_exit = True
-            thread.join(10)
-    get_settings.cache_clear()
-
-
 def test_the_create_request_carries_return_url_capture_metadata_and_a_54fz_receipt(engine, resident, stand_in):
     with Session(engine) as session:
         email = session.get(User, resident["user"]).email
-    with _recording_hop(stand_in) as seen:
+    with recording_hop(stand_in) as seen:
         payment = payments.pay(request_of(resident))
     public_url = get_settings().public_url
     assert public_url == stand_in
     return_url = f"{public_url}/payments/{payment.id}"
-    ours = {"payment_id": str(payment.id), "account_id": str(resident["account"]), "user_id": str(resident["user"])}
+    ours = {
+        "payment_id": str(payment.id),
+        "user_id": str(resident["user"]),
+        "parts": f"{resident['account']}:{payment.amount_kopecks}",
+    }
 
     (sent,) = [request for request in seen if request["method"] == "POST"]
     assert sent["path"] == "/sandbox/yookassa/v3/payments"

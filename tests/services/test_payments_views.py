@@ -7,9 +7,9 @@ from sqlmodel import Session
 
 from cabinet import texts
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, Payment, PaymentFailure, PaymentPurpose, PaymentStatus
+from cabinet.models import AccountLink, PaymentFailure, PaymentStatus
 from cabinet.services import payments
-from tests.factories import NOW, make_account, make_provider, make_user
+from tests.factories import NOW, make_account, make_payment, make_provider, make_user
 from tests.paying import DownGateway
 
 
@@ -24,19 +24,8 @@ def owner(session):
 
 
 def _payment(session: Session, owner: dict, status: PaymentStatus, **values) -> int:
-    payment = Payment(
-        user_id=owner["user"],
-        account_id=owner["account"],
-        amount_kopecks=150_000,
-        purpose=PaymentPurpose.debt,
-        status=status,
-        idempotency_key=f"key-{status.value}",
-        confirmation_url="http://127.0.0.1/checkout/1",
-        created_at=NOW,
-        updated_at=NOW,
-        **values,
-    )
-    session.add(payment)
+    values = dict(idempotency_key=f"key-{status.value}", confirmation_url="http://127.0.0.1/checkout/1") | values
+    payment = make_payment(session, owner["user"], owner["account"], 150_000, status=status, **values)
     session.commit()
     return payment.id
 

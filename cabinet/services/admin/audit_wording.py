@@ -106,8 +106,10 @@ class _Names:
         self.meters: dict[int, Meter] = self._rows(Meter, (i for kind, i in targets if kind == "meter"))
         account_ids = [i for kind, i in targets if kind == "account"]
         account_ids += [parse_id(d.get("account")) for d in details]
-        # A payment's part for the event's provider (a payment for several accounts has an event per provider).
+        # A payment's part for the event's provider (a payment for several accounts has an event per provider),
+        # and by account, for an event about one part (created, refunded) of two accounts of one provider.
         self.parts: dict[tuple[int, int | None], PaymentPart] = {}
+        self.account_parts: dict[tuple[int, int], PaymentPart] = {}
         payment_ids = sorted(self.payments)
         for start in range(0, len(payment_ids), _IDS_PER_STATEMENT):
             chunk = payment_ids[start : start + _IDS_PER_STATEMENT]
@@ -116,6 +118,7 @@ class _Names:
             ):
                 self.parts.setdefault((part.payment_id, part.provider_id), part)
                 self.parts.setdefault((part.payment_id, None), part)
+                self.account_parts[(part.payment_id, part.account_id)] = part
         account_ids += [p.account_id for p in self.parts.values()] + [m.account_id for m in self.meters.values()]
         self.accounts: dict[int, ProviderAccount] = self._rows(ProviderAccount, account_ids)
         provider_ids = [event.provider_id for event in events]
@@ -189,7 +192,11 @@ def _fields(names: _Names, event: AuditEvent, details: dict) -> dict:
         fields["resident"] = user.email if user is not None else _MISSING
     elif event.target_type == "payment":
         fields["payment"] = words["payment"].format(id=event.target_id)
-        part = names.parts.get((target, event.provider_id)) or names.parts.get((target, None))
+        part = (
+            names.account_parts.get((target, parse_id(details.get("account"))))
+            or names.parts.get((target, event.provider_id))
+            or names.parts.get((target, None))
+        )
         if target is not None and part is not None:
             fields["amount"] = format_rubles(part.amount_kopecks)
             fields.update(names.account_fields(part.account_id))

@@ -224,16 +224,18 @@ def check_at_gateway(
         applied = payments.refresh_from_gateway(payment.id or 0, gateway=gateway)
         session.refresh(payment)
     _check_refunds(session, payment, scope, gateway)
-    record_event(
-        session=session,
-        action="payment_checked_at_gateway",
-        now=now,
-        actor_user_id=actor_id,
-        target_type="payment",
-        target_id=payment.id,
-        details={"status": applied.status.value},
-        provider_id=next(p for p in payment_providers(session, payment.id or 0) if scope.operates(p)),
-    )
+    # One event per provider, as the payment's own events: each provider's journal shows the check.
+    for provider_id in payment_providers(session, payment.id or 0):
+        record_event(
+            session=session,
+            action="payment_checked_at_gateway",
+            now=now,
+            actor_user_id=actor_id,
+            target_type="payment",
+            target_id=payment.id,
+            details={"status": applied.status.value},
+            provider_id=provider_id,
+        )
     return GatewayCheck(applied.changed, applied.status.value, _detail(session, payment, scope))
 
 

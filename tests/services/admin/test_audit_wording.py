@@ -8,14 +8,18 @@ from pathlib import Path
 import pytest
 
 from cabinet import texts
-from cabinet.models import AuditEvent, MeterKind, Payment, PaymentPurpose, PaymentStatus
+from cabinet.models import AuditEvent, MeterKind, PaymentStatus
 from cabinet.services.admin.audit_wording import describe
 from cabinet.services.audit import record_event
-from tests.factories import NOW, make_account, make_meter, make_provider, make_user
+from tests.factories import NOW, make_account, make_meter, make_payment, make_provider, make_user
 
 SOURCE = Path(__file__).resolve().parents[3] / "cabinet"
 # Codes built at run time: the expression as written → every code it can give.
-DYNAMIC = {"payment_{target.value}": {f"payment_{status.value}" for status in PaymentStatus}}
+DYNAMIC = {
+    "payment_{target.value}": {f"payment_{status.value}" for status in PaymentStatus},
+    # What the gateway may settle a refund as: `failed` is ours and is never recorded as an event.
+    "refund_{target.value}": {"refund_succeeded", "refund_canceled"},
+}
 
 
 def _codes(node: ast.expr) -> set[str]:
@@ -65,17 +69,7 @@ def world(session):
     resident = make_user(session, email="anna@example.com")
     resident.full_name = "Анна Петрова"
     admin = make_user(session, email="boss@example.com")
-    payment = Payment(
-        user_id=resident.id,
-        account_id=account.id,
-        amount_kopecks=123456,
-        purpose=PaymentPurpose.debt,
-        idempotency_key="k-wording",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(payment)
-    session.flush()
+    payment = make_payment(session, resident, account, 123456)
     return {
         "provider": provider,
         "account": account,
@@ -131,6 +125,22 @@ CASES = {
         "payment",
         {"status": "succeeded"},
         "Платёж № {id} на 1\u00a0234,56\u00a0₽ проверен в ЮKassa: статус «Оплачено».",
+    ),
+    # A refund's amount is its own, not the payment's; the account is the refunded part's.
+    "refund_requested": (
+        "payment",
+        {"amount": 2500, "reason": "Оплачено дважды"},
+        f"Запрошен возврат 25,00\u00a0₽ по платежу № {{id}}, ЛС 3700123456 ({P}). Причина: Оплачено дважды.",
+    ),
+    "refund_succeeded": (
+        "payment",
+        {"amount": 2500},
+        f"Возврат 25,00\u00a0₽ по платежу № {{id}} выполнен, ЛС 3700123456 ({P}).",
+    ),
+    "refund_canceled": (
+        "payment",
+        {"amount": 2500},
+        f"ЮKassa отклонила возврат 25,00\u00a0₽ по платежу № {{id}}, ЛС 3700123456 ({P}).",
     ),
     "reading_submitted": (
         "meter",
@@ -239,3 +249,35 @@ def test_the_resident_events_carry_their_provider(session, world):
     event = record_event(session=session, action="payments_exported", now=NOW, provider_id=999_999)
     session.flush()
     assert event.provider_id is None
+
+
+def test_an_event_about_one_part_of_a_payment_names_that_parts_account(session, world):
+    """A payment for several accounts is journaled per provider and per part: each line names its own account."""
+    provider, resident = world["provider"], world["resident"]
+    garage = make_account(session, provider, number="3700999999")
+    other = make_provider(session, name="Энергосбыт")
+    power = make_account(session, other, number="5500000001")
+    payment = make_payment(session, resident, [world["account"], garage, power], [123456, 50000, 7000])
+    lines = [
+        ("payment_created", {"amount": 50000, "account": garage.id, "purpose": "debt", "parts": 3}, provider.id),
+        ("refund_succeeded", {"amount": 2500, "account": garage.id, "refund": 1}, provider.id),
+        ("payment_succeeded", None, other.id),
+    ]
+    events = [
+        record_event(
+            session=session,
+            action=action,
+            now=NOW,
+            target_type="payment",
+            target_id=payment.id,
+            details=details,
+            provider_id=provider_id,
+        )
+        for action, details, provider_id in lines
+    ]
+    session.flush()
+    assert [described.sentence for described in describe(session, events)] == [
+        f"Создан платёж № {payment.id} на 500,00\u00a0₽, ЛС 3700999999 ({P}).",
+        f"Возврат 25,00\u00a0₽ по платежу № {payment.id} выполнен, ЛС 3700999999 ({P}).",
+        f"Платёж № {payment.id} на 70,00\u00a0₽ оплачен, ЛС 5500000001 («Энергосбыт»).",
+    ]

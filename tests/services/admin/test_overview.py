@@ -10,13 +10,12 @@ from cabinet.models import (
     MeterReading,
     OutgoingEmail,
     Payment,
-    PaymentPurpose,
     PaymentStatus,
     ProviderAccount,
     ReadingSource,
 )
 from cabinet.services.admin import overview
-from tests.factories import NOW, make_meter
+from tests.factories import NOW, make_meter, make_payment, parts_of
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -24,23 +23,13 @@ NOVEMBER = dt.date(2026, 11, 1)
 def test_overview_counts(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.status, payment.paid_at = PaymentStatus.succeeded, NOW
-    account_id = payment.account_id
+    (part,) = parts_of(session, payment)
+    account_id = part.account_id
     resident = people["resident"].id
 
     def paid(key: str, amount: int, at: dt.datetime, status: PaymentStatus = PaymentStatus.succeeded) -> None:
-        session.add(
-            Payment(
-                user_id=resident,
-                account_id=account_id,
-                amount_kopecks=amount,
-                purpose=PaymentPurpose.debt,
-                idempotency_key=key,
-                status=status,
-                paid_at=at,
-                created_at=at,
-                updated_at=at,
-            )
-        )
+        # A canceled payment keeps a paid_at too: only the status keeps it out of the sums.
+        make_payment(session, resident, account_id, amount, status=status, when=at, paid_at=at, idempotency_key=key)
 
     paid("earlier-this-month", 2500, dt.datetime(2026, 11, 3, 12, tzinfo=dt.UTC))
     paid("last-month", 7000, dt.datetime(2026, 10, 20, 12, tzinfo=dt.UTC))

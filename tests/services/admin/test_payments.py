@@ -24,9 +24,11 @@ from cabinet.models import (
     UserRole,
 )
 from cabinet.services import payments
+from cabinet.services.admin import payment_detail
 from cabinet.services.admin import payments as admin_payments
 from cabinet.services.periods import period_bounds
-from tests.factories import NOW, make_account, make_provider, make_user
+from tests.factories import NOW, make_account, make_payment, make_provider, make_user, parts_of
+from tests.paying import one_account
 from tests.stand_ins import serve_stand_ins
 
 
@@ -34,18 +36,7 @@ def test_payments_filter_and_total(session, people, ids):
     payment = session.get(Payment, ids["payment"])
     payment.status, payment.paid_at = PaymentStatus.succeeded, NOW
     other = make_provider(session)
-    session.add(
-        Payment(
-            user_id=people["resident"].id,
-            account_id=make_account(session, other).id,
-            amount_kopecks=500,
-            purpose=PaymentPurpose.debt,
-            idempotency_key="k2",
-            created_at=NOW - dt.timedelta(days=60),
-            updated_at=NOW,
-        )
-    )
-    session.flush()
+    make_payment(session, people["resident"], make_account(session, other), 500, when=NOW - dt.timedelta(days=60))
     actor = people["admin"].id
 
     def listed(**filters) -> admin_payments.PaymentList:
@@ -111,10 +102,11 @@ def test_payment_detail_shows_gateway_id_and_notification_log(session, people, i
         )
     session.flush()
 
-    shown = admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id)
+    shown = payment_detail.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id)
 
     assert shown.gateway_payment_id == "2f4c7a1e-000f-5000-9000-1b2c3d4e5f60"
-    provider, account = session.get(Provider, ids["provider"]), session.get(ProviderAccount, payment.account_id)
+    (part,) = parts_of(session, payment)
+    provider, account = session.get(Provider, ids["provider"]), session.get(ProviderAccount, part.account_id)
     assert (shown.provider, shown.payer, shown.account) == (provider.name, people["resident"].email, account.number)
     # Worded for the operator, in Russian, with the status the delivery found or set.
     assert [(n.event, n.outcome_text, n.source_address) for n in shown.notifications] == [
@@ -125,7 +117,7 @@ def test_payment_detail_shows_gateway_id_and_notification_log(session, people, i
     payment.gateway_payment_id = None  # never reached YooKassa: nothing to show, not every stray notification
     session.flush()
     assert (
-        admin_payments.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id).notifications
+        payment_detail.payment_detail(session=session, actor_id=people["admin"].id, payment_id=payment.id).notifications
         == []
     )
 
@@ -144,13 +136,11 @@ def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, 
             json={"service": "yookassa", "drop_notifications": True, "count": 0},
             timeout=5,
         ).raise_for_status()
-        payment = payments.pay(
-            payments.PaymentRequest(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt)
-        )
+        payment = payments.pay(one_account(user_id=resident.id, account_id=account.id, purpose=PaymentPurpose.debt))
         httpx.post(f"{payment.confirmation_url}/pay", timeout=10)
         assert session.get(Payment, payment.id).status == PaymentStatus.pending  # no notification came
 
-        applied = admin_payments.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        applied = payment_detail.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
         session.commit()
 
         assert (applied.changed, applied.status) == (True, PaymentStatus.succeeded)
@@ -166,7 +156,7 @@ def test_check_at_gateway_rereads_a_payment_whose_notification_was_lost(engine, 
             {"status": "succeeded"},
         )
         # A second check finds it settled and credits nothing twice.
-        again = admin_payments.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
+        again = payment_detail.check_at_gateway(session=session, actor_id=operator.id, payment_id=payment.id, now=NOW)
         session.commit()
         assert (again.changed, again.status) == (False, PaymentStatus.succeeded)
         assert session.exec(select(func.count()).select_from(LedgerEntry)).one() == 1
@@ -182,3 +172,17 @@ def test_the_payments_csv_names_the_admin(session, people, ids):
     )  # the header and the payment
     actors = dict(session.exec(select(AuditEvent.action, AuditEvent.actor_user_id)).all())
     assert actors == {"payments_exported": actor}
+
+
+def test_a_check_of_a_payment_for_two_providers_is_in_both_journals(session, people):
+    """Regression: the check was journaled for the payment's first provider only, as if the other had no part."""
+    water, power = make_provider(session), make_provider(session)
+    payment = make_payment(
+        session, people["resident"], [make_account(session, water), make_account(session, power)], [500, 700]
+    )
+    checked = payment_detail.check_at_gateway(
+        session=session, actor_id=people["admin"].id, payment_id=payment.id, now=NOW
+    )
+    assert (checked.changed, checked.status) == (False, "pending")  # never sent to YooKassa: nothing to ask
+    events = session.exec(select(AuditEvent.provider_id).where(AuditEvent.action == "payment_checked_at_gateway")).all()
+    assert sorted(events) == sorted([water.id, power.id])

@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import select
 
 from cabinet.errors import DomainError
-from cabinet.models import AccountLink, LoginSession, OutgoingEmail, Payment, PaymentPurpose, Provider, UserRole
+from cabinet.models import AccountLink, LoginSession, OutgoingEmail, Provider, UserRole
 from cabinet.services import sessions
 from cabinet.services.admin import residents
 from cabinet.services.audit import record_event
-from tests.factories import NOW, make_account, make_provider, make_user
+from tests.factories import NOW, make_account, make_payment, make_provider, make_user
 
 
 def test_search_by_email_name_or_account_number(session, people):
@@ -79,17 +79,7 @@ def test_resident_detail_shows_linked_accounts_payments_and_sign_ins(session, pe
     someone_elses = make_account(session, provider, number="3700222002")
     session.add(AccountLink(user_id=resident.id, account_id=theirs.id, created_at=NOW))
     session.add(AccountLink(user_id=other.id, account_id=someone_elses.id, created_at=NOW))
-    session.add(
-        Payment(
-            user_id=other.id,
-            account_id=someone_elses.id,
-            amount_kopecks=300,
-            purpose=PaymentPurpose.debt,
-            idempotency_key="k-other",
-            created_at=NOW,
-            updated_at=NOW,
-        )
-    )
+    make_payment(session, other, someone_elses, 300)
     for action, hours, actor, address in (
         ("sign_in_failed", 3, resident.id, "10.0.0.7"),
         ("sign_in", 2, resident.id, "10.0.0.8"),
