@@ -120,6 +120,7 @@ ERRORS: dict[str, str] = {
     "payment_amount_range": "Сумма — от {min} до {max}.",
     "payment_not_retryable": "Этот платёж нельзя повторить: начните новую оплату.",
     "payment_choose_accounts": "Отметьте хотя бы один счёт.",
+    "payment_total_range": "Один платёж — не больше {max}. Оплатите часть счетов сейчас, остальные — вторым платежом.",
     "refund_amount_required": "Введите сумму возврата.",
     "refund_amount_range": "Вернуть можно от 0,01 ₽ до {max}.",
     "refund_reason_required": "Напишите причину возврата — её увидит житель.",

@@ -152,6 +152,12 @@ def test_a_refusal_names_the_accounts_own_field_and_writes_nothing(engine, app_d
         ),
         ((), "payment_choose_accounts", payments.ACCOUNTS_FIELD),
         ((debt_part(home, "water"),) * 21, "payment_too_many_accounts", payments.ACCOUNTS_FIELD),
+        # Each part within the limit (500 000 ₽), the two together over it: one charge has the gateway's limit.
+        (
+            (debt_part(home, "water", amount_text="300 000"), debt_part(home, "power", amount_text="250 000")),
+            "payment_total_range",
+            payments.ACCOUNTS_FIELD,
+        ),
     ]
     for parts, code, field in cases:
         with pytest.raises(DomainError) as raised:

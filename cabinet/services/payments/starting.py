@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from cabinet import texts
 from cabinet.clock import utc_now
+from cabinet.config import get_settings
 from cabinet.db import session_scope
 from cabinet.errors import DomainError
 from cabinet.gateways.payment_gateway import PaymentGateway
@@ -28,6 +29,7 @@ from cabinet.models import (
     ReadingSource,
     User,
 )
+from cabinet.money import format_rubles
 from cabinet.services.accounts import require_linked_account
 from cabinet.services.audit import record_event
 from cabinet.services.payments.amounts import AMOUNT_FIELD, READINGS_FIELD, amount_for
@@ -85,9 +87,7 @@ def prepare_payment(session: Session, request: PaymentRequest, *, now: dt.dateti
             raise DomainError("not_found")
         return existing
     accounts = _checked_accounts(session, request)
-    amounts = [
-        _part_amount(session, request, part, account) for part, account in zip(request.parts, accounts, strict=True)
-    ]
+    amounts = _amounts(session, request, accounts)
     for part, account in zip(request.parts, accounts, strict=True):
         if any(entry.text.strip() for entry in part.readings):
             _save_readings(session, request, part, account, now=now)
@@ -146,6 +146,18 @@ def _checked_accounts(session: Session, request: PaymentRequest) -> list[Provide
     if len(set(ids)) != len(ids):
         raise DomainError("not_found")
     return [require_linked_account(session=session, user_id=request.user_id, account_id=id_) for id_ in ids]
+
+
+def _amounts(session: Session, request: PaymentRequest, accounts: list[ProviderAccount]) -> list[int]:
+    """Each part's amount; together within the largest single payment."""
+    amounts = [
+        _part_amount(session, request, part, account) for part, account in zip(request.parts, accounts, strict=True)
+    ]
+    maximum = get_settings().max_payment_kopecks
+    if sum(amounts) > maximum:
+        # One charge has the gateway's limit whatever it pays for: the resident pays the rest in a second one.
+        raise DomainError("payment_total_range", field=ACCOUNTS_FIELD, max=format_rubles(maximum))
+    return amounts
 
 
 def _field(request: PaymentRequest, field: str, account: ProviderAccount) -> str:
