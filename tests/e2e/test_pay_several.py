@@ -1,4 +1,5 @@
-"""«Оплатить несколько счетов»: two of three accounts, one with a reading, paid once at the stand-in; and refusals."""
+"""«Оплатить несколько счетов»: two of three accounts, one with a reading, paid once at the stand-in, then part of
+one part returned by its provider's operator; and refusals."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from cabinet.services.demo_data import operator_email
 from tests.e2e.phone import no_sideways_scroll, phone_page
 from tests.e2e.test_accounts_and_readings import _number_from, _sign_in
 from tests.e2e.test_payments import _kopecks, _owed_on_dashboard, _pay_at_checkout
+from tests.e2e.test_refunds import _part_id, _staff_page, _until_settled
 
 RESIDENT = ("resident@example.com", "demo2026")
 PROVIDERS = {"water": "Водоканал", "power": "Энергосбыт", "gas": "Газ-Сервис"}
@@ -40,7 +43,7 @@ def _tick(page: Page, account_id: int, chosen: bool) -> None:
     expect(choose).to_have_attribute("data-state", "checked" if chosen else "unchecked")
 
 
-def test_two_accounts_and_a_reading_paid_in_one_payment(app_server, page: Page, screenshot_dir):
+def test_two_accounts_and_a_reading_paid_in_one_payment(app_server, page: Page, new_page, screenshot_dir):
     base = app_server.url
     _sign_in(page, base, *RESIDENT)
     before = {key: _owed_on_dashboard(page, base, provider) for key, provider in PROVIDERS.items()}
@@ -114,6 +117,32 @@ def test_two_accounts_and_a_reading_paid_in_one_payment(app_server, page: Page, 
     this_period = page.locator(f"#reading-{meter_id}-this-period")
     expect(this_period).to_be_visible()
     assert _number_from(this_period.inner_text()) == float(reading)
+
+    # The water utility's operator sees only its own part, and returns part of it.
+    refunded = _refund_part_of_the_water_part(app_server, new_page, int(payment_id))
+    page.goto(f"{base}/payments")
+    expect(page.locator(f"#history-refund-{payment_id}")).to_have_text(f"Возврат {_rubles(refunded)}")
+    owed = {key: _owed_on_dashboard(page, base, provider) for key, provider in PROVIDERS.items()}
+    assert owed == {"water": after["water"] + refunded, "power": after["power"], "gas": 0}
+    page.goto(f"{base}/payments/{payment_id}")
+    expect(page.locator(f"#payment-part-{ids['water']}")).to_contain_text(f"Возврат {_rubles(refunded)}")
+    expect(page.locator(f"#payment-part-{ids['gas']}")).not_to_contain_text("Возврат")
+
+
+def _refund_part_of_the_water_part(app_server, new_page, payment_id: int) -> int:
+    """The water utility's operator, in the admin: one part of the two (its own), 50,25 ₽ of it returned."""
+    operator = _staff_page(new_page, app_server, operator_email("vodokanal"), payment_id)
+    part = _part_id(operator)
+    expect(operator.locator(f"#admin-part-{part}-amount")).to_have_text("150,25\u00a0₽")
+    expect(operator.locator("#admin-payment-detail")).not_to_contain_text("Газ-Сервис")
+    operator.locator(f"#admin-refund-open-{part}").click()
+    operator.locator("#admin-refund-amount").fill("50,25")
+    operator.locator("#admin-refund-reason").fill("Часть оплаты внесена по ошибке")
+    operator.locator("#admin-refund-submit").click()
+    expect(operator.locator("#admin-refund-dialog")).to_have_count(0, timeout=20_000)
+    _until_settled(operator, operator.url, "#admin-refunds [id^=admin-refund-]", "Возвращено")
+    expect(operator.locator(f"#admin-part-{part}-left")).to_have_text("100,00\u00a0₽")
+    return 50_25
 
 
 def test_nothing_chosen_and_an_empty_sum_are_refused_and_nothing_typed_is_lost(
