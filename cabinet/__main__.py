@@ -34,7 +34,9 @@ def _reconcile(args: argparse.Namespace) -> int:
 
     minutes = args.older_than if args.older_than is not None else get_settings().reconcile_after_minutes
     report = reconcile(older_than=dt.timedelta(minutes=minutes))
-    print(f"Payments checked: {report.checked}, changed: {report.changed}, gateway errors: {report.errors}.")
+    print(
+        f"Payments and refunds checked: {report.checked}, changed: {report.changed}, gateway errors: {report.errors}."
+    )
     return 1 if report.errors else 0
 
 

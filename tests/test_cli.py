@@ -266,7 +266,7 @@ def test_reconcile_applies_the_status_of_a_payment_whose_notification_was_droppe
         result = cli("reconcile", "--older-than", "0", PUBLIC_URL=stand_in)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Payments checked: 1, changed: 1, gateway errors: 0."
+    assert result.stdout.strip() == "Payments and refunds checked: 1, changed: 1, gateway errors: 0."
     db.expire_all()
     assert db.get(Payment, payment.id).status == PaymentStatus.succeeded
     assert db.exec(select(LedgerEntry.amount_kopecks)).all() == [95_000]
