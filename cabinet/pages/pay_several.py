@@ -141,8 +141,9 @@ def _account(row: SeveralRow) -> rx.Component:
         width="100%",
         id=f"pay-several-account-{row.account_id}",
         data_chosen=rx.cond(row.chosen, "true", "false"),
-        # A chosen account stands out: the sum it adds is in the total below.
-        border_left=rx.cond(row.chosen, f"4px solid {rx.color('accent', 9)}", "4px solid transparent"),
+        # A chosen account stands out: the sum it adds is in the total below. An unchosen one keeps a quiet stripe
+        # of the same width: a transparent one let the card's own outline start 4 px further right.
+        border_left=rx.cond(row.chosen, f"4px solid {rx.color('accent', 9)}", f"4px solid {rx.color('gray', 6)}"),
     )
 
 
