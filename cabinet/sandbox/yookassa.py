@@ -7,15 +7,21 @@ and then sends the notification YooKassa would send.
 
 from __future__ import annotations
 
-import json
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cabinet.sandbox.yookassa_checkout import CANCEL_REASONS, CHECKOUT_PREFIX, checkout_html, page
-from cabinet.sandbox.yookassa_http import API_PREFIX, error, refused, send_notification, shop_id, unauthorized
+from cabinet.sandbox.yookassa_http import (
+    API_PREFIX,
+    error,
+    keyed_body,
+    refused,
+    send_notification,
+    shop_id,
+    unauthorized,
+)
 from cabinet.sandbox.yookassa_refunds import refund_routes
 from cabinet.sandbox.yookassa_requests import payment_problem
 from cabinet.sandbox.yookassa_store import create_payment, load_payment, move_payment, public_view
@@ -34,17 +40,10 @@ def _notify(notification_url: str, payment: dict) -> None:
 
 def _api_routes(*, public_url: str, notification_url: str) -> list[Route]:
     async def create(request: Request) -> Response:
-        if (refusal := await refused(request)) is not None:
-            return refusal
-        key = request.headers.get("idempotence-key", "")
-        if not key or len(key) > 64:
-            return error(400, "invalid_request", "Idempotence-Key header is required", "Idempotence-Key")
-        try:
-            body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "invalid_request", "Request body is not valid JSON")
-        if (problem := payment_problem(body)) is not None:
-            return error(400, "invalid_request", problem[1], problem[0] or None)
+        checked = await keyed_body(request, payment_problem)
+        if isinstance(checked, Response):
+            return checked
+        key, body = checked
         payment = await run_in_threadpool(create_payment, body, key, shop_id(request), public_url)
         return JSONResponse(public_view(payment))
 

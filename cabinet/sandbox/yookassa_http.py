@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import uuid
+from collections.abc import Callable
 
 import httpx
 from starlette.requests import Request
@@ -50,6 +52,26 @@ async def refused(request: Request) -> Response | None:
     if shop_id(request) is None:
         return unauthorized()
     return None
+
+
+async def keyed_body(
+    request: Request, problem_of: Callable[[object], tuple[str, str] | None]
+) -> tuple[str, dict] | Response:
+    """A create call's Idempotence-Key and JSON body, checked by `problem_of`; else YooKassa's error answer.
+
+    Faults and credentials first, as for every call."""
+    if (refusal := await refused(request)) is not None:
+        return refusal
+    key = request.headers.get("idempotence-key", "")
+    if not key or len(key) > 64:
+        return error(400, "invalid_request", "Idempotence-Key header is required", "Idempotence-Key")
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        return error(400, "invalid_request", "Request body is not valid JSON")
+    if (problem := problem_of(body)) is not None:
+        return error(400, "invalid_request", problem[1], problem[0] or None)
+    return key, body
 
 
 def send_notification(notification_url: str, event: str, public_object: dict) -> None:

@@ -7,7 +7,6 @@ a settled one is notified as refund.succeeded or refund.canceled, as YooKassa do
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -16,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cabinet.sandbox import faults
-from cabinet.sandbox.yookassa_http import API_PREFIX, error, refused, send_notification
+from cabinet.sandbox.yookassa_http import API_PREFIX, error, keyed_body, refused, send_notification
 from cabinet.sandbox.yookassa_refund_store import RefundRefused, create_refund, load_refund, settle_refund
 from cabinet.sandbox.yookassa_requests import refund_problem
 
@@ -35,17 +34,10 @@ def refund_routes(*, notification_url: str) -> list[Route]:
         await run_in_threadpool(notify, refund)
 
     async def create(request: Request) -> Response:
-        if (refusal := await refused(request)) is not None:
-            return refusal
-        key = request.headers.get("idempotence-key", "")
-        if not key or len(key) > 64:
-            return error(400, "invalid_request", "Idempotence-Key header is required", "Idempotence-Key")
-        try:
-            body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "invalid_request", "Request body is not valid JSON")
-        if (problem := refund_problem(body)) is not None:
-            return error(400, "invalid_request", problem[1], problem[0] or None)
+        checked = await keyed_body(request, refund_problem)
+        if isinstance(checked, Response):
+            return checked
+        key, body = checked
         try:
             refund, new = await run_in_threadpool(create_refund, body, key, faults.refund_status())
         except RefundRefused as refusal:
