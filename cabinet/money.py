@@ -19,6 +19,11 @@ def format_rubles(kopecks: int, *, sign: bool = False) -> str:
     return f"{prefix}{grouped},{rest:02d}\u00a0₽"
 
 
+def amount_field_text(kopecks: int) -> str:
+    """12345678 -> «123 456,78»: a sum as an amount field shows it (parse_rubles reads it back), no «₽»."""
+    return format_rubles(kopecks).removesuffix("\u00a0₽")
+
+
 def parse_rubles(text: str) -> int:
     """«1 234,5» -> 123450 kopecks. Raises DomainError('amount_format') on anything else."""
     cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?", "", text.strip().lower())

@@ -6,6 +6,7 @@ import pytest
 
 from cabinet.errors import DomainError
 from cabinet.money import (
+    amount_field_text,
     decimal_string_to_kopecks,
     format_rubles,
     kopecks_to_decimal_string,
@@ -54,3 +55,9 @@ def test_gateway_amounts_round_trip():
     assert decimal_string_to_kopecks("10.5") == 1050
     with pytest.raises(ValueError):
         kopecks_to_decimal_string(-1)
+
+
+def test_an_amount_field_shows_a_sum_that_reads_back_the_same():
+    for kopecks in (0, 5, 150_025, 123_456_789):
+        assert parse_rubles(amount_field_text(kopecks)) == kopecks
+    assert amount_field_text(150_025) == "1\u00a0500,25"

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from cabinet import texts
 from cabinet.config import get_settings
 from cabinet.models import User
-from cabinet.money import format_rubles
+from cabinet.money import amount_field_text, format_rubles
 from cabinet.services.calendar import local_date
 from cabinet.services.dashboard import AccountCard, dashboard_cards
 from cabinet.services.dashboard_view import account_subtitle, account_title
@@ -47,11 +47,6 @@ class SeveralPayForm:
         return len(self.accounts) >= 2
 
 
-def typed_amount(kopecks: int) -> str:
-    """Kopecks as the amount field shows them: «1 234,56» without the currency sign."""
-    return format_rubles(kopecks).replace("\u00a0₽", "").replace(" ₽", "")
-
-
 @transactional()
 def several_pay_form(*, session: Session, user_id: int, now: dt.datetime) -> SeveralPayForm:
     """Every account the resident has linked, in the dashboard's order, with what it owes now."""
@@ -68,7 +63,7 @@ def several_pay_form(*, session: Session, user_id: int, now: dt.datetime) -> Sev
                 title=account_title(card),
                 subtitle=account_subtitle(card),
                 owed_kopecks=max(0, owed),
-                amount_text=typed_amount(min(owed, maximum)) if payable else "",
+                amount_text=amount_field_text(min(owed, maximum)) if payable else "",
                 chosen=payable,
                 readings=form_of(card),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from cabinet import texts
-from cabinet.money import THOUSANDS_SEPARATOR, format_rubles
+from cabinet.money import amount_field_text, format_rubles
 from cabinet.services.admin import payment_detail, payments
 from cabinet.services.payments.history import accounts_word
 from cabinet.state.admin.lines import Line
@@ -117,7 +117,7 @@ def part_rows(detail: payment_detail.PaymentDetail) -> list[PartRow]:
             amount=format_rubles(part.amount_kopecks),
             refunded=format_rubles(part.refunded_kopecks),
             left=format_rubles(part.left_kopecks),
-            left_input=format_rubles(part.left_kopecks).removesuffix(f"{THOUSANDS_SEPARATOR}₽"),
+            left_input=amount_field_text(part.left_kopecks),
             may_refund=part.may_refund,
         )
         for part in detail.parts
