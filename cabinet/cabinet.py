@@ -117,7 +117,7 @@ def _add_resident_pages(app: rx.App) -> None:
         (connect_page, "/accounts/connect", texts.CONNECT["title"], [ConnectState.load]),
         (settings_page, "/settings", texts.SETTINGS["title"], SETTINGS_ON_LOAD),
         (readings_page, "/accounts/[account_id]/readings", texts.READINGS["title"], [ReadingsState.load]),
-        (pay_page, "/accounts/[account_id]/pay", texts.PAYMENTS["pay_title"], [PayState.load, ReadingsState.load]),
+        (pay_page, "/accounts/[account_id]/pay", texts.PAYMENTS["pay_title"], [PayState.load]),
         (pay_several_page, PAY_SEVERAL_PATH, texts.PAY_SEVERAL["title"], [PaySeveralState.load]),
         (history_page, "/payments", texts.PAYMENTS["history_title"], [HistoryState.load]),
         (payment_status_page, "/payments/[payment_id]", texts.PAYMENTS["pay_title"], [PaymentStatusState.load]),

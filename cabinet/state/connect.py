@@ -11,7 +11,7 @@ from cabinet.services.ids import parse_id
 from cabinet.services.provider_cards import OWNERSHIP_QUESTIONS, ProviderCard
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
-from cabinet.state.session import LOGIN_ROUTE, current_user_id
+from cabinet.state.session import LOGIN_ROUTE, current_user_id, page_user_id
 
 __all__ = ["OWNERSHIP_QUESTIONS", "ConnectState", "ProviderCard"]
 # The service's field → this form's error var.
@@ -62,7 +62,7 @@ class ConnectState(rx.State):
 
     @rx.event
     async def load(self):
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(account_links.connect_choices, user_id=user_id)

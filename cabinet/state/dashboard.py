@@ -11,7 +11,7 @@ from cabinet.services.dashboard_view import MeterView as MeterView  # the dashbo
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
-from cabinet.state.session import current_user_id
+from cabinet.state.session import page_user_id
 
 
 class DashboardState(PageData, rx.State):
@@ -44,7 +44,7 @@ class DashboardState(PageData, rx.State):
         # tab's state is taken and given back once (this is the most frequent event there is).
         # The database work still runs on a thread, so the event loop serves other tabs meanwhile.
         self.charts_open = []  # the page opens with every chart closed, as after a reload
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(dashboard_view.dashboard_of, user_id=user_id, now=utc_now())

@@ -10,7 +10,7 @@ from cabinet.services import payments
 from cabinet.state.calls import call
 from cabinet.state.display import Choice
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
-from cabinet.state.session import current_user_id
+from cabinet.state.session import page_user_id
 
 
 class HistoryState(PageData, rx.State):
@@ -34,7 +34,7 @@ class HistoryState(PageData, rx.State):
     @rx.event(background=True)
     async def load(self):
         async with self:
-            user_id = await current_user_id(self)
+            user_id = await page_user_id(self)
             filters = dict(
                 account_filter=self.account_filter, period_filter=self.period_filter, status_filter=self.status_filter
             )

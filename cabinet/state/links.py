@@ -13,7 +13,7 @@ from cabinet.state.form_errors import clear_refusals, show_refusal
 from cabinet.state.login import refusal_text
 from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.password_rules import NEW_PASSWORD_FIELDS, NewPasswordForm, link_token
-from cabinet.state.session import adopt_session, current_user_id
+from cabinet.state.session import adopt_session, page_user_id
 
 CONNECT_ROUTE = "/accounts/connect"
 # A refusal of the link itself shows instead of the reset form.
@@ -45,7 +45,7 @@ class ConfirmState(PageData, rx.State):
             self.confirmed_email = self.password = self.password_error = ""
             token = link_token(self.router.url.path)
             client = self.router.session.client_ip or ""
-            signed_in = await current_user_id(self)
+            signed_in = await page_user_id(self)
         outcome = await call(signups.confirm_signup, raw_token=token, now=utc_now(), client_address=client)
         async with self:
             if not outcome.ok:

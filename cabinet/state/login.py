@@ -12,7 +12,7 @@ from cabinet.errors import DomainError
 from cabinet.services import auth, signups
 from cabinet.state.calls import call
 from cabinet.state.local_time import format_local_time
-from cabinet.state.session import adopt_session, current_user_id, safe_next_path
+from cabinet.state.session import adopt_session, page_user_id, safe_next_path
 
 
 def refusal_text(error: DomainError) -> str:
@@ -54,7 +54,7 @@ class LoginState(rx.State):
         The password is not touched here: every attempt clears it, and on a slow connection this
         may run after the resident has already typed.
         """
-        if await current_user_id(self):
+        if await page_user_id(self):
             return rx.redirect(self._next_path())
         self.error = ""
         self.unconfirmed_email = ""

@@ -16,7 +16,7 @@ from cabinet.state.calls import Outcome, call
 from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import after_start
 from cabinet.state.readings import ReadingsState, account_id_from_path, show_readings_rejection
-from cabinet.state.session import current_user_id, login_redirect
+from cabinet.state.session import current_user_id, login_redirect, page_user_id
 
 
 def amount_refusal(amount: str, *, required: bool = False) -> str:
@@ -72,14 +72,17 @@ class PayState(PageData, rx.State):
         async with self:
             self.loaded = False
             self.account_id = account_id_from_path(self.router.url.path)
-            user_id = await current_user_id(self)
+            user_id = await page_user_id(self)
             account_id = self.account_id
+            (await self.get_state(ReadingsState))._opening(account_id)
         if not user_id:
             return
         outcome = await call(payments.pay_form, user_id=user_id, account_id=account_id, now=utc_now())
         async with self:
             self.not_found = not outcome.ok
             await mark_loaded(self)
+            # The readings part of the page comes from the same card: one load for the whole page.
+            await (await self.get_state(ReadingsState))._opened(outcome.value.readings if outcome.ok else None)
             if not outcome.ok:
                 return
             form: payments.PayForm = outcome.value

@@ -18,7 +18,7 @@ from cabinet.state.calls import Outcome, call
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
 from cabinet.state.pay import amount_refusal
 from cabinet.state.payment_status import after_start
-from cabinet.state.session import current_user_id, login_redirect
+from cabinet.state.session import current_user_id, login_redirect, page_user_id
 from cabinet.state.several_rows import SeveralRow
 
 # The page's address; the dashboard links to it and a several-accounts payment's «Оплатить снова» leads here.
@@ -76,7 +76,7 @@ class PaySeveralState(PageData, rx.State):
     async def load(self):
         async with self:
             self.loaded = False
-            user_id = await current_user_id(self)
+            user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(payments.several_pay_form, user_id=user_id, now=utc_now())

@@ -12,7 +12,7 @@ from cabinet.services import payments
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
 from cabinet.state.page_data import PageData, mark_loaded
-from cabinet.state.session import current_user_id
+from cabinet.state.session import current_user_id, page_user_id
 
 _PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
 # How long the status page keeps asking while a payment is still being paid.
@@ -51,7 +51,7 @@ class PaymentStatusState(PageData, rx.State):
             self.loaded = False
             self.error = ""
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = await current_user_id(self)
+            user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(payments.payment_page, user_id=user_id, payment_id=payment_id)

@@ -15,7 +15,7 @@ from cabinet.services.reading_form import ReadingRow, ReadingsForm
 from cabinet.services.readings import ReadingsRejected
 from cabinet.state.calls import call
 from cabinet.state.page_data import PageData, mark_loaded
-from cabinet.state.session import current_user_id, login_redirect
+from cabinet.state.session import current_user_id, login_redirect, page_user_id
 
 _ACCOUNT_PATH = re.compile(r"/accounts/([^/]*)")
 
@@ -50,18 +50,26 @@ class ReadingsState(PageData, rx.State):
         # work runs on a thread.
         account_id = account_id_from_path(self.router.url.path)
         if account_id != self.account_id:
-            # Another account's rows must not stay on screen while this one's load.
-            self.account_id, self.rows, self.loaded = account_id, [], False
+            self._opening(account_id)
             yield
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(reading_form.open_form, user_id=user_id, account_id=self.account_id, now=utc_now())
-        if outcome.ok:
-            self._show(outcome.value)
+        await self._opened(outcome.value if outcome.ok else None)
+
+    def _opening(self, account_id: int) -> None:
+        """Another account's rows must not stay on screen while this one's load."""
+        if account_id != self.account_id:
+            self.account_id, self.rows, self.loaded = account_id, [], False
+
+    async def _opened(self, form: ReadingsForm | None) -> None:
+        """Ends a load of the form (here or on the payment page): its rows, or «not found» for None."""
+        if form is not None:
+            self._show(form)
         self.form_error = self.saved_notice = ""
         self.jump_pending = False
-        self.not_found = not outcome.ok
+        self.not_found = form is None
         await mark_loaded(self)
 
     def _show(self, form: ReadingsForm) -> None:

@@ -8,7 +8,7 @@ from cabinet.services import payments
 from cabinet.state.calls import call
 from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.payment_status import payment_id_from_path
-from cabinet.state.session import current_user_id
+from cabinet.state.session import page_user_id
 
 
 class ReceiptState(PageData, rx.State):
@@ -20,7 +20,7 @@ class ReceiptState(PageData, rx.State):
         async with self:
             self.loaded = False
             payment_id = payment_id_from_path(self.router.url.path)
-            user_id = await current_user_id(self)
+            user_id = await page_user_id(self)
         if not user_id:
             return
         # Another resident's payment, or one not (yet) paid: there is no receipt to show.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 
 import reflex as rx
@@ -11,6 +12,10 @@ from cabinet.services import auth, sessions
 from cabinet.state.calls import call
 
 LOGIN_ROUTE = "/login"
+# A page's loads run right after its on_load's session check, in the same chain on the server: within
+# this many seconds they take that check's answer rather than ask the database again (the payment page
+# asked three times per opening). Actions never do: each checks afresh.
+PAGE_CHECK_REUSE_SECONDS = 5.0
 
 
 def safe_next_path(candidate: str) -> str:
@@ -35,6 +40,9 @@ class SessionState(rx.State):
     is_platform_admin: bool = False
     # False until the first check of this tab: pages that differ by sign-in wait for it.
     session_checked: bool = False
+    # When (time.time(): tabs move between workers) and for which token the database last said yes.
+    _checked_at: float = 0.0
+    _checked_token: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -51,6 +59,7 @@ class SessionState(rx.State):
     async def _resolve(self) -> bool:
         """Re-reads the session from the database; clears everything when it is no longer valid."""
         self.session_checked = True
+        self._checked_at, self._checked_token = 0.0, ""
         if not self.session_token:
             self._forget()
             return False
@@ -66,7 +75,17 @@ class SessionState(rx.State):
             return False
         self.user_id, self.user_email, self.user_name = who.user_id, who.email, who.full_name
         self.is_staff, self.is_platform_admin = who.is_staff, who.is_platform_admin
+        self._checked_at, self._checked_token = time.time(), self.session_token
         return True
+
+    def _checked_just_now(self) -> bool:
+        """The session was found valid for the token the tab holds now, a moment ago."""
+        return (
+            self.user_id > 0
+            and self.session_token != ""
+            and self._checked_token == self.session_token
+            and 0 <= time.time() - self._checked_at < PAGE_CHECK_REUSE_SECONDS
+        )
 
     @rx.event
     async def check_session(self):
@@ -103,6 +122,18 @@ async def current_user_id(state: rx.State) -> int:
     change or by blocking ends here too. Inside a background event, call it within `async with self`.
     """
     session_state = await state.get_state(SessionState)
+    return session_state.user_id if await session_state._resolve() else 0
+
+
+async def page_user_id(state: rx.State) -> int:
+    """`current_user_id` for a page's load: the on_load's check a moment before answers, if there was one.
+
+    Only for showing a page (what it shows is the resident's own, read afresh); anything that acts
+    asks `current_user_id`.
+    """
+    session_state = await state.get_state(SessionState)
+    if session_state._checked_just_now():
+        return session_state.user_id
     return session_state.user_id if await session_state._resolve() else 0
 
 

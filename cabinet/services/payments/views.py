@@ -39,6 +39,7 @@ from cabinet.services.payments.history import (
 )
 from cabinet.services.payments.starting import retry_payment
 from cabinet.services.payments.status import AWAITING_GATEWAY
+from cabinet.services.reading_form import ReadingsForm, form_of
 from cabinet.services.transactions import transactional
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class PayForm:
     # Enough is owed to pay it off (else the form starts on «своя сумма»).
     can_pay_debt: bool
     custom_help: str
+    # The readings the page takes with the payment, from the same card (built once per opening).
+    readings: ReadingsForm
 
 
 @transactional()
@@ -88,6 +91,7 @@ def pay_form(*, session: Session, user_id: int, account_id: int, now: dt.datetim
         custom_help=texts.PAYMENTS["mode_custom_help"].format(
             min=format_rubles(MIN_PAYMENT_KOPECKS), max=format_rubles(get_settings().max_payment_kopecks)
         ),
+        readings=form_of(card),
     )
 
 

@@ -11,7 +11,7 @@ from cabinet.services.account_links import LinkedAccount
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import Outcome, call
 from cabinet.state.page_data import PageData, load_failed, mark_loaded
-from cabinet.state.session import current_user_id
+from cabinet.state.session import current_user_id, page_user_id
 
 __all__ = ["LinkedAccount", "SettingsAccountsState"]
 
@@ -23,7 +23,7 @@ class SettingsAccountsState(PageData, rx.State):
 
     @rx.event
     async def load(self):
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         outcome = await call(account_links.linked_accounts, user_id=user_id)

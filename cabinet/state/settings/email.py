@@ -9,7 +9,7 @@ from cabinet.clock import utc_now
 from cabinet.services import email_changes, profile
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
-from cabinet.state.session import current_user_id
+from cabinet.state.session import current_user_id, page_user_id
 
 # The service's field → this form's error var; a refusal of the form as a whole shows under the new address.
 FIELDS = {"email": "new_email_error", "current_password": "password_error"}
@@ -26,7 +26,7 @@ class SettingsEmailState(rx.State):
 
     @rx.event
     async def load(self):
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         self.password = self.password_error = self.notice = ""

@@ -9,7 +9,7 @@ from cabinet.clock import utc_now
 from cabinet.services import profile
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
-from cabinet.state.session import current_user_id
+from cabinet.state.session import current_user_id, page_user_id
 
 # The service's field → this form's error var.
 FIELDS = {"full_name": "full_name_error", "phone": "phone_error"}
@@ -31,7 +31,7 @@ class SettingsProfileState(rx.State):
 
     @rx.event
     async def load(self):
-        user_id = await current_user_id(self)
+        user_id = await page_user_id(self)
         if not user_id:
             return
         self.notice = ""
