@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
 from cabinet.config import ConfigError, get_settings
@@ -185,7 +186,20 @@ def _check_config(_args: argparse.Namespace) -> int:
         f"state: {'Redis' if settings.redis_url else 'in-process'}; "
         f"demo mode: {'on' if settings.demo_mode else 'off'}."
     )
+    if settings.database_url.startswith("postgresql"):
+        print(_connections_line(settings.connections_per_worker))
     return 0
+
+
+def _connections_line(per_worker: int) -> str:
+    """What this machine's workers may ask of PostgreSQL's max_connections (every machine adds as much)."""
+    given = os.environ.get("GRANIAN_WORKERS", "")
+    # Reflex's own default with Redis: 2 × cores + 1 workers, at most 8.
+    workers = int(given) if given.isdigit() else min(2 * (os.cpu_count() or 1) + 1, 8)
+    return (
+        f"PostgreSQL connections: up to {per_worker} per backend worker (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW); "
+        f"{workers} workers here (GRANIAN_WORKERS): up to {workers * per_worker} from this machine."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

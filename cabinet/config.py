@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import os
 import re
-import secrets
 import urllib.parse
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from cabinet.secret_key import generated_secret_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=lambda data: f"sqlite:///{data.get('cabinet_data_dir', DEFAULT_DATA_DIR) / 'cabinet.db'}"
     )
+    # PostgreSQL connections each backend worker may hold: a pool kept open and a burst beyond it.
+    # Every worker on every machine has its own, so workers × (size + overflow) must stay under the
+    # server's max_connections (100 by default), with room for migrations and psql.
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    database_max_overflow: int = Field(default=10, ge=0, le=100)
     redis_url: str | None = None
     public_url: str = "http://localhost:3000"
     secret_key: str | None = None
@@ -172,6 +177,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def connections_per_worker(self) -> int:
+        """The most PostgreSQL connections one backend worker opens (SQLite: the same bound, unused)."""
+        return self.database_pool_size + self.database_max_overflow
+
+    @property
     def registry_max_bytes(self) -> int:
         return self.registry_max_mb * 1024 * 1024
 
@@ -231,7 +241,7 @@ class Settings(BaseSettings):
         """SECRET_KEY, or one generated on first start and kept in the data folder."""
         if self.secret_key:
             return self.secret_key
-        return _generated_secret_key(self.cabinet_data_dir)
+        return generated_secret_key(self.cabinet_data_dir)
 
 
 def _strong_secret(value: str | None) -> bool:
@@ -247,27 +257,6 @@ def _origin_host(parts: urllib.parse.SplitResult) -> str:
     if ":" in host:
         return f"[{host}]"
     return host.encode("idna").decode("ascii")
-
-
-@functools.cache
-def _generated_secret_key(data_dir: Path) -> str:
-    """The key generated on first start and kept in data_dir/secret_key (SECRET_KEY unset)."""
-    # Cached: a registry import hashes every PIN with it, and reading the file each time cost more
-    # than the hashing. The file only ever holds its first key, so the cached one cannot go stale;
-    # `_generated_secret_key.cache_clear()` makes the next call read the file again.
-    path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # O_EXCL: when two workers start at once, the first one's key wins for both.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
 
 
 def _describe(error: ValidationError) -> str:

@@ -32,12 +32,13 @@ def engine_for(url: str) -> sa.Engine:
             )
 
         return engine
+    settings = get_settings()
     # A short connect timeout lets the health check answer 503 instead of hanging.
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=10,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
         connect_args={"connect_timeout": 5},
     )
 

@@ -174,18 +174,18 @@ def test_generated_secret_key_is_kept_between_starts():
 
 def test_generated_secret_key_is_read_from_its_file_once():
     """A registry import hashes every PIN with it: the file is not read again for each one."""
-    from cabinet.config import _generated_secret_key
+    from cabinet.secret_key import generated_secret_key
 
     key = load_settings().effective_secret_key
     path = Path(os.environ["CABINET_DATA_DIR"]) / "secret_key"
     path.write_text("replaced-behind-its-back")
     try:
         assert load_settings().effective_secret_key == key
-        _generated_secret_key.cache_clear()
+        generated_secret_key.cache_clear()
         assert load_settings().effective_secret_key == "replaced-behind-its-back"
     finally:
         path.write_text(key)
-        _generated_secret_key.cache_clear()
+        generated_secret_key.cache_clear()
     assert load_settings().effective_secret_key == key
 
 
@@ -199,6 +199,11 @@ def test_generated_secret_key_is_read_from_its_file_once():
             "unable to parse string as an integer",
         ),
         ("REGISTRY_MAX_MB", "0", "Configuration error: REGISTRY_MAX_MB: Input should be greater than or equal to 1"),
+        (
+            "DATABASE_POOL_SIZE",
+            "0",
+            "Configuration error: DATABASE_POOL_SIZE: Input should be greater than or equal to 1",
+        ),
     ],
 )
 def test_command_line_prints_one_line_and_no_traceback(variable, value, line):
@@ -238,3 +243,35 @@ def test_the_tests_data_folder_holds_the_generated_key_and_uploads():
     folder = Path(os.environ["CABINET_DATA_DIR"])
     assert get_settings().cabinet_data_dir == folder
     assert registry_uploads_folder() == folder / "registry-uploads"
+
+
+def test_check_config_shows_what_the_workers_may_ask_of_postgresql():
+    """Every worker on every machine has its own pool: the total must fit the server's max_connections."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/unused",
+        "DATABASE_POOL_SIZE": "4",
+        "DATABASE_MAX_OVERFLOW": "2",
+        "GRANIAN_WORKERS": "3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "cabinet", "check-config"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "up to 6 per backend worker" in result.stdout
+    assert "3 workers here (GRANIAN_WORKERS): up to 18 from this machine" in result.stdout
+
+
+def test_the_pool_settings_reach_the_postgresql_engine():
+    from cabinet.db import engine_for
+
+    get_settings.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DATABASE_POOL_SIZE", "3")
+            patch.setenv("DATABASE_MAX_OVERFLOW", "1")
+            engine = engine_for.__wrapped__("postgresql+psycopg://postgres@127.0.0.1:5432/unused")
+        assert (engine.pool.size(), engine.pool._max_overflow) == (3, 1)
+        engine.dispose()
+    finally:
+        get_settings.cache_clear()
