@@ -10,7 +10,8 @@ from cabinet import texts
 from cabinet.components.charts import monthly_bars
 from cabinet.components.hint import hint_icon, with_hint
 from cabinet.components.icons import icon_if, meter_icon
-from cabinet.state.dashboard import AccountView, DashboardState, MeterView
+from cabinet.components.loading import loading_placeholder
+from cabinet.state.dashboard import AccountCharts, AccountView, DashboardState, MeterChart, MeterView
 
 _BLUE_9 = "#0090ff"
 _GRASS_9 = "#46a758"
@@ -63,18 +64,44 @@ def _meter(meter: MeterView) -> rx.Component:
     )
 
 
-def _charts(account: AccountView) -> rx.Component:
-    def meter_chart(meter: MeterView) -> rx.Component:
-        return rx.vstack(
-            rx.text(meter.chart_title, size="2", weight="medium"),
+def _meter_chart(meter: MeterChart) -> rx.Component:
+    return rx.vstack(
+        rx.text(meter.title, size="2", weight="medium"),
+        rx.cond(
+            meter.points.length() > 1,
+            _bar_chart(meter.points, color=_BLUE_9, id=f"chart-meter-{meter.meter_id}"),
+            rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 11)),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _chart_grid(charts: AccountCharts) -> rx.Component:
+    return rx.grid(
+        rx.foreach(charts.meters, _meter_chart),
+        rx.vstack(
+            rx.text(texts.DASHBOARD["chart_payments"], size="2", weight="medium"),
             rx.cond(
-                meter.chart.length() > 1,
-                _bar_chart(meter.chart, color=_BLUE_9, id=f"chart-meter-{meter.meter_id}"),
-                rx.text(texts.DASHBOARD["chart_empty"], size="1", color=rx.color("gray", 11)),
+                charts.has_payments,
+                _bar_chart(charts.payments, color=_GRASS_9, id=f"chart-payments-{charts.account_id}"),
+                rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 11)),
             ),
             spacing="1",
             width="100%",
-        )
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="4",
+        padding_top="12px",
+        width="100%",
+    )
+
+
+def _charts(account: AccountView) -> rx.Component:
+    # The charts arrive after the panel opens (DashboardState.toggle_charts): one entry per opened account.
+    charts = rx.foreach(
+        DashboardState.charts, lambda entry: rx.cond(entry.account_id == account.account_id, _chart_grid(entry))
+    )
 
     return rx.el.details(
         rx.el.summary(
@@ -89,22 +116,10 @@ def _charts(account: AccountView) -> rx.Component:
         ),
         rx.cond(
             DashboardState.charts_open.contains(account.account_id),
-            rx.grid(
-                rx.foreach(account.meters, meter_chart),
-                rx.vstack(
-                    rx.text(texts.DASHBOARD["chart_payments"], size="2", weight="medium"),
-                    rx.cond(
-                        account.has_payments,
-                        _bar_chart(account.payments_chart, color=_GRASS_9, id=f"chart-payments-{account.account_id}"),
-                        rx.text(texts.DASHBOARD["chart_no_payments"], size="1", color=rx.color("gray", 11)),
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                columns=rx.breakpoints(initial="1", md="2"),
-                spacing="4",
-                padding_top="12px",
-                width="100%",
+            rx.cond(
+                DashboardState.charts_loaded.contains(account.account_id),
+                charts,
+                loading_placeholder(f"account-charts-loading-{account.account_id}", height="180px"),
             ),
         ),
         open=DashboardState.charts_open.contains(account.account_id),

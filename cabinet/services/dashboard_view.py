@@ -11,7 +11,7 @@ from sqlmodel import Session
 from cabinet import texts
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, month_label, short_date
-from cabinet.services.dashboard import AccountCard, dashboard_cards, monthly_payments, verification_state
+from cabinet.services.dashboard import AccountCard, card_for, dashboard_cards, monthly_payments, verification_state
 from cabinet.services.meter_text import kind_label, kind_unit, reading_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import UNIT, WindowState
@@ -38,8 +38,6 @@ class MeterView:
     verification_color: str
     # An outlined badge for a meter in order, a filled one for a date to act on.
     verification_outlined: bool
-    chart_title: str
-    chart: list[dict[str, Any]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +59,23 @@ class AccountView:
     window_text: str
     unavailable: str
     meters: list[MeterView]
-    payments_chart: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class MeterChart:
+    meter_id: int
+    title: str
+    points: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountCharts:
+    """«Расход и оплаты за год» of one account: asked for when the resident opens it, not with the dashboard
+    (most openings never show a chart, and a year of points is half of what a card would send)."""
+
+    account_id: int
+    meters: list[MeterChart]
+    payments: list[dict[str, Any]]
     has_payments: bool
 
 
@@ -124,9 +138,12 @@ def meter_view(meter: MeterSummary, today: dt.date) -> MeterView:
         verification_text=verification,
         verification_color=_VERIFICATION_COLORS.get(state, "gray"),
         verification_outlined=state == "ok",
-        chart_title=f"{kind_label(meter.kind)}, {unit}",
-        chart=chart_points(meter.monthly_use, UNIT),
     )
+
+
+def meter_chart(meter: MeterSummary) -> MeterChart:
+    title = f"{kind_label(meter.kind)}, {kind_unit(meter.kind)}"
+    return MeterChart(meter_id=meter.meter_id, title=title, points=chart_points(meter.monthly_use, UNIT))
 
 
 def _amount_to_pay(to_pay_kopecks: int) -> tuple[str, str, str]:
@@ -153,7 +170,7 @@ def _last_payment_text(card: AccountCard) -> str:
     )
 
 
-def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.date, int]]) -> AccountView:
+def account_view(card: AccountCard, today: dt.date) -> AccountView:
     label, amount, state = _amount_to_pay(card.balance.to_pay_kopecks)
     penalty = card.balance.penalty_kopecks
     return AccountView(
@@ -174,8 +191,6 @@ def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.d
         window_text=window_text(card.window, blocks=card.window_blocks) if card.meters else "",
         unavailable=card.unavailable_message,
         meters=[meter_view(meter, today) for meter in card.meters],
-        payments_chart=chart_points(payments, _KOPECKS_IN_RUBLE),
-        has_payments=any(amount for _month, amount in payments),
     )
 
 
@@ -183,7 +198,18 @@ def account_view(card: AccountCard, today: dt.date, *, payments: list[tuple[dt.d
 def dashboard_of(*, session: Session, user_id: int, now: dt.datetime) -> list[AccountView]:
     """The dashboard's entry: a view of every account the resident has linked, in the residents' today."""
     today = local_date(now)
-    return [
-        account_view(card, today, payments=monthly_payments(session, card.account_id, today))
-        for card in dashboard_cards(session, user_id=user_id, today=today)
-    ]
+    return [account_view(card, today) for card in dashboard_cards(session, user_id=user_id, today=today)]
+
+
+@transactional()
+def charts_of(*, session: Session, user_id: int, account_id: int, now: dt.datetime) -> AccountCharts:
+    """The charts of one of the resident's accounts; «not found» unless they have linked it."""
+    today = local_date(now)
+    card = card_for(session, user_id=user_id, account_id=account_id, today=today)
+    payments = monthly_payments(session, card.account_id, today)
+    return AccountCharts(
+        account_id=card.account_id,
+        meters=[meter_chart(meter) for meter in card.meters],
+        payments=chart_points(payments, _KOPECKS_IN_RUBLE),
+        has_payments=any(amount for _month, amount in payments),
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from cabinet.errors import DomainError
 from cabinet.models import AccountLink, MeterReading, PaymentStatus
 from cabinet.services import dashboard_view
 from cabinet.services.dashboard import AccountCard, Balance
@@ -80,16 +81,16 @@ def _card(*, to_pay=0, penalty=0, paid_since=0, meters=(), window=OPEN, blocks=T
     ],
 )
 def test_the_amount_reads_as_owed_settled_or_overpaid(to_pay, label, amount, state, color):
-    view = dashboard_view.account_view(_card(to_pay=to_pay), TODAY, payments=[])
+    view = dashboard_view.account_view(_card(to_pay=to_pay), TODAY)
     assert (view.to_pay_label, view.to_pay_text, view.to_pay_state, view.to_pay_color) == (label, amount, state, color)
 
 
 def test_penalty_as_of_and_payments_since_are_spelled_out():
-    view = dashboard_view.account_view(_card(to_pay=150_000, penalty=12_000, paid_since=5_000), TODAY, payments=[])
+    view = dashboard_view.account_view(_card(to_pay=150_000, penalty=12_000, paid_since=5_000), TODAY)
     assert view.penalty_text == f"в том числе пени 120,00{NBSP}₽"
     assert view.as_of_text == f"по данным на 01.11.2026; учтены оплаты после этой даты: 50,00{NBSP}₽"
     assert view.last_payment_text == "Оплат через кабинет ещё не было"
-    assert dashboard_view.account_view(_card(to_pay=150_000), TODAY, payments=[]).penalty_text == ""
+    assert dashboard_view.account_view(_card(to_pay=150_000), TODAY).penalty_text == ""
 
 
 @pytest.mark.parametrize(
@@ -101,10 +102,10 @@ def test_penalty_as_of_and_payments_since_are_spelled_out():
     ],
 )
 def test_the_window_badge(window, blocks, text):
-    view = dashboard_view.account_view(_card(meters=[_meter()], window=window, blocks=blocks), TODAY, payments=[])
+    view = dashboard_view.account_view(_card(meters=[_meter()], window=window, blocks=blocks), TODAY)
     assert (view.window_text, view.window_open) == (text, window.is_open)
     # Without meters there is no window to speak of.
-    assert dashboard_view.account_view(_card(window=window, blocks=blocks), TODAY, payments=[]).window_text == ""
+    assert dashboard_view.account_view(_card(window=window, blocks=blocks), TODAY).window_text == ""
 
 
 @pytest.mark.parametrize(
@@ -137,8 +138,9 @@ def test_a_meter_reads_with_its_last_value_and_chart():
     assert (view.kind, view.unit, view.serial) == ("Горячая вода", "м³", "№ A1")
     assert view.last_text == f"1{NBSP}234,500 м³ · 20.10.2026, по данным поставщика"
     assert (view.verification, view.verification_text) == ("unknown", "")
-    assert view.chart_title == "Горячая вода, м³"
-    assert view.chart == [{"month": "сен 26", "value": 3.0}, {"month": "окт 26", "value": 2.5}]
+    chart = dashboard_view.meter_chart(meter)
+    assert (chart.meter_id, chart.title) == (view.meter_id, "Горячая вода, м³")
+    assert chart.points == [{"month": "сен 26", "value": 3.0}, {"month": "окт 26", "value": 2.5}]
 
 
 def test_the_entry_shows_every_linked_account(session, app_database):
@@ -147,6 +149,15 @@ def test_the_entry_shows_every_linked_account(session, app_database):
     meter = make_meter(session, account)
     user = make_user(session)
     session.add(AccountLink(user_id=user.id, account_id=account.id, nickname="Дача"))
+    session.add(
+        MeterReading(
+            meter_id=meter.id,
+            value_thousandths=10_000,
+            period=dt.date(2026, 9, 1),
+            source="resident",
+            submitted_at=dt.datetime(2026, 9, 20, 9, tzinfo=dt.UTC),
+        )
+    )
     session.add(
         MeterReading(
             meter_id=meter.id,
@@ -165,8 +176,15 @@ def test_the_entry_shows_every_linked_account(session, app_database):
     assert (view.account_id, view.nickname, view.provider) == (account.id, "Дача", provider.name)
     assert view.to_pay_text == f"1{NBSP}800,00{NBSP}₽" and view.to_pay_state == "owe"
     assert view.last_payment_text == f"Последняя оплата: 700,00{NBSP}₽, 05.11.2026 12:00"
-    assert view.window_open and view.has_payments
-    assert view.payments_chart[-1] == {"month": "ноя 26", "value": 700.0} and len(view.payments_chart) == 12
+    assert view.window_open
     (meter_view,) = view.meters
     assert meter_view.meter_id == meter.id and meter_view.last_text.startswith("12,000 м³ · 20.10.2026")
     assert dashboard_view.dashboard_of(user_id=other.id, now=NOW) == []
+
+    charts = dashboard_view.charts_of(user_id=user.id, account_id=account.id, now=NOW)
+    assert charts.account_id == account.id and charts.has_payments
+    assert charts.payments[-1] == {"month": "ноя 26", "value": 700.0} and len(charts.payments) == 12
+    (meter_chart,) = charts.meters
+    assert meter_chart.meter_id == meter.id and meter_chart.points[-1] == {"month": "окт 26", "value": 2.0}
+    with pytest.raises(DomainError):
+        dashboard_view.charts_of(user_id=other.id, account_id=account.id, now=NOW)
