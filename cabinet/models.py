@@ -421,6 +421,9 @@ class Payment(SQLModel, table=True):
         default=None, sa_column=sa.Column(text_enum(PaymentFailure), nullable=True)
     )
     paid_at: dt.datetime | None = optional_time_field()
+    # When a status page last claimed the right to ask YooKassa about this payment (a compare-and-set,
+    # services/payments/gateway_checks.py): however many tabs and workers poll, one asks per interval.
+    gateway_checked_at: dt.datetime | None = optional_time_field()
     created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     updated_at: dt.datetime = created_field()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import httpx
 from sqlmodel import Session, func, select
 
 import cabinet.sandbox.models  # noqa: F401  (the stand-in's tables, for every test that pays)
 from cabinet.gateways import GatewayError
-from cabinet.gateways.payment_gateway import GatewayPayment, GatewayRefund
+from cabinet.gateways.payment_gateway import GatewayPayment, GatewayRefund, PaymentGateway
 from cabinet.models import AccountLink, Payment, PaymentPurpose, ProviderAccount
 from cabinet.services import payments
 from cabinet.services.dashboard import balance_of
@@ -103,6 +104,33 @@ class DownGateway:
 
     def get_refund(self, gateway_refund_id: str) -> GatewayRefund:
         raise GatewayError("unavailable", "stub")
+
+
+class CountingGateway:
+    """A PaymentGateway (the real YooKassa adapter unless given another) that counts the payments it reads.
+
+    The stand-in keeps no log of requests; this counts, at the adapter, every read of a payment
+    the services make — each one an HTTP GET to the stand-in.
+    """
+
+    def __init__(self, inner: PaymentGateway | None = None) -> None:
+        self.inner = inner or payments.default_gateway()
+        self.reads = 0
+        self._lock = threading.Lock()
+
+    def get_payment(self, gateway_payment_id: str) -> GatewayPayment:
+        with self._lock:
+            self.reads += 1
+        return self.inner.get_payment(gateway_payment_id)
+
+    def create_payment(self, **request) -> GatewayPayment:
+        return self.inner.create_payment(**request)
+
+    def create_refund(self, **request) -> GatewayRefund:
+        return self.inner.create_refund(**request)
+
+    def get_refund(self, gateway_refund_id: str) -> GatewayRefund:
+        return self.inner.get_refund(gateway_refund_id)
 
 
 # Three providers of one household, each with its own INN: what a payment for several accounts is made of.

@@ -93,9 +93,15 @@ def _old_rows(url: str) -> None:
 
 
 def _codes(url: str) -> tuple[dict, dict]:
+    # Only the columns this revision made: the models' later columns do not exist yet at AFTER.
     with Session(engine_for(url)) as session:
-        failures = {payment.idempotency_key: payment.failure_code for payment in session.exec(select(Payment))}
-        outcomes = {note.id: (note.outcome, note.outcome_status) for note in session.exec(select(PaymentNotification))}
+        failures = dict(session.exec(select(Payment.idempotency_key, Payment.failure_code)).all())
+        outcomes = {
+            note_id: (outcome, status)
+            for note_id, outcome, status in session.exec(
+                select(PaymentNotification.id, PaymentNotification.outcome, PaymentNotification.outcome_status)
+            )
+        }
     return failures, outcomes
 
 

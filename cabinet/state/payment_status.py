@@ -1,4 +1,4 @@
-"""State of /payments/<id>: one payment's status, asked of YooKassa while it is being paid, and its retry."""
+"""State of /payments/<id>: one payment's status, looked up while it is being paid, and its retry."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 
 import reflex as rx
 
+from cabinet.clock import utc_now
 from cabinet.services import payments
 from cabinet.services.ids import parse_id
 from cabinet.state.calls import call
@@ -15,7 +16,9 @@ from cabinet.state.page_data import PageData, mark_loaded
 from cabinet.state.session import current_user_id, page_user_id
 
 _PAYMENT_PATH = re.compile(r"/payments/([^/]*)")
-# How long the status page keeps asking while a payment is still being paid.
+# How long the status page keeps looking while a payment is still being paid. Each look reads our own
+# database; YooKassa is asked by one look per payment per payments.GATEWAY_CHECK_INTERVAL, whatever the
+# number of tabs open on it.
 STATUS_POLL_SECONDS = 2.0
 STATUS_POLL_TIMES = 30
 
@@ -65,11 +68,11 @@ class PaymentStatusState(PageData, rx.State):
         await self._keep_checking(user_id, outcome.value)
 
     async def _keep_checking(self, user_id: int, view: payments.PaymentView) -> None:
-        """Came back from the checkout before the notification? Ask YooKassa, then keep looking a while."""
+        """Came back from the checkout before the notification? Keep looking a while (YooKassa asked now and then)."""
         for _attempt in range(STATUS_POLL_TIMES):
             if not view.awaiting:
                 break
-            outcome = await call(payments.check_payment, user_id=user_id, payment_id=view.id)
+            outcome = await call(payments.check_payment, user_id=user_id, payment_id=view.id, now=utc_now())
             if not outcome.ok:
                 break
             view = outcome.value

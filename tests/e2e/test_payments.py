@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import sqlite3
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -320,3 +323,36 @@ def test_history_never_shows_the_list_of_an_earlier_visit(app_server, page: Page
     stale = [snapshot for snapshot in lists if not any(entry.startswith(f"{new_row}=") for entry in snapshot)]
     assert stale == [], f"a list without the new payment showed first: {stale[0]}"
     assert errors == []
+
+
+def test_ten_tabs_on_a_payment_whose_notification_was_lost_all_show_it_paid(app_server, page: Page, new_page):
+    """#18: each tab reads our database every 2 s, one poll per 5 s asks YooKassa; every tab learns the answer.
+
+    How many times YooKassa is asked is counted in tests/services/test_payments_gateway_checks.py (ten threads).
+    """
+    base = app_server.url
+    _sign_in(page, base, "resident@example.com", "demo2026")
+    _open_pay(page, base, "Энергосбыт")
+    _submit_own_amount(page, "10")
+    expect(page.locator("#sandbox-pay")).to_be_visible()
+    checkout_url = page.url
+    database = app_server.data_dir / "cabinet.db"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        (payment_id,) = db.execute(
+            "SELECT id FROM payments WHERE gateway_payment_id = ?", (checkout_url.rstrip("/").rsplit("/", 1)[-1],)
+        ).fetchone()
+    fault = {"service": "yookassa", "drop_notifications": True, "count": 0}
+    httpx.post(f"{base}/sandbox/_faults", json=fault, timeout=5).raise_for_status()
+    try:
+        tabs = [page, *(new_page(context=page.context) for _ in range(9))]
+        for tab in tabs:
+            tab.goto(f"{base}/payments/{payment_id}")
+            expect(tab.locator("#payment-status")).to_have_text("Ожидает оплаты")
+        httpx.post(f"{checkout_url}/pay", timeout=10)  # paid; the notification never comes
+        for tab in tabs:
+            expect(tab.locator("#payment-status")).to_have_text("Оплачено", timeout=20_000)
+    finally:
+        httpx.delete(f"{base}/sandbox/_faults", timeout=5)
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        (checked_at,) = db.execute("SELECT gateway_checked_at FROM payments WHERE id = ?", (payment_id,)).fetchone()
+    assert checked_at is not None  # a tab claimed the payment before asking YooKassa

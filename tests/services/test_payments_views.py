@@ -99,6 +99,6 @@ def test_the_status_pages_entries_open_their_own_transactions(app_database, sess
     )
     assert payments.payment_page(user_id=owner["user"], payment_id=payment_id).awaiting
     # YooKassa away: the page still shows the payment, and asks again later.
-    assert payments.check_payment(user_id=owner["user"], payment_id=payment_id, gateway=DownGateway()).awaiting
+    assert payments.check_payment(user_id=owner["user"], payment_id=payment_id, now=NOW, gateway=DownGateway()).awaiting
     with pytest.raises(DomainError, match="not_found"):
-        payments.check_payment(user_id=owner["user"] + 1, payment_id=payment_id, gateway=DownGateway())
+        payments.check_payment(user_id=owner["user"] + 1, payment_id=payment_id, now=NOW, gateway=DownGateway())

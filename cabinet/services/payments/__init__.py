@@ -1,9 +1,10 @@
 """Online payments and refunds: a row first, then YooKassa; statuses move only as allowed; money is booked once.
 
 One module per part: status (the machine as data), amounts, starting (the pay click, for one account or
-several, and a retry), sending (to YooKassa), applying (what the gateway says), refunds and
-refund_booking, webhook, reconciliation, history, several and views (the resident's pages). The
-names other code uses are gathered here, so `payments.<name>` reads the same from anywhere.
+several, and a retry), sending (to YooKassa), applying (what the gateway says), gateway_checks (the
+status page's asks, once per interval), refunds and refund_booking, webhook, reconciliation, history,
+several and views (the resident's pages). The names other code uses are gathered here, so
+`payments.<name>` reads the same from anywhere.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from cabinet.gateways.payment_gateway import PaymentGateway
 from cabinet.services.payments.amounts import AMOUNT_FIELD, MIN_PAYMENT_KOPECKS, READINGS_FIELD, amount_for, own_amount
 from cabinet.services.payments.applying import Applied, apply_gateway_state, default_gateway, refresh_from_gateway
+from cabinet.services.payments.gateway_checks import GATEWAY_CHECK_INTERVAL, claim_gateway_check, refresh_when_due
 from cabinet.services.payments.history import FilterOption, History, HistoryRow, history, payment_of, payments_of
 from cabinet.services.payments.reconciliation import ReconcileReport, reconcile
 from cabinet.services.payments.refunds import (
@@ -63,6 +65,7 @@ __all__ = [
     "AMOUNT_FIELD",
     "AWAITING_GATEWAY",
     "FINAL",
+    "GATEWAY_CHECK_INTERVAL",
     "MIN_PAYMENT_KOPECKS",
     "NO_PAYMENT",
     "READINGS_FIELD",
@@ -92,6 +95,7 @@ __all__ = [
     "apply_gateway_state",
     "apply_refund_state",
     "check_payment",
+    "claim_gateway_check",
     "default_gateway",
     "failure_text",
     "handle_notification",
@@ -110,6 +114,7 @@ __all__ = [
     "reconcile",
     "refresh_from_gateway",
     "refresh_refund",
+    "refresh_when_due",
     "refunded_kopecks",
     "retry_checkout",
     "retry_payment",

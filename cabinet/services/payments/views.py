@@ -28,7 +28,7 @@ from cabinet.services.calendar import local_date, local_time_text
 from cabinet.services.dashboard import AccountCard, card_for
 from cabinet.services.dashboard_view import account_subtitle, account_title
 from cabinet.services.payments.amounts import MIN_PAYMENT_KOPECKS
-from cabinet.services.payments.applying import refresh_from_gateway
+from cabinet.services.payments.gateway_checks import refresh_when_due
 from cabinet.services.payments.history import (
     PENDING_COLOR,
     STATUS_COLORS,
@@ -152,7 +152,7 @@ class PaymentView:
     inn: str = ""
     payer: str = ""
     description: str = ""
-    # Still being paid: the page keeps asking the gateway.
+    # Still being paid: the page keeps looking (and, once per interval, asks the gateway).
     awaiting: bool = False
     can_retry: bool = False
     can_pay_again: bool = False
@@ -263,14 +263,22 @@ def payment_page(*, session: Session, user_id: int, payment_id: int) -> PaymentV
     return payment_view(line, refunds_of(session, payment_id), session.get(User, user_id))
 
 
-def check_payment(*, user_id: int, payment_id: int, gateway: PaymentGateway | None = None) -> PaymentView:
-    """The status page's poll on coming back from the checkout: asks YooKassa, then shows the payment.
+def check_payment(
+    *, user_id: int, payment_id: int, now: dt.datetime, gateway: PaymentGateway | None = None
+) -> PaymentView:
+    """The status page's poll while a payment is being paid: the payment as our database has it now.
 
-    The gateway being down is no error here: the page shows what is known and asks again.
+    YooKassa is asked only by the poll that claims it (`refresh_when_due`: once per payment per
+    interval, whatever the number of tabs and workers); every other poll reads what the webhook,
+    reconciliation or that poll wrote. The gateway being down is no error here: the page shows what
+    is known and asks again.
     """
-    payment_page(user_id=user_id, payment_id=payment_id)  # «not found» before anything is asked
+    view = payment_page(user_id=user_id, payment_id=payment_id)  # «not found» before anything is asked
+    if not view.awaiting:
+        return view
     try:
-        refresh_from_gateway(payment_id, gateway=gateway)
+        if refresh_when_due(payment_id, now=now, gateway=gateway) is None:
+            return view
     except GatewayError as error:
         logger.info("Payment %s not checked at the gateway: %s", payment_id, error)
     return payment_page(user_id=user_id, payment_id=payment_id)
