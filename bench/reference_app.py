@@ -70,15 +70,7 @@ def reference_app(
     )
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                tail = (folder / "reflex.log").read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"reflex exited with {process.returncode}:\n{tail}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            time.sleep(1)
+        _wait_until_served(url, process, folder / "reflex.log")
         yield url, app_module
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -86,3 +78,16 @@ def reference_app(
         process.wait(30)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_until_served(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 600) -> None:
+    """Until the app answers 200; a reflex that exits (a compile error) is reported with its log's end."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"reflex exited with {process.returncode}:\n{tail}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(1)
