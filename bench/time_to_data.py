@@ -9,7 +9,8 @@ file. Four scenarios, each first repeated `--warmup` times unmeasured, then `--r
 two apps taking turns:
 
   (a) sign-in: a fresh browser context opens /login, the resident's e-mail and password are typed, and
-      the time runs from the click on «Войти» to the dashboard's amounts on screen;
+      the time runs from the click on «Войти» to the dashboard's amounts on screen (the HTTP cache is
+      empty: the dashboard route's code is fetched within the time, as on a new device, for both apps);
   (b) cold open: a new tab of a signed-in browser (its token in local storage and cookie as the app keeps
       them, the HTTP cache warm) opens «/»; from the navigation's start to the amounts;
   (c) from the dashboard a click on «Платежи» (in-app navigation) to the history's rows on screen;
