@@ -70,9 +70,9 @@ def _title(page: str) -> str:
 
 
 def _add_public_pages(app: rx.App) -> None:
-    """Pages anyone may open; each knows who is signed in (SessionState.refresh) but sends nobody away."""
+    """Pages anyone may open; each knows who is signed in but sends nobody away."""
     # Every page starts by forgetting what the previous one loaded (state/page_data.py).
-    public = [PageDataState.leave, SessionState.refresh]
+    public = [SessionState.open_public_page]
     app.add_page(
         home_page,
         route="/",
@@ -128,7 +128,7 @@ def _add_resident_pages(app: rx.App) -> None:
             require_login(page),
             route=route,
             title=_title(title),
-            on_load=[PageDataState.leave, SessionState.check_session, *loads],
+            on_load=[SessionState.open_private_page, *loads],
         )
 
 
@@ -161,7 +161,7 @@ def _add_admin_pages(app: rx.App) -> None:
             require_admin(page),
             route=route,
             title=_title(texts.ADMIN["title"]),
-            on_load=[PageDataState.leave, SessionState.check_admin, *loads],
+            on_load=[SessionState.open_admin_page, *loads],
         )
 
 

@@ -3,7 +3,8 @@
 Reflex keeps a tab's State between pages, so a page opened again would first render what it
 showed last time (the debt before a payment, the previous list) until its load came back. A
 page's States inherit `PageData`; its load ends with `mark_loaded(self)`; every page's on_load
-starts with `PageDataState.leave`, which clears `loaded` of the States the previous page loaded.
+starts with `forget_previous_page` (in `SessionState.open_*_page`, or `PageDataState.leave`), which
+clears `loaded` of the States the previous page loaded.
 `components/loading.py::when_loaded` shows a placeholder until `loaded` is set on this visit, or the
 message of `load_failed` when the load could not be done (never a placeholder for ever).
 """
@@ -26,15 +27,23 @@ class PageDataState(rx.State):
 
     @rx.event
     async def leave(self):
-        """First of every page's on_load: what the previous page loaded is stale from now on."""
-        names, self._loaded_states = self._loaded_states, []
-        self.load_error = ""
-        for name in names:
-            try:
-                page_state = rx.State.get_class_substate(name)
-            except ValueError:
-                continue  # a State renamed by a new release, remembered in a tab's stored state: nothing to clear
-            (await self.get_state(page_state)).loaded = False
+        """First on_load of a page that checks no session (the sign-in page): as `forget_previous_page`."""
+        await forget_previous_page(self)
+
+
+async def forget_previous_page(state: rx.State) -> None:
+    """What the previous page loaded is stale from now on: the first thing every page's on_load does,
+    within its first event (`SessionState.open_*_page`)."""
+    tracker = await state.get_state(PageDataState)
+    names, tracker._loaded_states = tracker._loaded_states, []
+    if tracker.load_error:
+        tracker.load_error = ""
+    for name in names:
+        try:
+            page_state = rx.State.get_class_substate(name)
+        except ValueError:
+            continue  # a State renamed by a new release, remembered in a tab's stored state: nothing to clear
+        (await tracker.get_state(page_state)).loaded = False
 
 
 async def mark_loaded(state: PageData) -> None:

@@ -10,6 +10,7 @@ import reflex as rx
 from cabinet.clock import utc_now
 from cabinet.services import auth, sessions
 from cabinet.state.calls import call
+from cabinet.state.page_data import forget_previous_page
 
 LOGIN_ROUTE = "/login"
 # A page's loads run right after its on_load's session check, in the same chain on the server: within
@@ -48,17 +49,19 @@ class SessionState(rx.State):
     def signed_in(self) -> bool:
         return self.session_token != "" and self.user_id > 0
 
+    def _assign(self, **values: object) -> None:
+        """Sets only what differs: a check that changes nothing sends the browser no update (and every
+        component showing who is signed in is not drawn again on each page's opening)."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     def _forget(self) -> None:
-        self.session_token = ""
-        self.user_id = 0
-        self.user_email = ""
-        self.user_name = ""
-        self.is_staff = False
-        self.is_platform_admin = False
+        self._assign(session_token="", user_id=0, user_email="", user_name="", is_staff=False, is_platform_admin=False)
 
     async def _resolve(self) -> bool:
         """Re-reads the session from the database; clears everything when it is no longer valid."""
-        self.session_checked = True
+        self._assign(session_checked=True)
         self._checked_at, self._checked_token = 0.0, ""
         if not self.session_token:
             self._forget()
@@ -73,8 +76,13 @@ class SessionState(rx.State):
         if who is None:
             self._forget()
             return False
-        self.user_id, self.user_email, self.user_name = who.user_id, who.email, who.full_name
-        self.is_staff, self.is_platform_admin = who.is_staff, who.is_platform_admin
+        self._assign(
+            user_id=who.user_id,
+            user_email=who.email,
+            user_name=who.full_name,
+            is_staff=who.is_staff,
+            is_platform_admin=who.is_platform_admin,
+        )
         self._checked_at, self._checked_token = time.time(), self.session_token
         return True
 
@@ -88,20 +96,49 @@ class SessionState(rx.State):
         )
 
     @rx.event
-    async def check_session(self):
-        """on_load of private pages: sends an anonymous visitor to sign in and back."""
+    async def open_private_page(self):
+        """First on_load of private pages: the previous page's data goes, an anonymous visitor signs in first.
+
+        One event for both (and one update), as each event of a page's opening is a render in the browser.
+        """
+        await forget_previous_page(self)
+        return await self._private_only()
+
+    @rx.event
+    async def open_admin_page(self):
+        """First on_load of admin pages: as `open_private_page`, and anyone but staff sees «not found»."""
+        await forget_previous_page(self)
+        return await self._staff_only()
+
+    @rx.event
+    async def open_public_page(self):
+        """First on_load of public pages: the previous page's data goes; who is signed in, nobody sent away."""
+        await forget_previous_page(self)
+        await self._resolve()
+
+    async def _private_only(self) -> rx.event.EventSpec | None:
         if not await self._resolve():
             return login_redirect(self)
+        return None
+
+    async def _staff_only(self) -> rx.event.EventSpec | None:
+        if not await self._resolve() or not self.is_staff:
+            return rx.redirect("/404", replace=True)
+        return None
+
+    @rx.event
+    async def check_session(self):
+        """Sends an anonymous visitor to sign in and back (the guard's, when another tab signs out)."""
+        return await self._private_only()
 
     @rx.event
     async def check_admin(self):
-        """on_load of admin pages: anyone but staff sees «not found»."""
-        if not await self._resolve() or not self.is_staff:
-            return rx.redirect("/404", replace=True)
+        """Anyone but staff sees «not found»."""
+        return await self._staff_only()
 
     @rx.event
     async def refresh(self):
-        """on_load of public pages: knows who is signed in, redirects nobody."""
+        """Knows who is signed in, redirects nobody."""
         await self._resolve()
 
     @rx.event(background=True)
