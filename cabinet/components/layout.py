@@ -53,6 +53,9 @@ def header() -> rx.Component:
                 href="/",
                 underline="none",
                 id="nav-home",
+                # The dashboard's code comes with every page (the sign-in page's first of all): after signing
+                # in, only the data is waited for.
+                custom_attrs={"prefetch": "render"},
                 margin_right="auto",
             ),
             demo_badge(),
@@ -117,10 +120,12 @@ def footer() -> rx.Component:
 def page_shell(*children: rx.Component) -> rx.Component:
     """Header, the page's content and footer.
 
-    `data-hydrated` turns true once the page's state has arrived from the server; browser tests
-    wait for it so that what they type is not overwritten by the state restored on load.
+    `data-hydrated` (on an empty element of its own: on the shell, each change of it drew the whole page
+    again) turns true once the page's state has arrived from the server; browser tests wait for it so
+    that what they type is not overwritten by the state restored on load.
     """
     return rx.flex(
+        rx.el.span(custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()}, display="none"),
         # The landmarks a screen reader jumps between: one banner (header() is the <header>), one main,
         # one contentinfo.
         header(),
@@ -137,5 +142,4 @@ def page_shell(*children: rx.Component) -> rx.Component:
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 2),
-        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()},
     )

@@ -194,6 +194,8 @@ def _link_button(icon: str, label: str, *, href: str, id: str, hint: str, **butt
             href=href,
             id=id,
             width=rx.breakpoints(initial="100%", sm="auto"),
+            # The pay and readings pages' code is fetched when the button is pointed at or touched.
+            custom_attrs={"prefetch": "intent"},
         ),
         hint,
     )
