@@ -31,26 +31,24 @@ class HistoryState(PageData, rx.State):
             Choice(key, label) for key, label in texts.PAYMENTS["statuses"].items()
         ]
 
-    @rx.event(background=True)
+    @rx.event
     async def load(self):
-        async with self:
-            user_id = await page_user_id(self)
-            filters = dict(
-                account_filter=self.account_filter, period_filter=self.period_filter, status_filter=self.status_filter
-            )
+        # A plain event, as the dashboard's: the rows arrive in one update before the chain's last.
+        user_id = await page_user_id(self)
         if not user_id:
             return
+        filters = dict(
+            account_filter=self.account_filter, period_filter=self.period_filter, status_filter=self.status_filter
+        )
         outcome = await call(payments.history, user_id=user_id, now=utc_now(), **filters)
         if not outcome.ok:
-            async with self:
-                await load_failed(self, outcome.message)
+            await load_failed(self, outcome.message)
             return
         history: payments.History = outcome.value
-        async with self:
-            self.rows, self.accounts, self.total_text = history.rows, history.accounts, history.total_text
-            self.account_filter, self.period_filter = history.account_filter, history.period_filter
-            self.status_filter = history.status_filter
-            await mark_loaded(self)
+        self.rows, self.accounts, self.total_text = history.rows, history.accounts, history.total_text
+        self.account_filter, self.period_filter = history.account_filter, history.period_filter
+        self.status_filter = history.status_filter
+        await mark_loaded(self)
 
     @rx.event
     def set_account_filter(self, value: str):

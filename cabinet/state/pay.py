@@ -67,33 +67,32 @@ class PayState(PageData, rx.State):
     def receipt_note(self) -> str:
         return texts.PAYMENTS["summary_receipt"].format(email=self.email)
 
-    @rx.event(background=True)
+    @rx.event
     async def load(self):
-        async with self:
-            self.loaded = False
-            self.account_id = account_id_from_path(self.router.url.path)
-            user_id = await page_user_id(self)
-            account_id = self.account_id
-            (await self.get_state(ReadingsState))._opening(account_id)
+        # A plain event, as the dashboard's: the page arrives in one update before the chain's last
+        # (each update is a render in the browser); the database work still runs on a thread.
+        self.account_id = account_id_from_path(self.router.url.path)
+        readings = await self.get_state(ReadingsState)
+        readings._opening(self.account_id)
+        user_id = await page_user_id(self)
         if not user_id:
             return
-        outcome = await call(payments.pay_form, user_id=user_id, account_id=account_id, now=utc_now())
-        async with self:
-            self.not_found = not outcome.ok
-            await mark_loaded(self)
-            # The readings part of the page comes from the same card: one load for the whole page.
-            await (await self.get_state(ReadingsState))._opened(outcome.value.readings if outcome.ok else None)
-            if not outcome.ok:
-                return
-            form: payments.PayForm = outcome.value
-            self.title, self.subtitle = form.title, form.subtitle
-            self.can_pay_debt, self.owed_text, self.custom_help = form.can_pay_debt, form.owed_text, form.custom_help
-            self.mode = "debt" if form.can_pay_debt else "custom"
-            self.amount = self.amount_error = self.form_error = ""
-            self.with_readings = False
-            self.email = form.email
-            # One key per opened form: a double click or a retried request is the same payment.
-            self.request_key = uuid.uuid4().hex
+        outcome = await call(payments.pay_form, user_id=user_id, account_id=self.account_id, now=utc_now())
+        self.not_found = not outcome.ok
+        await mark_loaded(self)
+        # The readings part of the page comes from the same card: one load for the whole page.
+        await readings._opened(outcome.value.readings if outcome.ok else None)
+        if not outcome.ok:
+            return
+        form: payments.PayForm = outcome.value
+        self.title, self.subtitle = form.title, form.subtitle
+        self.can_pay_debt, self.owed_text, self.custom_help = form.can_pay_debt, form.owed_text, form.custom_help
+        self.mode = "debt" if form.can_pay_debt else "custom"
+        self.amount = self.amount_error = self.form_error = ""
+        self.with_readings = False
+        self.email = form.email
+        # One key per opened form: a double click or a retried request is the same payment.
+        self.request_key = uuid.uuid4().hex
 
     @rx.event
     def set_mode(self, mode: str) -> None:
