@@ -22,9 +22,15 @@ BIN = Path(sys.executable).parent
 
 
 @contextlib.contextmanager
-def reference_app(*, prefix: str, source: str | None = None) -> Iterator[tuple[str, Path]]:
+def reference_app(
+    *, prefix: str, source: str | None = None, app_name: str | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
     """Serves the blank app (its module replaced by `source` when given) with `reflex run --env prod`
-    in a temporary folder; yields its URL and the app module's path."""
+    in a temporary folder; yields its URL and the app module's path.
+
+    `app_name` names the app's package (its states' full names start with it; by default the folder's
+    random name); `extra_env` is added to the app's environment after the cabinet's own variables are
+    removed, e.g. DATABASE_URL for an app that reads the cabinet's database."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     env = {
         **os.environ,
@@ -34,8 +40,16 @@ def reference_app(*, prefix: str, source: str | None = None) -> Iterator[tuple[s
     }
     for name in ("REFLEX_REDIS_URL", "REDIS_URL", "DATABASE_URL"):
         env.pop(name, None)
+    env.update(extra_env or {})
     subprocess.run(
-        [str(BIN / "reflex"), "init", "--template", "blank", "--no-agents"],
+        [
+            str(BIN / "reflex"),
+            "init",
+            "--template",
+            "blank",
+            "--no-agents",
+            *(["--name", app_name] if app_name else []),
+        ],
         cwd=folder,
         env=env,
         check=True,
@@ -58,13 +72,17 @@ def reference_app(*, prefix: str, source: str | None = None) -> Iterator[tuple[s
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = (folder / "reflex.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"reflex exited with {process.returncode}:\n{tail}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(url, timeout=2).status_code == 200:
                     break
             time.sleep(1)
         yield url, app_module
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
