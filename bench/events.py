@@ -5,7 +5,9 @@ connects with its own tab token, signs in by handing over a session token (made 
 beforehand, as sign-in would), runs one warm-up round, and then, all residents together, one phase
 per kind of event: only dashboard loads, only readings-form loads, only keystrokes, only submitted
 readings. The backend worker's CPU over each phase (`bench/phases.py`, `bench/worker_cpu.py`) divided
-by the phase's events is the CPU per event; the same is done on Reflex's counter app (`increment`).
+by the phase's events is the CPU per event. The same is done, in the same run, on the same work done
+plainly (`bench/minimal_app.py` on the cabinet's own SQLite file: `load_dashboard`, `load_readings`,
+`submit_reading`) and on Reflex's counter app (`increment`, the historical reference).
 
     .venv/bin/python -m bench.events [--residents 1,50,200] [--rounds 3]
     .venv/bin/python -m bench.events --workers 1,2 [--residents 50] [--seconds 30]
@@ -22,8 +24,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import events_report
-from bench.cabinet_residents import DASHBOARD, READINGS, SESSION, CabinetEvents, seed
+from bench import events_report, minimal_app
+from bench.cabinet_residents import DASHBOARD, READINGS, SESSION, UPDATE_VARS, CabinetEvents, seed
 from bench.phases import Phase, Subject, run_phases
 from bench.reference_app import reference_app
 from bench.socket_client import ROOT, Tab
@@ -74,6 +76,35 @@ def counter_app():
         yield Subject("counter", url, serving_root(url), open_tab, warm_up=(increment,)), increment
 
 
+@contextlib.contextmanager
+def minimal_reference(app, seeded: dict):
+    """`bench/minimal_app.py` on the cabinet's own SQLite file, the same residents signed in: a Subject and
+    its phases' steps, named after its events."""
+    state, account, meter = minimal_app.STATE, seeded["account"], seeded["meter"]
+
+    def open_tab(base: str, index: int) -> Tab:
+        tab = Tab(base, "/")  # its hydration's load finds no token yet and redirects: nothing waits for that
+        tab.send(UPDATE_VARS, {"vars": {f"{state}.session_token_rx_state_": seeded["tokens"][index]}})
+        return tab
+
+    def load_dashboard(tab: Tab, _index: int, _round: int) -> float:
+        return tab.timed(minimal_app.LOAD_DASHBOARD, {}, state, minimal_app.ACCOUNTS_VAR, lambda value: len(value) >= 1)
+
+    def load_readings(tab: Tab, _index: int, _round: int) -> float:
+        payload = {"account_id": account}
+        return tab.timed(minimal_app.LOAD_READINGS, payload, state, minimal_app.ROWS_VAR, lambda value: len(value) >= 1)
+
+    def submit_reading(tab: Tab, index: int, round_number: int) -> float:
+        value = (seeded["last"] // 1000) + 1 + (index + round_number) % 5
+        payload = {"meter_id": meter, "value": str(value)}
+        return tab.timed(minimal_app.SUBMIT_READING, payload, state, minimal_app.SAVED_VAR, lambda value: bool(value))
+
+    steps = {"load_dashboard": load_dashboard, "load_readings": load_readings, "submit_reading": submit_reading}
+    database_url = app.env.get("DATABASE_URL") or f"sqlite:///{app.data_dir / 'cabinet.db'}"
+    with minimal_app.minimal_app(database_url) as url:
+        yield Subject("minimal app", url, serving_root(url), open_tab, warm_up=tuple(steps.values())), steps
+
+
 def cabinet_subject(app, seeded: dict) -> tuple[Subject, CabinetEvents]:
     events = CabinetEvents(seeded)
     warm_up = (events.dashboard, events.readings_form, events.reading)
@@ -97,12 +128,15 @@ def _sqlite_mode(args) -> int:
     with run_app() as app, counter_app() as (counter, increment):
         seeded = seed(app, max(sizes))
         ours, events = cabinet_subject(app, seeded)
-        for size in sizes:
-            rounds = max(args.rounds, -(-MIN_SAMPLES // size), -(-MIN_EVENTS // size))
-            print(f"{size} residents, {rounds} rounds a phase", file=sys.stderr)
-            cabinet = run_phases(ours, size, cabinet_phases(events, rounds))
-            reference = run_phases(counter, size, [Phase("counter", (("counter", increment),), rounds=rounds)])
-            measured.append((size, cabinet, reference))
+        with minimal_reference(app, seeded) as (minimal, steps):
+            for size in sizes:
+                rounds = max(args.rounds, -(-MIN_SAMPLES // size), -(-MIN_EVENTS // size))
+                print(f"{size} residents, {rounds} rounds a phase", file=sys.stderr)
+                cabinet = run_phases(ours, size, cabinet_phases(events, rounds))
+                same_work = [Phase(name, ((name, step),), rounds=rounds) for name, step in steps.items()]
+                reference = run_phases(minimal, size, same_work)
+                reference += run_phases(counter, size, [Phase("counter", (("counter", increment),), rounds=rounds)])
+                measured.append((size, cabinet, reference))
     events_report.print_sqlite(measured)
     return 0
 
