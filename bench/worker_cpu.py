@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psutil
 
@@ -131,3 +132,22 @@ def between(start: Snapshot, end: Snapshot) -> Interval:
         machine_busy=end.machine_busy - start.machine_busy,
         services=end.services - start.services,
     )
+
+
+EVENT_LOOP, POOL, GRANIAN = "event loop (main thread)", "other Python threads (asyncio's pool)", "Granian (Rust)"
+
+
+def thread_cpu(pid: int) -> dict[str, tuple[float, float]]:
+    """(user, system) CPU seconds of a worker's threads by kind: the main thread runs the event loop;
+    Python's other threads (the pool that `asyncio.to_thread` feeds) share the process's name, as
+    Python 3.11 does not name OS threads; Granian's Rust runtime threads are `tokio-*`."""
+    by_kind: dict[str, tuple[float, float]] = {}
+    for thread in psutil.Process(pid).threads():
+        try:
+            name = Path(f"/proc/{pid}/task/{thread.id}/comm").read_text().strip()
+        except OSError:
+            continue
+        kind = EVENT_LOOP if thread.id == pid else GRANIAN if name.startswith("tokio") else POOL
+        user, system = by_kind.get(kind, (0.0, 0.0))
+        by_kind[kind] = (user + thread.user_time, system + thread.system_time)
+    return by_kind
