@@ -1,8 +1,9 @@
 """Simulated residents of the cabinet: seeded in its database, signed in over the socket, and the
 events a resident sends — what `bench.events` and `bench.signin_load` drive.
 
-The residents share the demo gas account (one account, one meter, a year of charts, always open
-for readings), so every submit writes the rows every other resident reads.
+By default the residents share the demo gas account (one account, one meter, a year of charts,
+always open for readings), so every submit writes the rows every other resident reads; the
+scale-out run gives each a copy of it (`bench/seed_residents.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bench.socket_client import ROOT, Tab
@@ -20,47 +22,26 @@ READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
 SESSION = f"{ROOT}.cabinet___state___session____session_state"
 UPDATE_VARS = f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal"
 
-_SEED = """
-import json, datetime as dt
-from sqlmodel import select
-from cabinet.db import session_scope
-from cabinet.models import AccountLink, Meter, ProviderAccount, User
-from cabinet.clock import utc_now
-from cabinet.services import sessions
-from cabinet.services.passwords import hash_password
-now = utc_now()
-out = {{"tokens": []}}
-with session_scope() as s:
-    account = s.exec(select(ProviderAccount).where(ProviderAccount.number == "370012345601")).one()
-    out["account"] = account.id
-    out["meter"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().id
-    out["last"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().last_value_thousandths
-    password = hash_password("bench1")
-    for i in range({residents}):
-        email = f"bench{{i}}@example.com"
-        user = s.exec(select(User).where(User.email_canonical == email)).first()
-        if user is None:
-            user = User(email=email, email_canonical=email, password_hash=password, confirmed_at=now,
-                        created_at=now, updated_at=now)
-            s.add(user); s.flush()
-            s.add(AccountLink(user_id=user.id, account_id=account.id, created_at=now))
-        out["tokens"].append(sessions.start_session(session=s, user_id=user.id, remember=True, now=now))
-print(json.dumps(out))
-"""
 
-
-def seed(app, residents: int, bcrypt_rounds: int = 4) -> dict:
-    """Residents linked to the demo gas account, each with a session: {tokens, account, meter, last}."""
+def seed(app, residents: int, bcrypt_rounds: int = 4, *, own_accounts: bool = False) -> dict:
+    """Residents with a session each (`bench/seed_residents.py`): {"residents": [{token, account, meter,
+    last}, …], "tokens": [...]}, plus the shared account's "account", "meter" and "last" without
+    `own_accounts`."""
     env = {**app.env, "BCRYPT_ROUNDS": str(bcrypt_rounds)}
+    command = [sys.executable, "-m", "bench.seed_residents", str(residents)]
     result = subprocess.run(
-        [sys.executable, "-c", _SEED.format(residents=residents)],
+        [*command, *(["--own-accounts"] if own_accounts else [])],
         cwd=PROJECT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    people = json.loads(result.stdout.strip().splitlines()[-1])
+    seeded = {"residents": people, "tokens": [person["token"] for person in people]}
+    if not own_accounts:
+        seeded.update({key: people[0][key] for key in ("account", "meter", "last")})
+    return seeded
 
 
 def signed_in_tab(base: str, token: str, path: str = "/") -> Tab:
@@ -88,43 +69,47 @@ class CabinetEvents:
     """A resident's events, each a callable (tab, resident index, round) -> seconds of the one timed event."""
 
     def __init__(self, seeded: dict) -> None:
-        self.seeded = seeded
-        self.readings_path = f"/accounts/{seeded['account']}/readings"
+        self.residents = seeded["residents"]
+        # Submits the cabinet answered with an error instead of the saved notice (see `submit`).
+        self.refused: list[str] = []
 
     def open_tab(self, base: str, index: int) -> Tab:
-        return signed_in_tab(base, self.seeded["tokens"][index])
+        return signed_in_tab(base, self.residents[index]["token"])
+
+    def _readings_path(self, index: int) -> str:
+        return f"/accounts/{self.residents[index]['account']}/readings"
 
     def dashboard(self, tab: Tab, _index: int, _round: int) -> float:
         """«Open the dashboard»: its load, until the account cards arrive."""
         return tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts", lambda value: len(value) >= 1, path="/")
 
-    def readings_form(self, tab: Tab, _index: int, _round: int) -> float:
+    def readings_form(self, tab: Tab, index: int, _round: int) -> float:
         """«Open the readings form»: its load, until the meter rows arrive."""
-        return tab.timed(
-            f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1, path=self.readings_path
-        )
+        path = self._readings_path(index)
+        return tab.timed(f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1, path=path)
 
     def keystroke(self, tab: Tab, index: int, round_number: int) -> float:
         """«Type a value» into the meter's field (the form must have been loaded in this tab)."""
-        value = (self.seeded["last"] // 1000) + 1 + (index + round_number) % 5
+        resident = self.residents[index]
+        value = (resident["last"] // 1000) + 1 + (index + round_number) % 5
         return tab.timed(
             f"{READINGS}.set_value",
-            {"meter_id": self.seeded["meter"], "value": str(value)},
+            {"meter_id": resident["meter"], "value": str(value)},
             READINGS,
             "rows",
-            path=self.readings_path,
+            path=self._readings_path(index),
         )
 
-    def submit(self, tab: Tab, _index: int, _round: int) -> float:
-        """«Submit the reading» typed before, until the saved notice arrives."""
-        return tab.timed(
-            f"{READINGS}.submit",
-            {"confirm_jumps": True},
-            READINGS,
-            "saved_notice",
-            lambda value: bool(value),
-            path=self.readings_path,
-        )
+    def submit(self, tab: Tab, index: int, _round: int) -> float:
+        """«Submit the reading» typed before, until the form is no longer busy: the saved notice, or an
+        error shown on the form (kept in `refused`: e.g. a PostgreSQL deadlock between two residents
+        submitting for one meter at once), which still counts as an event handled."""
+        started = time.perf_counter()
+        tab.send(f"{READINGS}.submit", {"confirm_jumps": True}, self._readings_path(index))
+        finished, delta = tab.wait_for_delta(READINGS, "busy", lambda value: value is False)
+        if not delta.get("saved_notice_rx_state_"):
+            self.refused.append(str(delta.get("form_error_rx_state_", "")))
+        return finished - started
 
     def reading(self, tab: Tab, index: int, round_number: int) -> float:
         """A submitted reading: the keystroke that types it, then the submit (only the submit is timed)."""

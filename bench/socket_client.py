@@ -55,7 +55,13 @@ class Tab:
         self.socket.send(EVENT_PREFIX + json.dumps(["event", event]))
 
     def wait_for(self, state: str, key: str, accept=lambda value: True, timeout: float = 60) -> float:
-        """Reads updates until `state.key` arrives with an accepted value; returns when.
+        """Reads updates until `state.key` arrives with an accepted value; returns when."""
+        return self.wait_for_delta(state, key, accept, timeout)[0]
+
+    def wait_for_delta(
+        self, state: str, key: str, accept=lambda value: True, timeout: float = 60
+    ) -> tuple[float, dict]:
+        """Reads updates until `state.key` arrives with an accepted value; returns when, and the state's delta.
 
         Only an update that names the key is parsed: with fifty residents in one process the
         client's own CPU matters, and most updates (the hydration, other vars) are not the answer.
@@ -69,7 +75,7 @@ class Tab:
             _name, update = json.loads(message[len(EVENT_PREFIX) :])
             delta = update.get("delta", {}).get(state, {})
             if f"{key}_rx_state_" in delta and accept(delta[f"{key}_rx_state_"]):
-                return time.perf_counter()
+                return time.perf_counter(), delta
         raise TimeoutError(f"{state}.{key} did not arrive")
 
     def timed(
