@@ -25,10 +25,9 @@ INCLUSIVE = (
         r"^EventProcessor\._process_event_queue_entry ",
     ),
     ("Reflex: state manager (fetch, lock, write back)", r"reflex/istate/manager/"),
-    (
-        "  of which pickling the state",
-        r"pickle|dill/|^(BaseState\._serialize|BaseState\.__getstate__|StateToken\.serialize) ",
-    ),
+    ("  of which (un)pickling the state", r"pickle|dill/|^(BaseState\._(de)?serialize|BaseState\.__[gs]etstate__) "),
+    ("  of which the Redis client (redis-py)", r"redis/"),
+    ("another state fetched in a handler (BaseState.get_state)", r"^BaseState\.get_state "),
     (
         "Reflex: delta (get_delta, _dirty_vars, resolve/build_delta)",
         r"get_delta|_dirty_vars|_mark_dirty|resolve_delta|build_delta",
@@ -43,8 +42,8 @@ INCLUSIVE = (
     ),
     ("our State code (cabinet/state)", r"cabinet/state/"),
     (
-        "session check (_resolve + sessions.identify)",
-        r"^SessionState\._resolve |^identify \(.*cabinet/services/sessions\.py",
+        "session check (current_user_id, _resolve, sessions.identify)",
+        r"^(current_user_id|SessionState\._resolve) |^identify \(.*cabinet/services/sessions\.py",
     ),
     (
         "account card (account_card, card_for, dashboard_cards)",
@@ -62,7 +61,8 @@ INCLUSIVE = (
 LAYERS = (
     ("DB driver (sqlite3 / psycopg)", r"sqlite3|psycopg"),
     ("SQLAlchemy / SQLModel", r"sqlalchemy|sqlmodel/"),
-    ("pickling the state", r"pickle|dill/|^(BaseState\._serialize|BaseState\.__getstate__|StateToken\.serialize) "),
+    ("(un)pickling the state", r"pickle|dill/|^(BaseState\._(de)?serialize|BaseState\.__[gs]etstate__) "),
+    ("Redis client (redis-py)", r"redis/"),
     ("JSON encoding", r"json_dumps|_sio_dumps|json/(encoder|decoder)\.py|orjson"),
     ("socket.io / engine.io", r"(socketio|engineio)/"),
     ("our code (cabinet/)", r"cabinet/"),

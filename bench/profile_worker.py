@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.profile_worker [--residents 50] [--seconds 20] [--rate 100] [--out docs/profiles]
 
-The cabinet as `make run` serves it (SQLite, one worker; `--stack`: PostgreSQL + Redis, one worker).
+The cabinet as `make run` serves it (SQLite, one worker; `--stack`: PostgreSQL + Redis, one worker, and
+each resident with an account of their own, as in `bench/scale_out.py`).
 For each of the two phases (`bench/phases.py`: every resident doing only that event for seconds+2 s)
 py-spy records the worker for `--seconds` twice at once, in speedscope (`<kind>-<n>.speedscope.json`)
 and flamegraph (`<kind>-<n>.svg`) format, both `--nonblocking` (two tracers cannot both stop one
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = f"{args.residents}{'-stack' if args.stack else ''}"
     with _app(args.stack) as app:
-        subject, events = cabinet_subject(app, seed(app, args.residents))
+        subject, events = cabinet_subject(app, seed(app, args.residents, own_accounts=args.stack))
         [worker] = backend_workers(app.pid)
         kinds = (("dashboard", events.dashboard), ("reading", events.reading))
         recordings = [
