@@ -1,40 +1,42 @@
-"""Event round-trip over WebSocket: residents opening the dashboard and submitting a reading,
-against Reflex's counter app measured the same way in the same run.
+"""Event round-trip over WebSocket: time and backend CPU per event, the cabinet against reference apps.
 
-Each simulated resident is a thread speaking the browser's protocol (Engine.IO 4 / Socket.IO on
-`/_event`): it connects with its own tab token, signs in by handing over a session token (made in
-the database beforehand, as sign-in would), and then repeats «open the dashboard» and «submit a
-reading», timing each from sending the event to the update that carries its result.
+Each simulated resident is a thread speaking the browser's protocol (`bench/socket_client.py`): it
+connects with its own tab token, signs in by handing over a session token (made in the database
+beforehand, as sign-in would), runs one warm-up round, and then, all residents together, one phase
+per kind of event: only dashboard loads, only readings-form loads, only keystrokes, only submitted
+readings. The backend worker's CPU over each phase (`bench/phases.py`, `bench/worker_cpu.py`) divided
+by the phase's events is the CPU per event. The same is done, in the same run, on the same work done
+plainly (`bench/minimal_app.py` on the cabinet's own SQLite file: `load_dashboard`, `load_readings`,
+`submit_reading`) and on Reflex's counter app (`increment`, the historical reference).
 
     .venv/bin/python -m bench.events [--residents 1,50,200] [--rounds 3]
+    .venv/bin/python -m bench.events --workers 1,2 [--residents 50] [--seconds 30]
+
+The second form runs the production stack instead (PostgreSQL + Redis, see `bench/scale_out.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import statistics
-import subprocess
 import sys
-import threading
-import time
-import uuid
-from pathlib import Path
-
-import simple_websocket
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench import events_report, minimal_app
+from bench.cabinet_residents import DASHBOARD, READINGS, SESSION, UPDATE_VARS, CabinetEvents, seed
+from bench.phases import Phase, Subject, run_phases
 from bench.reference_app import reference_app
+from bench.socket_client import ROOT, Tab
+from bench.worker_cpu import serving_root
 from tests.e2e.server import run_app
 
-PROJECT = Path(__file__).resolve().parents[1]
-ROOT = "reflex___state____state"
-DASHBOARD = f"{ROOT}.cabinet___state___dashboard____dashboard_state"
-READINGS = f"{ROOT}.cabinet___state___readings____readings_state"
-SESSION = f"{ROOT}.cabinet___state___session____session_state"
+__all__ = ["DASHBOARD", "READINGS", "ROOT", "SESSION", "Tab", "main"]
+
+# Every phase has at least this many events: fewer, and the CPU figure is a few clock ticks.
+MIN_EVENTS = 500
+# At least 30 timings per figure, or a p95 of one resident is just the slowest of three.
 MIN_SAMPLES = 30
 COUNTER_APP = """import reflex as rx
 
@@ -56,278 +58,105 @@ app.add_page(index)
 """
 
 
-class Tab:
-    """One browser tab's socket."""
+@contextlib.contextmanager
+def counter_app():
+    """Reflex's counter app as a Subject with its one kind of event, `increment`."""
+    with reference_app(prefix="reflex-counter-", source=COUNTER_APP) as (url, app_module):
+        # Reflex names a state after its module: <package>.<module>.State.
+        state = f"{ROOT}.{app_module.parent.name}___{app_module.stem}____state"
 
-    def __init__(self, base_url: str, path: str) -> None:
-        ws_url = base_url.replace("http://", "ws://") + f"/_event/?token={uuid.uuid4()}&EIO=4&transport=websocket"
-        self.socket = simple_websocket.Client.connect(ws_url)
-        self._receive()  # Engine.IO open
-        self.path = path
-        self.socket.send(
-            "40/_event,"
-            + json.dumps(
-                {"event": {"name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": self._router(path)}}
-            )
-        )
-
-    @staticmethod
-    def _router(path: str) -> dict:
-        return {"pathname": path, "asPath": path}
-
-    def _receive(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            message = self.socket.receive(timeout=max(deadline - time.monotonic(), 0.01))
-            if message is None:
-                raise TimeoutError("no answer")
-            if message == "2":  # Engine.IO ping
-                self.socket.send("3")
-                continue
-            return message
-
-    def send(self, name: str, payload: dict | None = None, path: str | None = None) -> None:
-        event = {"name": name, "payload": payload or {}, "router_data": self._router(path or self.path)}
-        self.socket.send("42/_event," + json.dumps(["event", event]))
-
-    def wait_for(self, state: str, key: str, accept=lambda value: True, timeout: float = 60) -> float:
-        """Reads updates until `state.key` arrives with an accepted value; returns when."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            message = self._receive(timeout=deadline - time.monotonic())
-            if not message.startswith("42/_event,"):
-                continue
-            _name, update = json.loads(message[len("42/_event,") :])
-            delta = update.get("delta", {}).get(state, {})
-            if f"{key}_rx_state_" in delta and accept(delta[f"{key}_rx_state_"]):
-                return time.perf_counter()
-        raise TimeoutError(f"{state}.{key} did not arrive")
-
-    def timed(
-        self, name: str, payload: dict | None, state: str, key: str, accept=lambda value: True, path: str | None = None
-    ) -> float:
-        started = time.perf_counter()
-        self.send(name, payload, path)
-        return self.wait_for(state, key, accept) - started
-
-    def idle(self, seconds: float) -> None:
-        """Answers the server's pings for a while: a tab that stays silent longer is dropped."""
-        deadline = time.monotonic() + seconds
-        with contextlib.suppress(TimeoutError):
-            while (left := deadline - time.monotonic()) > 0:
-                self._receive(timeout=left)  # answers pings; nothing else matters while waiting
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.socket.close()
-
-
-class StartGate:
-    """Lets every simulated resident start at once, their sockets kept alive while they wait.
-
-    A plain barrier would leave the first tabs silent while the last ones sign in; past
-    Engine.IO's ping timeout the server drops them and the run loses residents.
-    """
-
-    def __init__(self, count: int) -> None:
-        self._count = count
-        self._arrived = 0
-        self._lock = threading.Lock()
-        self._open = threading.Event()
-        self._broken = False
-
-    def wait(self, tab: Tab, timeout: float = 300) -> None:
-        with self._lock:
-            self._arrived += 1
-            if self._arrived >= self._count:
-                self._open.set()
-        deadline = time.monotonic() + timeout
-        while not self._open.is_set():
-            if self._broken or time.monotonic() > deadline:
-                raise TimeoutError("the other residents did not get ready")
-            tab.idle(0.2)
-
-    def abort(self) -> None:
-        self._broken = True
-
-
-def _run_residents(count: int, work) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {}
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-    start = StartGate(count)
-
-    def run(index: int) -> None:
-        try:
-            for name, seconds in work(index, start):
-                with lock:
-                    timings.setdefault(name, []).append(seconds)
-        except BaseException as error:  # reported below, the run goes on
-            errors.append(error)
-            start.abort()  # nobody waits for a resident that will not come
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(600)
-    if errors:
-        print(f"  {len(errors)} of {count} simulated residents failed, e.g. {errors[0]!r}", file=sys.stderr)
-    return timings
-
-
-def _seed(app, residents: int, bcrypt_rounds: int = 4) -> dict:
-    """Residents sharing the demo gas account (always open for readings), each with a session."""
-    script = f"""
-import json, datetime as dt
-from sqlmodel import select
-from cabinet.db import session_scope
-from cabinet.models import AccountLink, Meter, ProviderAccount, User
-from cabinet.clock import utc_now
-from cabinet.services import sessions
-from cabinet.services.passwords import hash_password
-now = utc_now()
-out = {{"tokens": []}}
-with session_scope() as s:
-    account = s.exec(select(ProviderAccount).where(ProviderAccount.number == "370012345601")).one()
-    out["account"] = account.id
-    out["meter"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().id
-    out["last"] = s.exec(select(Meter).where(Meter.account_id == account.id)).first().last_value_thousandths
-    password = hash_password("bench1")
-    for i in range({residents}):
-        email = f"bench{{i}}@example.com"
-        user = s.exec(select(User).where(User.email_canonical == email)).first()
-        if user is None:
-            user = User(email=email, email_canonical=email, password_hash=password, confirmed_at=now,
-                        created_at=now, updated_at=now)
-            s.add(user); s.flush()
-            s.add(AccountLink(user_id=user.id, account_id=account.id, created_at=now))
-        out["tokens"].append(sessions.start_session(session=s, user_id=user.id, remember=True, now=now))
-print(json.dumps(out))
-"""
-    env = {**app.env, "BCRYPT_ROUNDS": str(bcrypt_rounds)}
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT, env=env, check=True, capture_output=True, text=True
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _cabinet_work(base: str, seeded: dict, rounds: int):
-    account, meter = seeded["account"], seeded["meter"]
-    readings_path = f"/accounts/{account}/readings"
-
-    def work(index: int, start: StartGate):
-        tab = Tab(base, "/")
-        try:
-            tab.send(
-                f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
-                {
-                    "vars": {
-                        f"{SESSION}.session_token_rx_state_": seeded["tokens"][index],
-                        f"{SESSION}.browser_marker_rx_state_": "remembered",
-                    }
-                },
-            )
-            # What a page's on_load does once the browser has handed over its stored token.
-            tab.send(f"{SESSION}.refresh")
-            tab.wait_for(SESSION, "signed_in", lambda value: value is True)
-            start.wait(tab)
-            for round_number in range(rounds):
-                yield (
-                    "dashboard",
-                    tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts", lambda value: len(value) >= 1, path="/"),
-                )
-                tab.timed(f"{READINGS}.load", {}, READINGS, "rows", lambda value: len(value) >= 1, path=readings_path)
-                value = (seeded["last"] // 1000) + 1 + (index + round_number) % 5
-                tab.timed(
-                    f"{READINGS}.set_value",
-                    {"meter_id": meter, "value": str(value)},
-                    READINGS,
-                    "rows",
-                    path=readings_path,
-                )
-                yield (
-                    "reading",
-                    tab.timed(
-                        f"{READINGS}.submit",
-                        {"confirm_jumps": True},
-                        READINGS,
-                        "saved_notice",
-                        lambda value: bool(value),
-                        path=readings_path,
-                    ),
-                )
-        finally:
-            tab.close()
-
-    return work
-
-
-def _counter_work(counter: tuple[str, str], rounds: int):
-    base, state = counter
-
-    def work(_index: int, start: StartGate):
-        tab = Tab(base, "/")
-        try:
+        def open_tab(base: str, _index: int) -> Tab:
+            tab = Tab(base, "/")
             tab.wait_for(state, "count")
-            start.wait(tab)
-            for _ in range(rounds * 2):
-                yield "counter", tab.timed(f"{state}.increment", {}, state, "count")
-        finally:
-            tab.close()
+            return tab
 
-    return work
+        def increment(tab: Tab, _index: int, _round: int) -> float:
+            return tab.timed(f"{state}.increment", {}, state, "count")
+
+        yield Subject("counter", url, serving_root(url), open_tab, warm_up=(increment,)), increment
 
 
 @contextlib.contextmanager
-def counter_app():
-    """Reflex's counter app; yields its URL and the full name of its state."""
-    with reference_app(prefix="reflex-counter-", source=COUNTER_APP) as (url, app_module):
-        # Reflex names a state after its module: <package>.<module>.State.
-        yield url, f"{ROOT}.{app_module.parent.name}___{app_module.stem}____state"
+def minimal_reference(app, seeded: dict):
+    """`bench/minimal_app.py` on the cabinet's own SQLite file, the same residents signed in: a Subject and
+    its phases' steps, named after its events."""
+    state, account, meter = minimal_app.STATE, seeded["account"], seeded["meter"]
+
+    def open_tab(base: str, index: int) -> Tab:
+        tab = Tab(base, "/")  # its hydration's load finds no token yet and redirects: nothing waits for that
+        tab.send(UPDATE_VARS, {"vars": {f"{state}.session_token_rx_state_": seeded["tokens"][index]}})
+        return tab
+
+    def load_dashboard(tab: Tab, _index: int, _round: int) -> float:
+        return tab.timed(minimal_app.LOAD_DASHBOARD, {}, state, minimal_app.ACCOUNTS_VAR, lambda value: len(value) >= 1)
+
+    def load_readings(tab: Tab, _index: int, _round: int) -> float:
+        payload = {"account_id": account}
+        return tab.timed(minimal_app.LOAD_READINGS, payload, state, minimal_app.ROWS_VAR, lambda value: len(value) >= 1)
+
+    def submit_reading(tab: Tab, index: int, round_number: int) -> float:
+        value = (seeded["last"] // 1000) + 1 + (index + round_number) % 5
+        payload = {"meter_id": meter, "value": str(value)}
+        return tab.timed(minimal_app.SUBMIT_READING, payload, state, minimal_app.SAVED_VAR, lambda value: bool(value))
+
+    steps = {"load_dashboard": load_dashboard, "load_readings": load_readings, "submit_reading": submit_reading}
+    database_url = app.env.get("DATABASE_URL") or f"sqlite:///{app.data_dir / 'cabinet.db'}"
+    with minimal_app.minimal_app(database_url) as url:
+        yield Subject("minimal app", url, serving_root(url), open_tab, warm_up=tuple(steps.values())), steps
 
 
-def _quantiles(values: list[float]) -> tuple[float, float]:
-    if len(values) < 2:
-        return values[0] * 1000, values[0] * 1000
-    cuts = statistics.quantiles(values, n=20)
-    return statistics.median(values) * 1000, cuts[-1] * 1000
+def cabinet_subject(app, seeded: dict) -> tuple[Subject, CabinetEvents]:
+    events = CabinetEvents(seeded)
+    warm_up = (events.dashboard, events.readings_form, events.reading)
+    return Subject("Кабинет", app.url, app.pid, events.open_tab, warm_up=warm_up), events
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--residents", default="1,50,200")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.residents.split(",")]
-    rows = []
-    with run_app() as app, counter_app() as counter:
-        seeded = _seed(app, max(sizes))
-        for size in sizes:
-            # At least 30 timings per figure, or a p95 of one resident is just the slowest of three.
-            rounds = max(args.rounds, -(-MIN_SAMPLES // size))
-            ours = _run_residents(size, _cabinet_work(app.url, seeded, rounds))
-            reference = _run_residents(size, _counter_work(counter, rounds))
-            rows.append((size, ours, reference))
-    print("\nEvent round-trip over WebSocket (ms): Кабинет against Reflex's counter app, same run\n")
-    print(
-        "| residents | dashboard p50 | dashboard p95 | reading p50 | reading p95 | counter p50 | counter p95 "
-        "| dashboard p95 / counter p95 |"
+def cabinet_phases(events: CabinetEvents, rounds: int) -> list[Phase]:
+    """A phase per kind; a submitted reading is its keystroke and the submit (two events, one counted)."""
+    kinds = (
+        ("dashboard", events.dashboard),
+        ("readings form", events.readings_form),
+        ("keystroke", events.keystroke),
+        ("reading", events.reading),
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for size, ours, reference in rows:
-        dash, reading, count = (
-            _quantiles(ours.get("dashboard", [0])),
-            _quantiles(ours.get("reading", [0])),
-            _quantiles(reference.get("counter", [0])),
-        )
-        ratio = dash[1] / count[1] if count[1] else float("nan")
-        print(
-            f"| {size} | {dash[0]:.1f} | {dash[1]:.1f} | {reading[0]:.1f} | {reading[1]:.1f} | {count[0]:.1f} | "
-            f"{count[1]:.1f} | {ratio:.1f} |"
-        )
-    print("\nTarget: dashboard p95 within 1.5× of the counter app at 50 residents.\n")
+    return [Phase(kind, ((kind, step),), rounds=rounds) for kind, step in kinds]
+
+
+def _sqlite_mode(args) -> int:
+    sizes = [int(size) for size in args.residents.split(",")]
+    measured = []
+    with run_app() as app, counter_app() as (counter, increment):
+        seeded = seed(app, max(sizes))
+        ours, events = cabinet_subject(app, seeded)
+        with minimal_reference(app, seeded) as (minimal, steps):
+            for size in sizes:
+                rounds = max(args.rounds, -(-MIN_SAMPLES // size), -(-MIN_EVENTS // size))
+                print(f"{size} residents, {rounds} rounds a phase", file=sys.stderr)
+                cabinet = run_phases(ours, size, cabinet_phases(events, rounds))
+                same_work = [Phase(name, ((name, step),), rounds=rounds) for name, step in steps.items()]
+                reference = run_phases(minimal, size, same_work)
+                reference += run_phases(counter, size, [Phase("counter", (("counter", increment),), rounds=rounds)])
+                measured.append((size, cabinet, reference))
+    events_report.print_sqlite(measured)
+    if events.refused:
+        print(f"{len(events.refused)} submits were refused, e.g. «{events.refused[0]}» (see the app's log)\n")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", default=None, help="comma-separated sizes (default 1,50,200; 50 with --workers)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each phase per resident (at least)")
+    parser.add_argument("--workers", default=None, help="e.g. 1,2: the production stack with that many workers")
+    parser.add_argument("--seconds", type=float, default=30, help="with --workers: how long each run lasts")
+    args = parser.parse_args(argv)
+    if args.workers:
+        from bench import scale_out
+
+        args.residents = args.residents or "50"
+        return scale_out.run(args)
+    args.residents = args.residents or "1,50,200"
+    return _sqlite_mode(args)
 
 
 if __name__ == "__main__":

@@ -17,26 +17,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.events import DASHBOARD, ROOT, SESSION, Tab, _seed
+from bench.cabinet_residents import DASHBOARD, SESSION, seed, signed_in_tab
+from bench.socket_client import ROOT, Tab
 from tests.e2e.server import run_app
 
 LOGIN = f"{ROOT}.cabinet___state___login____login_state"
 
 
 def _browse(base: str, token: str, until: threading.Event, timings: list[float]) -> None:
-    tab = Tab(base, "/")
+    tab = signed_in_tab(base, token)
     try:
-        tab.send(
-            f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal",
-            {
-                "vars": {
-                    f"{SESSION}.session_token_rx_state_": token,
-                    f"{SESSION}.browser_marker_rx_state_": "remembered",
-                }
-            },
-        )
-        tab.send(f"{SESSION}.refresh")
-        tab.wait_for(SESSION, "signed_in", lambda value: value is True)
         while not until.is_set():
             timings.append(tab.timed(f"{DASHBOARD}.load", {}, DASHBOARD, "accounts", lambda value: len(value) >= 1))
     finally:
@@ -87,7 +77,7 @@ def main() -> int:
     os.environ.pop("BCRYPT_ROUNDS", None)  # the production cost for the sign-ins
     with run_app() as app:
         app.env.pop("BCRYPT_ROUNDS", None)
-        seeded = _seed(app, 100 + args.signins, bcrypt_rounds=12)
+        seeded = seed(app, 100 + args.signins, bcrypt_rounds=12)
         tokens = seeded["tokens"][: args.residents]
         quiet, _ = _phase(app.url, tokens, seconds=5, signins=0)
         loaded, durations = _phase(app.url, tokens, seconds=0, signins=args.signins)

@@ -39,7 +39,9 @@ class RunningApp:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _prepare_env(*, port: int, data_dir: Path, database_url: str | None, redis_url: str | None) -> dict[str, str]:
+def _prepare_env(
+    *, port: int, data_dir: Path, database_url: str | None, redis_url: str | None, workers: int | None = None
+) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -55,20 +57,27 @@ def _prepare_env(*, port: int, data_dir: Path, database_url: str | None, redis_u
     )
     if database_url:
         env["DATABASE_URL"] = database_url
+    if workers is not None and workers != 1 and not redis_url:
+        raise ValueError("several backend workers need Redis: each would keep its own copy of every tab's state")
     if redis_url:
         env["REDIS_URL"] = redis_url
         # Two workers prove state is shared through Redis and fit a 2-core machine. Without
         # Redis there must be one: each worker would keep its own copy of every tab's state.
-        env["GRANIAN_WORKERS"] = "2"
+        env["GRANIAN_WORKERS"] = str(workers or 2)
     return env
 
 
 @contextlib.contextmanager
-def run_app(*, database_url: str | None = None, redis_url: str | None = None) -> Iterator[RunningApp]:
-    """Migrates, seeds the demo data, serves, and stops the whole process group afterwards."""
+def run_app(
+    *, database_url: str | None = None, redis_url: str | None = None, workers: int | None = None
+) -> Iterator[RunningApp]:
+    """Migrates, seeds the demo data, serves, and stops the whole process group afterwards.
+
+    `workers`: how many backend workers Granian runs; by default two with Redis and one without
+    (several need Redis, so with SQLite's default state manager only 1 is accepted)."""
     port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="cabinet-e2e-"))
-    env = _prepare_env(port=port, data_dir=data_dir, database_url=database_url, redis_url=redis_url)
+    env = _prepare_env(port=port, data_dir=data_dir, database_url=database_url, redis_url=redis_url, workers=workers)
     for command in ("migrate", "seed-demo"):
         subprocess.run(
             [sys.executable, "-m", "cabinet", command],
