@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from cabinet.errors import DomainError
 from cabinet.models import Meter, MeterReading, Provider, ReadingSource, ReadingStatus, ReadingWindowPolicy
@@ -164,10 +165,24 @@ def check_readings(
 
 def _period_reading(session: Session, meter_id: int, period: dt.date) -> MeterReading | None:
     query = select(MeterReading).where(MeterReading.meter_id == meter_id, MeterReading.period == period)
+    return session.exec(query.order_by(col(MeterReading.id))).first()
+
+
+def _lock_meters(session: Session, meter_ids: list[int]) -> None:
+    """Family members sending at once: the second waits for the first and then edits its row.
+
+    The meters' rows are locked, in id order, before this month's reading is looked for: locking the
+    reading itself left the month's first reading unguarded (two sent at once both found none and both
+    inserted one), and 50 at once then deadlocked on the duplicates (seen by bench.events). SQLite has
+    one writer at a time, but its transaction starts at the first write: a write that changes nothing
+    takes the lock before the look.
+    """
+    if not meter_ids:
+        return
     if session.get_bind().dialect.name == "postgresql":
-        # Two family members sending at once: the second waits and edits the first's row.
-        query = query.with_for_update()
-    return session.exec(query).first()
+        session.exec(select(Meter.id).where(col(Meter.id).in_(meter_ids)).order_by(col(Meter.id)).with_for_update())
+    else:
+        session.execute(sa.update(Meter).where(col(Meter.id).in_(meter_ids)).values(id=Meter.id))
 
 
 def _save(
@@ -227,6 +242,7 @@ def submit_readings(
     jumps = {reading.meter_id: reading.jump_factor for reading in check.readings if reading.jump_factor}
     if check.errors or jumps:
         raise ReadingsRejected(check.errors, jumps)
+    _lock_meters(session, [reading.meter_id for reading in check.readings])
     for reading in check.readings:
         _save(session, reading, check, user_id=user_id, now=now, source=source, payment_id=payment_id)
         record_event(

@@ -6,13 +6,14 @@ The `home` fixture (a resident, an account, a water meter with three months of r
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlmodel import select
 
 from cabinet import texts
 from cabinet.errors import DomainError
-from cabinet.models import MeterReading, ReadingSource, ReadingStatus, ReadingWindowPolicy
+from cabinet.models import AccountLink, MeterReading, ReadingSource, ReadingStatus, ReadingWindowPolicy
 from cabinet.services import reading_form, readings
 from cabinet.services.readings import READINGS_FIELD, ReadingEntry, ReadingsRejected
 from tests.factories import make_account, make_meter, make_user
@@ -221,3 +222,43 @@ def test_a_meter_of_another_account_gets_not_found(session, home):
             entries=[ReadingEntry(other_meter.id, "1")],
         )
     assert raised.value.code == "not_found"
+
+
+def test_a_family_sending_the_months_first_reading_at_once_makes_one_row(session, home, app_database):
+    """Twenty members of a household send this month's first reading at the same moment, then again: every
+    one is saved, the month has one reading, and PostgreSQL sees no deadlock (it saw both before the
+    meter's row was locked first)."""
+    users = [home["user"]]
+    for number in range(19):
+        users.append(make_user(session, email=f"family{number}@example.com"))
+        session.add(AccountLink(user_id=users[-1].id, account_id=home["account"].id))
+    session.commit()
+    failures: list[BaseException] = []
+    start = threading.Barrier(len(users))
+
+    def send(user, value: str) -> None:
+        start.wait()
+        try:
+            reading_form.send_readings(
+                user_id=user.id,
+                account_id=home["account"].id,
+                entries=[ReadingEntry(home["meter"].id, value, False)],
+                now=IN_WINDOW,
+            )
+        except Exception as error:  # counted below: any failure is the defect
+            failures.append(error)
+
+    for wave in ("99", "100"):
+        threads = [threading.Thread(target=send, args=(user, wave)) for user in users]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert failures == []
+        session.expire_all()
+        november = session.exec(
+            select(MeterReading).where(
+                MeterReading.meter_id == home["meter"].id, MeterReading.period == dt.date(2026, 11, 1)
+            )
+        ).all()
+        assert [row.value_thousandths for row in november] == [int(wave) * 1000]
