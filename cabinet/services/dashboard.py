@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cabinet.errors import DomainError
 from cabinet.models import (
+    AccountLink,
     LedgerEntry,
     Payment,
     PaymentPart,
@@ -119,15 +120,15 @@ def verification_state(verified_until: dt.date | None, today: dt.date) -> str:
 
 
 @dataclass(frozen=True)
-class AccountCard:
+class MetersCard:
+    """An account as its readings form shows it: whose and where, its meters and the window; no money."""
+
     account_id: int
     provider_id: int
     provider_name: str
     number: str
     nickname: str
     address: str
-    balance: Balance
-    last_payment: LastPayment | None
     meters: list[MeterSummary]
     window: WindowState
     # Outside the window readings are refused (True) or taken with a warning (False).
@@ -136,25 +137,42 @@ class AccountCard:
     support_email: str
 
 
-def account_card(
+@dataclass(frozen=True)
+class AccountCard(MetersCard):
+    """The whole card: the meters and what is owed and paid."""
+
+    balance: Balance
+    last_payment: LastPayment | None
+
+
+def meters_card(
     session: Session, *, account: ProviderAccount, provider: Provider, nickname: str, today: dt.date
-) -> AccountCard:
+) -> MetersCard:
     assert account.id is not None and provider.id is not None
     window = window_state(provider, today)
-    return AccountCard(
+    return MetersCard(
         account_id=account.id,
         provider_id=provider.id,
         provider_name=provider.name,
         number=account.number,
         nickname=nickname,
         address=account.address,
-        balance=balance_of(session, account),
-        last_payment=last_payment(session, account.id),
         meters=[summarize_meter(session, meter, window.window) for meter in meters_of(session, account)],
         window=window,
         window_blocks=provider.reading_window_policy == ReadingWindowPolicy.block,
         unavailable_message=provider.unavailable_message,
         support_email=provider.support_email,
+    )
+
+
+def account_card(
+    session: Session, *, account: ProviderAccount, provider: Provider, nickname: str, today: dt.date
+) -> AccountCard:
+    card = meters_card(session, account=account, provider=provider, nickname=nickname, today=today)
+    return AccountCard(
+        **{field.name: getattr(card, field.name) for field in fields(card)},
+        balance=balance_of(session, account),
+        last_payment=last_payment(session, card.account_id),
     )
 
 
@@ -165,11 +183,23 @@ def dashboard_cards(session: Session, *, user_id: int, today: dt.date) -> list[A
     ]
 
 
-def card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> AccountCard:
-    """One account's card, for its readings and payment pages; «not found» unless linked."""
+def _linked(session: Session, *, user_id: int, account_id: int) -> tuple[AccountLink, ProviderAccount, Provider]:
+    """One of the resident's accounts; «not found» unless linked."""
     # The resident's own list: one query, and another resident's account is simply not in it.
     account_id = parse_id(account_id)
     for link, account, provider in links_of(session=session, user_id=user_id):
         if account_id is not None and account.id == account_id:
-            return account_card(session, account=account, provider=provider, nickname=link.nickname, today=today)
+            return link, account, provider
     raise DomainError("not_found")
+
+
+def card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> AccountCard:
+    """One account's whole card, for its payment page; «not found» unless linked."""
+    link, account, provider = _linked(session, user_id=user_id, account_id=account_id)
+    return account_card(session, account=account, provider=provider, nickname=link.nickname, today=today)
+
+
+def meters_card_for(session: Session, *, user_id: int, account_id: int, today: dt.date) -> MetersCard:
+    """One account's meters, for its readings form (two queries fewer than the card); «not found» unless linked."""
+    link, account, provider = _linked(session, user_id=user_id, account_id=account_id)
+    return meters_card(session, account=account, provider=provider, nickname=link.nickname, today=today)

@@ -11,7 +11,14 @@ from sqlmodel import Session
 from cabinet import texts
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, month_label, short_date
-from cabinet.services.dashboard import AccountCard, card_for, dashboard_cards, monthly_payments, verification_state
+from cabinet.services.dashboard import (
+    AccountCard,
+    MetersCard,
+    dashboard_cards,
+    meters_card_for,
+    monthly_payments,
+    verification_state,
+)
 from cabinet.services.meter_text import kind_label, kind_unit, reading_text
 from cabinet.services.reading_history import MeterSummary
 from cabinet.services.reading_rules import UNIT, WindowState
@@ -79,12 +86,12 @@ class AccountCharts:
     has_payments: bool
 
 
-def account_title(card: AccountCard) -> str:
+def account_title(card: MetersCard) -> str:
     """A page's heading for one account: the resident's name for it, else the provider's."""
     return card.nickname or card.provider_name
 
 
-def account_subtitle(card: AccountCard) -> str:
+def account_subtitle(card: MetersCard) -> str:
     """«АО «Энергосбыт» · ЛС 51000123 · г. Заречный, …» under a page's title.
 
     The provider only when the title is the resident's own name for the account: said twice, it reads as a slip.
@@ -205,7 +212,7 @@ def dashboard_of(*, session: Session, user_id: int, now: dt.datetime) -> list[Ac
 def charts_of(*, session: Session, user_id: int, account_id: int, now: dt.datetime) -> AccountCharts:
     """The charts of one of the resident's accounts; «not found» unless they have linked it."""
     today = local_date(now)
-    card = card_for(session, user_id=user_id, account_id=account_id, today=today)
+    card = meters_card_for(session, user_id=user_id, account_id=account_id, today=today)
     payments = monthly_payments(session, card.account_id, today)
     return AccountCharts(
         account_id=card.account_id,

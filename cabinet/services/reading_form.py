@@ -13,7 +13,7 @@ from cabinet.errors import DomainError
 from cabinet.models import ReadingSource
 from cabinet.money import format_rubles
 from cabinet.services.calendar import date_text, days_text, local_date, local_time_text, short_date
-from cabinet.services.dashboard import AccountCard, card_for
+from cabinet.services.dashboard import MetersCard, meters_card_for
 from cabinet.services.dashboard_view import account_subtitle, account_title
 from cabinet.services.meter_text import kind_label, kind_unit, reading_text, thousandths_text
 from cabinet.services.reading_history import MeterSummary
@@ -111,7 +111,7 @@ def row_of(meter: MeterSummary) -> ReadingRow:
     )
 
 
-def form_of(card: AccountCard) -> ReadingsForm:
+def form_of(card: MetersCard) -> ReadingsForm:
     rows = [row_of(meter) for meter in card.meters]
     window = card.window
     opens, closes = short_date(window.window.opens), short_date(window.window.closes)
@@ -191,7 +191,7 @@ def marked_rows(rows: Iterable[ReadingRow], rejected: ReadingsRejected) -> list[
 @transactional()
 def open_form(*, session: Session, user_id: int, account_id: int, now: dt.datetime) -> ReadingsForm:
     """The form for one of the resident's accounts; «not found» unless they have linked it."""
-    return form_of(card_for(session, user_id=user_id, account_id=account_id, today=local_date(now)))
+    return form_of(meters_card_for(session, user_id=user_id, account_id=account_id, today=local_date(now)))
 
 
 @transactional()
@@ -216,6 +216,6 @@ def send_readings(
         confirmed_jumps=confirmed_jumps,
         client_address=client_address,
     )
-    card = card_for(session, user_id=user_id, account_id=account_id, today=local_date(now))
+    card = meters_card_for(session, user_id=user_id, account_id=account_id, today=local_date(now))
     key = "saved_outside" if check.outside_window else "saved"
     return SentReadings(form=form_of(card), notice=texts.READINGS[key].format(date=local_time_text(now)))

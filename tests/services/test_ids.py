@@ -122,6 +122,9 @@ LOOKUPS = {
     "dashboard.card_for": lambda s, w, bad: dashboard.card_for(
         s, user_id=w["resident"], account_id=bad, today=NOW.date()
     ),
+    "dashboard.meters_card_for": lambda s, w, bad: dashboard.meters_card_for(
+        s, user_id=w["resident"], account_id=bad, today=NOW.date()
+    ),
     "readings.submit_readings": lambda s, w, bad: readings.submit_readings(
         s, user_id=w["resident"], account_id=bad, entries=[ReadingEntry(w["meter"], "12")], now=NOW
     ),
