@@ -149,24 +149,16 @@ def test_the_entry_shows_every_linked_account(session, app_database):
     meter = make_meter(session, account)
     user = make_user(session)
     session.add(AccountLink(user_id=user.id, account_id=account.id, nickname="Дача"))
-    session.add(
-        MeterReading(
-            meter_id=meter.id,
-            value_thousandths=10_000,
-            period=dt.date(2026, 9, 1),
-            source="resident",
-            submitted_at=dt.datetime(2026, 9, 20, 9, tzinfo=dt.UTC),
+    for month, value in ((9, 10_000), (10, 12_000)):
+        session.add(
+            MeterReading(
+                meter_id=meter.id,
+                value_thousandths=value,
+                period=dt.date(2026, month, 1),
+                source="resident",
+                submitted_at=dt.datetime(2026, month, 20, 9, tzinfo=dt.UTC),
+            )
         )
-    )
-    session.add(
-        MeterReading(
-            meter_id=meter.id,
-            value_thousandths=12_000,
-            period=dt.date(2026, 10, 1),
-            source="resident",
-            submitted_at=dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC),
-        )
-    )
     paid_at = dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.UTC)
     make_payment(session, user, account, 70_000, status=PaymentStatus.succeeded, when=paid_at)
     other = make_user(session)
