@@ -39,8 +39,8 @@ class DashboardState(PageData, rx.State):
     @rx.event
     async def toggle_charts(self, account_id: int):
         account_id = parse_id(account_id)
-        if account_id is None:
-            return
+        if account_id is None or account_id not in [account.account_id for account in self.accounts]:
+            return  # only a card on this page opens: a made-up id neither asks the database nor grows the list
         if account_id in self.charts_open:
             self.charts_open = [opened for opened in self.charts_open if opened != account_id]
             return
@@ -54,6 +54,8 @@ class DashboardState(PageData, rx.State):
         outcome = await call(dashboard_view.charts_of, user_id=user_id, account_id=account_id, now=utc_now())
         if outcome.ok:
             self.charts = [*self.charts, outcome.value]
+        else:  # the database did not answer: the panel closes rather than wait for ever; a click asks again
+            self.charts_open = [opened for opened in self.charts_open if opened != account_id]
 
     @rx.event
     async def load(self):
