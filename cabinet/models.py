@@ -92,6 +92,12 @@ class User(SQLModel, table=True):
     confirmed_at: dt.datetime | None = optional_time_field()
     created_at: dt.datetime = created_field()
     updated_at: dt.datetime = created_field()
+    # A closed cabinet (services/closure.py): the row stays, emptied of the person, because the payments
+    # the law keeps point at it. Closed by the resident (closed_by_user_id None) or by an administrator
+    # on the resident's written request, whose reference is the reason.
+    closed_at: dt.datetime | None = optional_time_field()
+    closed_by_user_id: int | None = Field(default=None, foreign_key="users.id")
+    closure_reason: str = Field(default="", max_length=300)
 
 
 class TokenPurpose(str, enum.Enum):
@@ -562,6 +568,8 @@ class OutgoingEmail(SQLModel, table=True):
     next_attempt_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
     created_at: dt.datetime = created_field()
     sent_at: dt.datetime | None = optional_time_field()
+    # The letter confirming a closed cabinet: its address and text are erased once it has gone (or failed).
+    forget_after_sending: bool = False
 
 
 class ReminderKind(str, enum.Enum):
@@ -606,6 +614,36 @@ class PublicLetter(SQLModel, table=True):
     recipient: str = Field(max_length=320, index=True)
     client_address: str = Field(default="", max_length=64, index=True)
     created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
+
+
+class DataArchiveStatus(str, enum.Enum):
+    preparing = "preparing"
+    ready = "ready"
+    failed = "failed"
+
+
+class DataArchive(SQLModel, table=True):
+    """A resident's «Мои данные» archive (services/data_archive.py): single-use, a day to download it.
+
+    The bytes live in the database so any worker or machine can serve the link; they are dropped when
+    downloaded, when the day is over (the hourly sweep) or when the cabinet closes.
+    """
+
+    __tablename__ = "data_archives"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    # Only the SHA-256 of the link's token is kept, as for every link.
+    token_hash: str = Field(max_length=64, unique=True)
+    status: DataArchiveStatus = Field(
+        default=DataArchiveStatus.preparing,
+        sa_column=sa.Column(text_enum(DataArchiveStatus), nullable=False),
+    )
+    content: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
+    size_bytes: int = 0
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_column=utc_column(index=True))
+    expires_at: dt.datetime = Field(sa_column=utc_column(index=True))
+    downloaded_at: dt.datetime | None = optional_time_field()
 
 
 class AuditEvent(SQLModel, table=True):

@@ -27,6 +27,10 @@ EVENTS: dict[str, tuple[str, str]] = {
     "email_changed": ("Почта изменена", "Почта изменена: {before} → {after}."),
     "profile_updated": ("Профиль изменён", "Профиль изменён: {changes}."),
     "letter_limited": ("Письмо не отправлено", "Письмо на {to} не отправлено: {limit}."),
+    "data_archive_requested": ("Архив данных", "Житель запросил архив своих данных."),
+    "data_archive_downloaded": ("Архив скачан", "Архив данных жителя скачан по ссылке."),
+    "cabinet_closing_refused": ("Закрытие: неверный пароль", "Попытка закрыть кабинет с неверным паролем."),
+    "cabinet_closed": ("Кабинет закрыт", "Кабинет {resident} закрыт: {by}."),
     # Лицевые счета и вопросы
     "account_linked": ("ЛС подключён", "Подключён лицевой счёт {account} ({provider})."),
     "account_unlinked": ("ЛС отключён", "Отключён лицевой счёт {account} ({provider})."),
@@ -122,6 +126,10 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "email_changed",
             "profile_updated",
             "letter_limited",
+            "data_archive_requested",
+            "data_archive_downloaded",
+            "cabinet_closing_refused",
+            "cabinet_closed",
         ),
     ),
     "accounts": (
@@ -181,6 +189,7 @@ AUDIT = {
     "generic_label": "Другое действие ({code})",
     "group_all": "{group}: все",
     "nobody": "без учётной записи",
+    "closed_by": {"resident": "самим жителем", "administrator": "администратором по письменному заявлению"},
     # A switch's value in a change: «Напоминать …: нет → да».
     "yes": "да",
     "no": "нет",

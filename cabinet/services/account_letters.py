@@ -7,7 +7,7 @@ import datetime as dt
 from sqlmodel import Session
 
 from cabinet.config import get_settings
-from cabinet.models import TokenPurpose, User
+from cabinet.models import OutgoingEmail, TokenPurpose, User
 from cabinet.services import letter_limits
 from cabinet.services.letters import render_letter
 from cabinet.services.mail import queue_email
@@ -24,10 +24,12 @@ def lifetime_hours(purpose: TokenPurpose) -> int:
     return int(LIFETIMES[purpose].total_seconds() // 3600)
 
 
-def send_letter(session: Session, *, to: str, kind: str, now: dt.datetime, link: str = "", **params: object) -> None:
+def send_letter(
+    session: Session, *, to: str, kind: str, now: dt.datetime, link: str = "", **params: object
+) -> OutgoingEmail:
     """Queues the letter `kind` (texts.LETTERS) to `to`; it leaves when the caller's transaction commits."""
     letter = render_letter(kind, link=link, support=get_settings().support_email, **params)
-    queue_email(
+    return queue_email(
         session=session,
         to_address=to,
         subject=letter.subject,

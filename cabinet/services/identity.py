@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from cabinet import texts
 from cabinet.errors import DomainError
 from cabinet.models import User
 
@@ -38,5 +39,14 @@ def canonical_email(text: str) -> str:
 
 
 def find_user_by_email(*, session: Session, email_canonical: str) -> User | None:
-    """The account that signs in with this address (canonical form), if there is one."""
-    return session.exec(select(User).where(User.email_canonical == email_canonical)).first()
+    """The account that signs in with this address (canonical form), if there is one; a closed cabinet never."""
+    return session.exec(
+        select(User).where(User.email_canonical == email_canonical, col(User.closed_at).is_(None))
+    ).first()
+
+
+def shown_email(user: User) -> str:
+    """A user's address as staff see it: a closed cabinet has none and reads «закрытый кабинет № N»."""
+    if user.closed_at is not None:
+        return texts.ADMIN["closed_cabinet"].format(id=user.id)
+    return user.email

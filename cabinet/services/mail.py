@@ -139,8 +139,16 @@ def deliver_due(
             letter.sent_at = now
             letter.last_error = ""
             sent += 1
+        if letter.forget_after_sending and letter.status != EmailStatus.queued:
+            _forget(letter)
         session.add(letter)
     return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
+
+
+def _forget(letter: OutgoingEmail) -> None:
+    """Erases a letter's address and text once it has gone or failed for good (a closed cabinet's last letter)."""
+    letter.to_address = letter.subject = letter.text_body = letter.html_body = letter.last_error = ""
+    letter.headers = "{}"
 
 
 def deliver_pending_mail(batch_size: int = 20) -> DeliveryReport:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from cabinet import texts
 from cabinet.models import AuditEvent, Meter, Payment, PaymentPart, Provider, ProviderAccount, User
 from cabinet.money import format_rubles
+from cabinet.services.identity import shown_email
 from cabinet.services.ids import parse_id
 from cabinet.services.meter_text import kind_label, reading_text
 
@@ -144,7 +145,7 @@ class _Names:
             return texts.AUDIT["nobody"]
         if user.full_name:
             return texts.AUDIT["who"].format(name=user.full_name, email=user.email)
-        return user.email
+        return shown_email(user)
 
     def provider_name(self, provider_id: int | None) -> str:
         provider = self.providers.get(provider_id) if provider_id is not None else None
@@ -189,7 +190,9 @@ def _fields(names: _Names, event: AuditEvent, details: dict) -> dict:
         fields.update(names.account_fields(target))
     elif event.target_type == "user":
         user = names.users.get(target) if target is not None else None
-        fields["resident"] = user.email if user is not None else _MISSING
+        fields["resident"] = shown_email(user) if user is not None else _MISSING
+    if event.action == "cabinet_closed":
+        fields["by"] = words["closed_by"].get(str(details.get("by")), _MISSING)
     elif event.target_type == "payment":
         fields["payment"] = words["payment"].format(id=event.target_id)
         part = (
