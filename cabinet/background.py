@@ -16,6 +16,7 @@ from collections.abc import Callable
 from cabinet.clock import utc_now
 from cabinet.config import get_settings
 from cabinet.locks import HeldLock, database_lock, folder_lock
+from cabinet.services.data_archive import sweep_archives
 from cabinet.services.mail import deliver_pending_mail
 from cabinet.services.payments import reconcile
 from cabinet.services.registry_uploads import sweep_registry_uploads
@@ -52,8 +53,9 @@ def reminders_pass() -> None:
 
 
 def registry_uploads_pass() -> None:
-    """Removes registry uploads left unimported for a day."""
+    """Removes registry uploads left unimported for a day, and «Мои данные» archives whose day is over."""
     sweep_registry_uploads(now=utc_now())
+    sweep_archives(now=utc_now())
 
 
 def run_pass(lock: HeldLock, work: Callable[[], None]) -> bool:

@@ -18,6 +18,7 @@ from cabinet.pages.admin.registry import admin_registry_page
 from cabinet.pages.admin.registry_format import admin_registry_format_page
 from cabinet.pages.admin.residents import admin_residents_page
 from cabinet.pages.admin.staff import admin_staff_page
+from cabinet.pages.closed import closed_page
 from cabinet.pages.connect import connect_page
 from cabinet.pages.dashboard import home_page
 from cabinet.pages.forgot import forgot_page
@@ -104,6 +105,7 @@ def _add_public_pages(app: rx.App) -> None:
         # A reminder's one-click link: works without signing in, turns one kind of reminder off.
         (unsubscribe_page, "/unsubscribe/[link_token]", texts.UNSUBSCRIBE["title"], [UnsubscribeState.load]),
         (policy_page, "/policy", texts.POLICY_TITLE, []),
+        (closed_page, "/closed", texts.CLOSED["title"], []),
         (support_page, "/support", texts.SUPPORT["title"], []),
         (not_found_page, "404", texts.NOT_FOUND["title"], []),
     ]

@@ -1,5 +1,5 @@
-"""HTTP routes served beside the pages: health, the payment webhook, one-click unsubscribe; the stand-ins in demo
-mode."""
+"""HTTP routes served beside the pages: health, the payment webhook, one-click unsubscribe, the «Мои данные»
+archive; the stand-ins in demo mode."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from cabinet.api.headers import security_headers
 from cabinet.api.health import health_routes
 from cabinet.api.images import image_routes
+from cabinet.api.my_data import my_data_routes
 from cabinet.api.payments import payment_routes
 from cabinet.api.proxies import trust_proxies
 from cabinet.api.unsubscribe import unsubscribe_routes
@@ -35,6 +36,7 @@ def api_routes(settings: Settings) -> list[BaseRoute]:
         *health_routes(),
         *payment_routes(settings),
         *image_routes(),
+        *my_data_routes(),
         *unsubscribe_routes(settings),
     ]
     # The demo mailbox shows every letter (reset links too) and the fault switch breaks payments:

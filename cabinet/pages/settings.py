@@ -8,6 +8,7 @@ from cabinet import texts
 from cabinet.components.forms import checkbox_field, form_alert, form_field, password_input, password_rules
 from cabinet.components.layout import page_shell
 from cabinet.pages.settings_accounts import linked_accounts, settings_section
+from cabinet.pages.settings_data import closing_section, my_data_section
 from cabinet.state.settings.email import SettingsEmailState
 from cabinet.state.settings.password import SettingsPasswordState
 from cabinet.state.settings.profile import SettingsProfileState
@@ -190,6 +191,9 @@ def settings_page() -> rx.Component:
             linked_accounts(),
             rx.grid(_profile(), _password(), columns={"initial": "1", "md": "2"}, spacing="4", width="100%"),
             _email(),
+            rx.grid(
+                my_data_section(), closing_section(), columns={"initial": "1", "md": "2"}, spacing="4", width="100%"
+            ),
             spacing="4",
             width="100%",
         )

@@ -110,7 +110,11 @@ def close_own_cabinet(
     _check_tries(session, user.id or 0, now)
     if not verify_password(password, user.password_hash):
         record_event(
-            session=session, action="cabinet_closing_refused", now=now, actor_user_id=user.id, client_address=client_address
+            session=session,
+            action="cabinet_closing_refused",
+            now=now,
+            actor_user_id=user.id,
+            client_address=client_address,
         )
         raise DomainError("password_wrong_current", field="password")
     if not confirmed:

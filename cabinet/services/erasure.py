@@ -81,7 +81,12 @@ def _clear_audit(session: Session, user_id: int, addresses: list[str]) -> None:
     kept = or_(*(col(AuditEvent.action).startswith(prefix) for prefix in KEPT_DETAIL_PREFIXES))
     session.exec(update(AuditEvent).where(about_them, ~kept).values(details="{}"))
     # Someone else's entry may name an address (a letter limit hit by a stranger's sign-ups for it).
-    naming = or_(*(func.lower(AuditEvent.details).contains(json.dumps(address, ensure_ascii=False)[1:-1], autoescape=True) for address in addresses))
+    naming = or_(
+        *(
+            func.lower(AuditEvent.details).contains(json.dumps(address, ensure_ascii=False)[1:-1], autoescape=True)
+            for address in addresses
+        )
+    )
     session.exec(update(AuditEvent).where(naming).values(details="{}"))
 
 

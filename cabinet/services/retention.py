@@ -74,44 +74,86 @@ CLOSURE_RULES: dict[str, TableRule] = {
         "The provider's own settings.",
         columns=_all(
             KEEP,
-            *(
-                "id name inn service_description account_pattern account_format_description "
-                "account_example account_checksum hint_text receipt_image ownership_check "
-                "reading_window_start_day reading_window_end_day reading_window_policy "
-                "allow_zero_consumption allow_rollover consumption_cap_thousandths support_email "
-                "support_phone yookassa_account_id unavailable_message reminder_closing_days "
-                "remind_window_opens remind_window_closing remind_verification remind_new_bill is_active "
-                "created_at updated_at"
-            ).split(),
+            *[
+                "id",
+                "name",
+                "inn",
+                "service_description",
+                "account_pattern",
+                "account_format_description",
+                "account_example",
+                "account_checksum",
+                "hint_text",
+                "receipt_image",
+                "ownership_check",
+                "reading_window_start_day",
+                "reading_window_end_day",
+                "reading_window_policy",
+                "allow_zero_consumption",
+                "allow_rollover",
+                "consumption_cap_thousandths",
+                "support_email",
+                "support_phone",
+                "yookassa_account_id",
+                "unavailable_message",
+                "reminder_closing_days",
+                "remind_window_opens",
+                "remind_window_closing",
+                "remind_verification",
+                "remind_new_bill",
+                "is_active",
+                "created_at",
+                "updated_at",
+            ],
         ),
     ),
     "staff_memberships": TableRule(
         "Staff cannot close a cabinet (a platform administrator removes their access first).",
-        columns=_all(KEEP, *"id user_id provider_id role created_at".split()),
+        columns=_all(KEEP, *["id", "user_id", "provider_id", "role", "created_at"]),
     ),
     "uploaded_images": TableRule(
         "Pictures operators uploaded.",
-        columns=_all(KEEP, *"id content_type sha256 size_bytes data uploaded_by created_at".split()),
+        columns=_all(KEEP, *["id", "content_type", "sha256", "size_bytes", "data", "uploaded_by", "created_at"]),
     ),
     "provider_accounts": TableRule(
         "The provider's registry: the account, its address and debt are the provider's record under its contract, "
         "not data the cabinet collected; the next registry import keeps it current.",
         columns=_all(
             KEEP,
-            *(
-                "id provider_id number address owner_name debt_kopecks penalty_kopecks balance_as_of "
-                "last_bill_kopecks pin_hash debt_raises debt_raised_at created_at updated_at"
-            ).split(),
+            *[
+                "id",
+                "provider_id",
+                "number",
+                "address",
+                "owner_name",
+                "debt_kopecks",
+                "penalty_kopecks",
+                "balance_as_of",
+                "last_bill_kopecks",
+                "pin_hash",
+                "debt_raises",
+                "debt_raised_at",
+                "created_at",
+                "updated_at",
+            ],
         ),
     ),
     "meters": TableRule(
         "The provider's meters on the account.",
         columns=_all(
             KEEP,
-            *(
-                "id account_id kind serial digits_whole digits_fraction tariff_kopecks "
-                "last_value_thousandths last_value_date verified_until"
-            ).split(),
+            *[
+                "id",
+                "account_id",
+                "kind",
+                "serial",
+                "digits_whole",
+                "digits_fraction",
+                "tariff_kopecks",
+                "last_value_thousandths",
+                "last_value_date",
+                "verified_until",
+            ],
         ),
     ),
     "account_links": TableRule(
@@ -148,27 +190,59 @@ CLOSURE_RULES: dict[str, TableRule] = {
     "payment_parts": TableRule(
         "The receipt's lines: account, provider, amount.",
         columns=_all(
-            KEEP, *"id payment_id account_id provider_id amount_kopecks purpose transfer_account_id position".split()
+            KEEP,
+            *[
+                "id",
+                "payment_id",
+                "account_id",
+                "provider_id",
+                "amount_kopecks",
+                "purpose",
+                "transfer_account_id",
+                "position",
+            ],
         ),
     ),
     "ledger_entries": TableRule(
         "Money that reached or left a provider's account.",
-        columns=_all(KEEP, *"id account_id payment_id part_id refund_id amount_kopecks booked_at".split()),
+        columns=_all(KEEP, *["id", "account_id", "payment_id", "part_id", "refund_id", "amount_kopecks", "booked_at"]),
     ),
     "refunds": TableRule(
         "Money returned, at an operator's request: the money's audit.",
         columns=_all(
             KEEP,
-            *(
-                "id payment_id part_id amount_kopecks reason status idempotency_key gateway_refund_id "
-                "requested_by failure_code cancellation_reason refunded_at created_at updated_at"
-            ).split(),
+            *[
+                "id",
+                "payment_id",
+                "part_id",
+                "amount_kopecks",
+                "reason",
+                "status",
+                "idempotency_key",
+                "gateway_refund_id",
+                "requested_by",
+                "failure_code",
+                "cancellation_reason",
+                "refunded_at",
+                "created_at",
+                "updated_at",
+            ],
         ),
     ),
     "payment_notifications": TableRule(
         "YooKassa's notifications as received: the money's audit (they carry our ids, not the person).",
         columns=_all(
-            KEEP, *"id received_at source_address event gateway_payment_id body outcome outcome_status".split()
+            KEEP,
+            *[
+                "id",
+                "received_at",
+                "source_address",
+                "event",
+                "gateway_payment_id",
+                "body",
+                "outcome",
+                "outcome_status",
+            ],
         ),
     ),
     "outgoing_emails": TableRule(
@@ -208,14 +282,15 @@ CLOSURE_RULES: dict[str, TableRule] = {
     # The stand-ins for YooKassa and Resend (demo mode and tests only): their rows play the outside services'
     # own records, which are theirs to keep; production has these tables empty.
     "sandbox_yookassa_payments": TableRule(
-        "The YooKassa stand-in's own records.", columns=_all(KEEP, *"id idempotence_key status body created_at".split())
+        "The YooKassa stand-in's own records.",
+        columns=_all(KEEP, *["id", "idempotence_key", "status", "body", "created_at"]),
     ),
     "sandbox_yookassa_refunds": TableRule(
         "The YooKassa stand-in's own records.",
-        columns=_all(KEEP, *"id idempotence_key payment_id status body created_at".split()),
+        columns=_all(KEEP, *["id", "idempotence_key", "payment_id", "status", "body", "created_at"]),
     ),
     "sandbox_resend_emails": TableRule(
         "The Resend stand-in's own records.",
-        columns=_all(KEEP, *"id idempotency_key to_address body created_at".split()),
+        columns=_all(KEEP, *["id", "idempotency_key", "to_address", "body", "created_at"]),
     ),
 }
