@@ -57,16 +57,14 @@ def check_may_close(session: Session, user: User) -> None:
 
 def _close(session: Session, user: User, *, now: dt.datetime, closed_by: User | None, reason: str = "") -> None:
     assert user.id is not None
-    if user.email and user.confirmed_at is not None:
-        # Written before the address is erased; the outbox forgets it once the letter has gone.
+    address = user.email if user.confirmed_at is not None else ""
+    erase_resident(session, user, now=now)
+    if address:
+        # Written after the erasure (which deletes every letter to the address); forgotten once it has gone.
         letter = send_letter(
-            session,
-            to=user.email,
-            kind="cabinet_closed_by_admin" if closed_by else "cabinet_closed",
-            now=now,
+            session, to=address, kind="cabinet_closed_by_admin" if closed_by else "cabinet_closed", now=now
         )
         letter.forget_after_sending = True
-    erase_resident(session, user, now=now)
     user.closed_at = now
     user.closed_by_user_id = closed_by.id if closed_by else None
     user.closure_reason = reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert
+from cabinet.components.forms import form_alert, form_field
 from cabinet.pages.admin.layout import admin_shell, clickable_row, detail_lines
 from cabinet.state.admin.residents import AdminResidentsState, ResidentRow
 
@@ -67,6 +67,55 @@ def _changing_actions() -> rx.Component:
     )
 
 
+def _closing_form() -> rx.Component:
+    """A platform administrator closes the cabinet on the resident's written request, after one more «sure?»."""
+    words = texts.ADMIN
+    return rx.vstack(
+        rx.heading(words["closing_title"], size="3", as_="h3"),
+        rx.text(words["closing_lead"], size="2", color=rx.color("gray", 11)),
+        form_field(
+            words["closing_reason"],
+            rx.input(
+                value=state.closing_reason,
+                on_change=state.set_closing_reason,
+                placeholder=words["closing_reason_placeholder"],
+                id="admin-resident-closing-reason",
+                width="100%",
+            ),
+            field_id="admin-resident-closing-reason",
+            error=state.closing_reason_error,
+        ),
+        rx.alert_dialog.root(
+            rx.alert_dialog.trigger(
+                rx.button(words["closing_open"], color_scheme="red", variant="soft", id="admin-resident-closing-open")
+            ),
+            rx.alert_dialog.content(
+                rx.alert_dialog.title(words["closing_confirm_title"]),
+                rx.alert_dialog.description(words["closing_lead"], size="2"),
+                rx.flex(
+                    rx.alert_dialog.cancel(rx.button(words["closing_cancel"], variant="soft", color_scheme="gray")),
+                    rx.alert_dialog.action(
+                        rx.button(
+                            words["closing_confirm"],
+                            color_scheme="red",
+                            on_click=state.close_cabinet,
+                            id="admin-resident-closing-confirm",
+                        )
+                    ),
+                    spacing="3",
+                    justify="end",
+                    margin_top="1em",
+                    wrap="wrap",
+                ),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+        align="start",
+        id="admin-resident-closing",
+    )
+
+
 def _column(title_key: str, items) -> rx.Component:
     return rx.vstack(rx.heading(texts.ADMIN[title_key], size="3", as_="h3"), detail_lines(items), width="100%")
 
@@ -83,6 +132,10 @@ def _resident_detail() -> rx.Component:
             ),
             rx.text(state.detail_sessions, size="2", color=rx.color("gray", 11)),
             form_alert(state.notice, id="admin-resident-notice", color="grass", icon="circle-check"),
+            rx.cond(
+                state.detail_closure != "",
+                rx.callout(state.detail_closure, icon="archive-x", color_scheme="gray", id="admin-resident-closure"),
+            ),
             form_alert(state.error, id="admin-resident-error"),
             _actions(),
             rx.grid(
@@ -93,6 +146,7 @@ def _resident_detail() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
+            rx.cond(state.detail_may_close, _closing_form()),
             spacing="3",
             width="100%",
         ),

@@ -29,6 +29,7 @@ from cabinet.models import (
 from cabinet.services import payments
 from cabinet.services.access import StaffScope, require_staff
 from cabinet.services.audit import record_event
+from cabinet.services.identity import shown_email
 from cabinet.services.ids import get_by_id
 from cabinet.services.payments.parts import parts_of, payment_providers
 from cabinet.services.transactions import transactional
@@ -129,7 +130,7 @@ def _detail(session: Session, payment: Payment, scope: StaffScope) -> PaymentDet
         status=payment.status.value,
         provider=provider.name,
         account=account.number,
-        payer=user.email,
+        payer=shown_email(user),
         created_at=payment.created_at,
         paid_at=payment.paid_at,
         gateway_payment_id=payment.gateway_payment_id or "",

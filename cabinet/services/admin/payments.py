@@ -24,6 +24,7 @@ from cabinet.models import (
 )
 from cabinet.services import payment_exports
 from cabinet.services.access import StaffScope, require_staff
+from cabinet.services.identity import shown_email
 from cabinet.services.ids import parse_id
 from cabinet.services.periods import period_bounds
 from cabinet.services.providers import ProviderRow, providers_in_scope
@@ -117,7 +118,7 @@ def _list_payments(session: Session, scope: StaffScope, filters: PaymentFilter, 
             payment.created_at,
             provider.name,
             account.number,
-            user.email,
+            shown_email(user),
             part.amount_kopecks,
             payment.status.value,
             several=payment.id in several,

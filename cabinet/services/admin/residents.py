@@ -1,4 +1,5 @@
-"""Residents on the admin side: search, one resident's detail, blocking, a new confirmation letter.
+"""Residents on the admin side: search, one resident's detail, blocking, a new confirmation letter; a closed
+cabinet shows when and by whom it was closed (closing itself: services/closure.py).
 
 The platform administrator sees every user. A provider's operator or viewer sees the residents linked
 (AccountLink) to an account of their providers, and in a resident's detail only the links and payments of
@@ -32,6 +33,7 @@ from cabinet.services import sessions
 from cabinet.services.access import StaffScope, require_staff
 from cabinet.services.accounts import links_of, normalize_account_number
 from cabinet.services.audit import record_event
+from cabinet.services.identity import shown_email
 from cabinet.services.ids import get_by_id
 from cabinet.services.signups import resend_confirmation
 from cabinet.services.transactions import transactional
@@ -40,7 +42,9 @@ SIGN_IN_ACTIONS = ("sign_in", "sign_in_failed")
 
 
 def user_state(user: User) -> str:
-    """One word for a user's standing, the first that applies: blocked, unconfirmed, admin or active."""
+    """One word for a user's standing, the first that applies: closed, blocked, unconfirmed, admin or active."""
+    if user.closed_at is not None:
+        return "closed"
     if user.is_blocked:
         return "blocked"
     if user.confirmed_at is None:
@@ -80,6 +84,15 @@ class SignIn:
 
 
 @dataclasses.dataclass(frozen=True)
+class Closure:
+    """When and by whom a cabinet was closed: `by` is the administrator's address, "" for the resident."""
+
+    closed_at: dt.datetime
+    by: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ResidentDetail:
     id: int
     email: str
@@ -93,10 +106,13 @@ class ResidentDetail:
     sign_ins: list[SignIn]
     # Whether the acting staff member may block them or resend their letter (the page shows those buttons).
     may_change: bool = False
+    closure: Closure | None = None
+    # Whether the acting staff member may close the cabinet on a written request (a platform administrator).
+    may_close: bool = False
 
 
 def _row(user: User) -> ResidentRow:
-    return ResidentRow(user.id or 0, user.email, user.full_name, user_state(user), user.created_at)
+    return ResidentRow(user.id or 0, shown_email(user), user.full_name, user_state(user), user.created_at)
 
 
 @transactional()
@@ -139,6 +155,8 @@ def _user(session: Session, user_id: object, scope: StaffScope, *, change: bool 
     user = get_by_id(session, User, user_id)
     if user is None:
         raise DomainError("not_found")
+    if change and user.closed_at is not None:
+        raise DomainError("closure_already_closed")
     if scope.is_platform_admin:
         return user
     providers = scope.operated_ids if change else scope.visible_ids
@@ -177,7 +195,7 @@ def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -
     ).one()
     return ResidentDetail(
         id=user.id or 0,
-        email=user.email,
+        email=shown_email(user),
         full_name=user.full_name,
         state=user_state(user),
         blocked=user.is_blocked,
@@ -193,8 +211,17 @@ def _detail(session: Session, user: User, now: dt.datetime, scope: StaffScope) -
             for payment_id, amount, status, created_at in payments
         ],
         sign_ins=[SignIn(e.action, e.created_at, e.client_address) for e in sign_ins],
-        may_change=_may_change(session, user, scope),
+        may_change=_may_change(session, user, scope) and user.closed_at is None,
+        closure=_closure(session, user),
+        may_close=scope.is_platform_admin and user.closed_at is None and user.id != scope.user_id,
     )
+
+
+def _closure(session: Session, user: User) -> Closure | None:
+    if user.closed_at is None:
+        return None
+    admin = session.get(User, user.closed_by_user_id) if user.closed_by_user_id is not None else None
+    return Closure(user.closed_at, shown_email(admin) if admin is not None else "", user.closure_reason)
 
 
 def _may_change(session: Session, user: User, scope: StaffScope) -> bool:

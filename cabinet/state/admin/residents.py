@@ -9,6 +9,7 @@ import reflex as rx
 from cabinet import texts
 from cabinet.clock import utc_now
 from cabinet.money import format_rubles
+from cabinet.services import closure
 from cabinet.services.admin import residents
 from cabinet.services.ids import parse_id
 from cabinet.state.admin.lines import Line
@@ -25,6 +26,15 @@ class ResidentRow:
     name: str
     state: str
     created: str
+
+
+def _closure_text(closed: residents.Closure | None) -> str:
+    if closed is None:
+        return ""
+    words = texts.ADMIN
+    if not closed.by:
+        return words["closed_by_resident"].format(when=format_local_time(closed.closed_at))
+    return words["closed_by_admin"].format(when=format_local_time(closed.closed_at), by=closed.by, reason=closed.reason)
 
 
 def _state_label(state: str) -> str:
@@ -51,12 +61,21 @@ class AdminResidentsState(PageData, rx.State):
     detail_links: list[Line] = []
     detail_payments: list[Line] = []
     detail_sign_ins: list[Line] = []
+    # «Кабинет закрыт …: самим жителем / администратором … по заявлению …»; "" for an open cabinet.
+    detail_closure: str = ""
+    detail_may_close: bool = False
+    closing_reason: str = ""
+    closing_reason_error: str = ""
     notice: str = ""
     error: str = ""
 
     @rx.event
     def set_query(self, value: str) -> None:
         self.query = value[:100]
+
+    @rx.event
+    def set_closing_reason(self, value: str) -> None:
+        self.closing_reason, self.closing_reason_error = value[: closure.REASON_MAX_LENGTH + 1], ""
 
     @rx.event(background=True)
     async def search(self):
@@ -105,6 +124,9 @@ class AdminResidentsState(PageData, rx.State):
             )
             for e in detail.sign_ins
         ]
+        self.detail_closure = _closure_text(detail.closure)
+        self.detail_may_close = detail.may_close
+        self.closing_reason = self.closing_reason_error = ""
         self.notice = self.error = ""
 
     @rx.event
@@ -142,3 +164,26 @@ class AdminResidentsState(PageData, rx.State):
                 self.notice = texts.ADMIN["confirmation_resent"]
             else:
                 self.error = outcome.message
+
+    @rx.event(background=True)
+    async def close_cabinet(self):
+        """Closes the open resident's cabinet on their written request, the reason naming it."""
+        async with self:
+            actor = await acting_operator_id(self)
+            user_id, reason = self.selected, self.closing_reason
+        if not actor:
+            return not_found()
+        outcome = await call(closure.close_on_request, actor_id=actor, user_id=user_id, reason=reason, now=utc_now())
+        if not outcome.ok:
+            async with self:
+                if outcome.field == "reason":
+                    self.closing_reason_error = outcome.message
+                else:
+                    self.error = outcome.message
+            return
+        detail = await call(residents.resident_detail, actor_id=actor, user_id=user_id, now=utc_now())
+        async with self:
+            if detail.ok and detail.value is not None:
+                self._show(detail.value)
+            self.notice = texts.ADMIN["closed_on_request"]
+        return AdminResidentsState.search
