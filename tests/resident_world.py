@@ -16,6 +16,7 @@ from cabinet.models import (
     AccountLink,
     AuditEvent,
     DataArchive,
+    DataArchiveStatus,
     LoginAttempt,
     MeterReading,
     OneTimeToken,
@@ -139,7 +140,17 @@ def make_resident_with_everything(session: Session, *, name: str, password: str 
     )
     session.add(PublicLetter(kind="confirm_email", recipient=email, client_address=address, created_at=NOW))
     session.add(PublicLetter(kind="reset_password", recipient=old_email, client_address=address, created_at=NOW))
-    session.add(DataArchive(user_id=user.id, token_hash=f"a{n:063d}", content=b"zip", size_bytes=3, expires_at=NOW))
+    session.add(
+        DataArchive(
+            user_id=user.id,
+            token_hash=f"a{n:063d}",
+            status=DataArchiveStatus.ready,
+            content=b"zip",
+            size_bytes=3,
+            created_at=NOW - dt.timedelta(hours=1),
+            expires_at=NOW + dt.timedelta(hours=23),
+        )
+    )
     _audit(session, user, "sign_up", address)
     _audit(session, user, "sign_in", address)
     _audit(session, user, "sign_in_failed", address)
