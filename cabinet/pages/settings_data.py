@@ -39,17 +39,12 @@ def _archive_link() -> rx.Component:
     return rx.vstack(
         rx.text(state.ready_text, size="2", id="settings-data-ready"),
         rx.button(
-            rx.el.a(
-                rx.icon("download", size=16),
-                texts.SETTINGS["data_download"],
-                href=state.link,
-                download="",
-                on_click=state.forget_link,
-                id="settings-data-download",
-            ),
-            as_child=True,
+            rx.icon("download", size=16),
+            texts.SETTINGS["data_download"],
+            on_click=state.download,
             size="3",
             color_scheme="grass",
+            id="settings-data-download",
         ),
         spacing="2",
         align="start",

@@ -37,6 +37,7 @@ class ReadyArchive:
     token: str
     size_bytes: int
     expires_at: dt.datetime
+    filename: str
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,9 @@ def prepare_archive(
     if archive is None:
         raise DomainError("not_found")
     progress(100)
-    return ReadyArchive(token=token, size_bytes=archive.size_bytes, expires_at=archive.expires_at)
+    return ReadyArchive(
+        token=token, size_bytes=archive.size_bytes, expires_at=archive.expires_at, filename=archive_name(now)
+    )
 
 
 @transactional()

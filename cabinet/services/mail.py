@@ -78,6 +78,7 @@ def outbox_row(
         "next_attempt_at": now,
         "created_at": now,
         "sent_at": None,
+        "forget_after_sending": False,
     }
 
 

@@ -8,7 +8,7 @@ from cabinet.clock import utc_now
 from cabinet.services import closure
 from cabinet.state.calls import call
 from cabinet.state.form_errors import clear_refusals, show_refusal
-from cabinet.state.session import SessionState, current_user_id
+from cabinet.state.session import current_user_id
 
 CLOSED_ROUTE = "/closed"
 FIELDS = {"password": "password_error", "confirmed": "confirmed_error"}
@@ -59,8 +59,6 @@ class SettingsClosingState(rx.State):
             show_refusal(self, outcome, fields=FIELDS, fallback="error")
             if not outcome.ok:
                 return
-            # Every session of the cabinet is gone already; this tab forgets its own too.
-            session_state = await self.get_state(SessionState)
-            session_state._forget()
-            session_state.browser_marker = ""
+        # Every session of the cabinet is gone already: /closed, a public page, finds this tab's token dead and
+        # forgets it (forgetting it here first would let the private page's guard send the tab to sign in).
         return rx.redirect(CLOSED_ROUTE)

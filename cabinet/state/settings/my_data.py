@@ -32,6 +32,7 @@ class SettingsDataState(rx.State):
     progress: int = 0
     # The link appears once, in this tab only; it is never stored in the clear.
     link: str = ""
+    filename: str = ""
     ready_text: str = ""
     error: str = ""
 
@@ -42,10 +43,13 @@ class SettingsDataState(rx.State):
             self.progress = 0
 
     @rx.event
-    def forget_link(self) -> None:
-        """The download started: the link is used up, the page says so."""
-        self.link = ""
+    def download(self):
+        """Hands the link to the browser to download, once: it works once, so the page forgets it and says so."""
+        if not self.link:
+            return None
+        link, self.link = self.link, ""
         self.ready_text = texts.SETTINGS["data_downloaded"]
+        return rx.download(url=link, filename=self.filename)
 
     @rx.event(background=True)
     async def prepare(self):
@@ -81,7 +85,7 @@ class SettingsDataState(rx.State):
             ready = outcome.value
             assert ready is not None
             self.progress = 100
-            self.link = f"/api/my-data/{ready.token}"
+            self.link, self.filename = f"/api/my-data/{ready.token}", ready.filename
             self.ready_text = texts.SETTINGS["data_ready"].format(
                 size=texts.SETTINGS["data_size_kb"].format(size=max(1, round(ready.size_bytes / 1024))),
                 expires=format_local_time(ready.expires_at),
