@@ -59,6 +59,7 @@ from cabinet.state.pay_several import PAY_SEVERAL_PATH, PaySeveralState
 from cabinet.state.payment_status import PaymentStatusState
 from cabinet.state.readings import ReadingsState
 from cabinet.state.receipt import ReceiptState
+from cabinet.state.register import RegisterState
 from cabinet.state.session import SessionState
 from cabinet.state.settings import ON_LOAD as SETTINGS_ON_LOAD
 from cabinet.state.staff_invitation import StaffInvitationState
@@ -105,7 +106,8 @@ def _add_public_pages(app: rx.App) -> None:
         # A reminder's one-click link: works without signing in, turns one kind of reminder off.
         (unsubscribe_page, "/unsubscribe/[link_token]", texts.UNSUBSCRIBE["title"], [UnsubscribeState.load]),
         (policy_page, "/policy", texts.POLICY_TITLE, []),
-        (closed_page, "/closed", texts.CLOSED["title"], []),
+        # «Зарегистрироваться снова» from here opens the form, not an old «Письмо отправлено» of this tab.
+        (closed_page, "/closed", texts.CLOSED["title"], [RegisterState.start_over]),
         (support_page, "/support", texts.SUPPORT["title"], []),
         (not_found_page, "404", texts.NOT_FOUND["title"], []),
     ]

@@ -56,7 +56,7 @@ def my_data_section() -> rx.Component:
     state = SettingsDataState
     return settings_section(
         texts.SETTINGS["data_title"],
-        texts.SETTINGS["data_hint"],
+        texts.SETTINGS["data_limits"],
         rx.text(texts.SETTINGS["data_hint"], size="2", color=rx.color("gray", 11)),
         rx.cond(state.preparing, _archive_progress()),
         rx.cond(state.link != "", _archive_link()),
@@ -85,7 +85,13 @@ def _warning() -> rx.Component:
             rx.text(texts.SETTINGS["closing_warning_title"], weight="bold", size="2"),
             rx.el.ul(
                 *[rx.el.li(rx.text(line, size="2")) for line in texts.SETTINGS["closing_warning"]],
-                style={"paddingInlineStart": "1.1em", "margin": 0, "display": "grid", "gap": "0.25em"},
+                style={
+                    "paddingInlineStart": "1.1em",
+                    "margin": 0,
+                    "listStyleType": "disc",
+                    "display": "grid",
+                    "gap": "0.25em",
+                },
             ),
             spacing="1",
         ),

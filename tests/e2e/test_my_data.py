@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 import zipfile
 
@@ -37,6 +38,17 @@ def _connect_water(page: Page) -> None:
     page.locator("#connect-nickname").fill("Дача")
     page.locator("#connect-submit").click()
     expect(page.locator("#connect-congratulations")).to_be_visible()
+
+
+def _wait_for_letter(base: str, email: str, words: str) -> str:
+    """The text of the letter to `email` that says `words`, once the outbox has sent it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for letter in httpx.get(f"{base}/dev/mailbox.json", params={"to": email}, timeout=5).json():
+            if words in (letter["text"] or ""):
+                return letter["text"]
+        time.sleep(0.5)
+    raise AssertionError(f"no letter to {email} saying «{words}»")
 
 
 def _sign_in(page: Page, base: str, email: str, password: str) -> None:
@@ -97,6 +109,8 @@ def test_download_the_archive_close_the_cabinet_and_start_again_empty(app_server
     expect(page.locator("#closed-title")).to_have_text("Кабинет закрыт")
     expect(page.locator("#nav-sign-out")).to_have_count(0)
     page.screenshot(path=str(screenshot_dir / "closed-desktop.png"), full_page=True)
+    closing_letter = _wait_for_letter(base, email, "Вы закрыли свой Личный кабинет")
+    assert "новый, пустой кабинет" in closing_letter
     letters = count_letters(base, to=email)
 
     _sign_in(page, base, email, PASSWORD)

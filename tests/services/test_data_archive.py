@@ -139,3 +139,10 @@ def test_closing_the_cabinet_takes_its_archives_and_their_links_with_it(app_data
     with pytest.raises(DomainError) as closed:
         _prepare(anna["user"].id)
     assert closed.value.code == "not_found"
+
+
+def test_the_page_names_the_limits_the_service_keeps():
+    from cabinet import texts
+
+    assert f"до {data_archive.DAILY_LIMIT} раз в сутки" in texts.SETTINGS["data_limits"]
+    assert data_archive.LINK_LIFETIME == dt.timedelta(days=1)

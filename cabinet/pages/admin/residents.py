@@ -134,7 +134,13 @@ def _resident_detail() -> rx.Component:
             form_alert(state.notice, id="admin-resident-notice", color="grass", icon="circle-check"),
             rx.cond(
                 state.detail_closure != "",
-                rx.callout(state.detail_closure, icon="archive-x", color_scheme="gray", id="admin-resident-closure"),
+                rx.callout(
+                    state.detail_closure,
+                    icon="archive-x",
+                    color_scheme="gray",
+                    width="100%",
+                    id="admin-resident-closure",
+                ),
             ),
             form_alert(state.error, id="admin-resident-error"),
             _actions(),

@@ -120,7 +120,7 @@ class AdminResidentsState(PageData, rx.State):
         self.detail_sign_ins = [
             Line(
                 texts.ADMIN["sign_in_actions"].get(e.action, e.action),
-                f"{format_local_time(e.created_at)} · {e.client_address}",
+                " · ".join(filter(None, (format_local_time(e.created_at), e.client_address))),
             )
             for e in detail.sign_ins
         ]
