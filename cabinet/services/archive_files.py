@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -12,11 +11,10 @@ import zipfile
 from cabinet import texts
 from cabinet.money import format_rubles
 from cabinet.services.calendar import local_time_text
+from cabinet.services.exports import csv_bytes
 from cabinet.services.meter_text import kind_label, thousandths_text
 from cabinet.services.resident_data import SECTIONS, ResidentData, Row
 
-# A cell a spreadsheet would run as a formula (a nickname «=HYPERLINK(…)») is written with a leading «'».
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1c2024}"
     "table{border-collapse:collapse;width:100%;margin:0 0 2rem}th,td{border:1px solid #d9d9e0;padding:.35rem .5rem;"
@@ -88,20 +86,14 @@ def shown(section: str, column: str, value: object) -> str:
     return str(value)
 
 
-def _cell(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def _csv(section: str, rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    # A BOM and «;»: what a spreadsheet set to Russian opens as columns in UTF-8.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+def _csv(section: str, rows: list[Row]) -> bytes:
+    """«;» and UTF-8 with a BOM, as the other exports; a cell a spreadsheet would run as a formula (a nickname
+    «=HYPERLINK(…)») is defused by `safe_cell`."""
     columns = _columns(rows)
-    writer.writerow([_header(column) for column in columns])
-    for row in rows:
-        writer.writerow([_cell(shown(section, column, row[column])) for column in columns])
-    return buffer.getvalue()
+    return csv_bytes(
+        [_header(column) for column in columns],
+        ([shown(section, column, row[column]) for column in columns] for row in rows),
+    )
 
 
 def _html(data: ResidentData) -> str:

@@ -109,6 +109,10 @@ def test_download_the_archive_close_the_cabinet_and_start_again_empty(app_server
     expect(page.locator("#closed-title")).to_have_text("Кабинет закрыт")
     expect(page.locator("#nav-sign-out")).to_have_count(0)
     page.screenshot(path=str(screenshot_dir / "closed-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(screenshot_dir / "closed-phone.png"), full_page=True)
+    assert no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     closing_letter = _wait_for_letter(base, email, "Вы закрыли свой Личный кабинет")
     assert "новый, пустой кабинет" in closing_letter
     letters = count_letters(base, to=email)

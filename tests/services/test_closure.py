@@ -21,7 +21,7 @@ from cabinet.models import (
     User,
     UserRole,
 )
-from cabinet.services import auth, closure, mail, signups
+from cabinet.services import auth, closure, mail, payment_exports, signups
 from cabinet.services.admin import residents
 from cabinet.services.identity import find_user_by_email
 from tests.factories import NOW, make_user
@@ -202,3 +202,16 @@ def test_a_resident_closing_is_shown_as_by_the_resident(app_database, session):
     listed = {row.id: (row.email, row.state) for row in residents.search_residents(actor_id=admin.id, query="")}
     assert listed[anna["user"].id] == (f"закрытый кабинет № {anna['user'].id}", "closed")
     assert residents.search_residents(actor_id=admin.id, query="anna") == []
+
+
+def test_exports_carry_nothing_of_a_closed_resident(app_database, session):
+    anna = make_resident_with_everything(session, name="anna")
+    session.commit()
+    with Session(app_database) as before:
+        assert "anna@example.com" in payment_exports.export_payments(before).decode("utf-8-sig")
+    _close(anna["user"].id)
+    with Session(app_database) as after:
+        exported = payment_exports.export_payments(after).decode("utf-8-sig")
+    assert "1500,00" in exported.replace("\u00a0", "").replace(" ", "")
+    for fragment in anna["personal"]:
+        assert fragment not in exported
