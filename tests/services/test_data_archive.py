@@ -145,4 +145,4 @@ def test_the_page_names_the_limits_the_service_keeps():
     from cabinet import texts
 
     assert f"до {data_archive.DAILY_LIMIT} раз в сутки" in texts.SETTINGS["data_limits"]
-    assert data_archive.LINK_LIFETIME == dt.timedelta(days=1)
+    assert dt.timedelta(days=1) == data_archive.LINK_LIFETIME
