@@ -24,7 +24,9 @@ from cabinet.models import (
 from cabinet.services import auth, closure, mail, payment_exports, signups
 from cabinet.services.admin import residents
 from cabinet.services.identity import find_user_by_email
+from cabinet.services.payments.starting import prepare_payment
 from tests.factories import NOW, make_user
+from tests.paying import request_of
 from tests.resident_world import make_resident_with_everything
 from tests.services.test_mail_outbox import FakeResend
 
@@ -215,3 +217,17 @@ def test_exports_carry_nothing_of_a_closed_resident(app_database, session):
     assert "1500,00" in exported.replace("\u00a0", "").replace(" ", "")
     for fragment in anna["personal"]:
         assert fragment not in exported
+
+
+def test_a_closed_cabinet_starts_no_payment_even_from_a_tab_that_raced_the_closing(app_database, session):
+    anna = make_resident_with_everything(session, name="anna")
+    session.commit()
+    _close(anna["user"].id)
+    with Session(app_database) as late:
+        # Even were its account still linked, the payment's own check of the user refuses.
+        late.add(AccountLink(user_id=anna["user"].id, account_id=anna["account"].id))
+        late.flush()
+        request = request_of({"user": anna["user"].id, "account": anna["account"].id})
+        with pytest.raises(DomainError) as refused:
+            prepare_payment(late, request, now=LATER)
+    assert refused.value.code == "not_found"

@@ -80,6 +80,11 @@ class PaymentRequest:
 
 def prepare_payment(session: Session, request: PaymentRequest, *, now: dt.datetime) -> Payment:
     """Checks everything, saves the readings, writes the pending payment and its parts. Idempotent by request_key."""
+    # Shares the lock a closing takes (services/closure.py): a payment is written before a closing, which then
+    # refuses for it, or not at all.
+    user = session.exec(select(User).where(User.id == request.user_id).with_for_update(read=True)).first()
+    if user is None or user.closed_at is not None:
+        raise DomainError("not_found")
     key = request.request_key or uuid.uuid4().hex
     existing = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
     if existing is not None:
@@ -92,8 +97,7 @@ def prepare_payment(session: Session, request: PaymentRequest, *, now: dt.dateti
         if any(entry.text.strip() for entry in part.readings):
             _save_readings(session, request, part, account, now=now)
     providers = [session.get(Provider, account.provider_id) for account in accounts]
-    user = session.get(User, request.user_id)
-    assert user is not None and all(providers)
+    assert all(providers)
     payment = Payment(
         user_id=request.user_id,
         amount_kopecks=sum(amounts),
