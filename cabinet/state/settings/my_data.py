@@ -30,7 +30,7 @@ class _Progress:
 class SettingsDataState(rx.State):
     preparing: bool = False
     progress: int = 0
-    # The link appears once, in this tab only; it is never stored in the clear.
+    # The link lives in this tab's state only (the database keeps its digest) and goes when the page is left.
     link: str = ""
     filename: str = ""
     ready_text: str = ""
