@@ -92,7 +92,7 @@ def auth_card(title: str, lead: str, *children: rx.Component, id: str) -> rx.Com
     )
 
 
-def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str) -> rx.Component:
+def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str, **props) -> rx.Component:
     return rx.input(
         value=value,
         on_change=on_change,
@@ -102,6 +102,7 @@ def password_input(value: rx.Var[str], on_change, *, id: str, autocomplete: str)
         size="3",
         width="100%",
         max_length=128,
+        **props,
     )
 
 

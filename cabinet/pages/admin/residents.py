@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import texts
-from cabinet.components.forms import form_alert, form_field
+from cabinet.components.forms import form_alert, form_field, invalid_field
 from cabinet.pages.admin.layout import admin_shell, clickable_row, detail_lines
 from cabinet.state.admin.residents import AdminResidentsState, ResidentRow
 
@@ -81,6 +81,7 @@ def _closing_form() -> rx.Component:
                 placeholder=words["closing_reason_placeholder"],
                 id="admin-resident-closing-reason",
                 width="100%",
+                **invalid_field(state.closing_reason_error, error_id="admin-resident-closing-reason-error"),
             ),
             field_id="admin-resident-closing-reason",
             error=state.closing_reason_error,
