@@ -192,7 +192,12 @@ def settings_page() -> rx.Component:
             rx.grid(_profile(), _password(), columns={"initial": "1", "md": "2"}, spacing="4", width="100%"),
             _email(),
             rx.grid(
-                my_data_section(), closing_section(), columns={"initial": "1", "md": "2"}, spacing="4", width="100%"
+                my_data_section(),
+                closing_section(),
+                columns={"initial": "1", "md": "2"},
+                spacing="4",
+                width="100%",
+                align="start",
             ),
             spacing="4",
             width="100%",
