@@ -47,7 +47,11 @@ def resident_addresses(session: Session, user: User) -> set[str]:
         for value in json.loads(details or "{}").values():
             if isinstance(value, str) and "@" in value:
                 addresses.add(value.strip().lower())
-    return addresses
+    # An earlier address someone else has signed up with since is theirs now: their letters and tries stay.
+    taken = session.exec(
+        select(User.email_canonical).where(col(User.email_canonical).in_(sorted(addresses)), User.id != user.id)
+    )
+    return addresses - set(taken)
 
 
 def erase_resident(session: Session, user: User, *, now: dt.datetime) -> None:

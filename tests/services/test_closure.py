@@ -231,3 +231,18 @@ def test_a_closed_cabinet_starts_no_payment_even_from_a_tab_that_raced_the_closi
         with pytest.raises(DomainError) as refused:
             prepare_payment(late, request, now=LATER)
     assert refused.value.code == "not_found"
+
+
+def test_an_earlier_address_now_someone_elses_keeps_their_letters(app_database, session):
+    anna = make_resident_with_everything(session, name="anna")
+    # Anna moved from anna.old@ to anna@; Vera has since signed up with anna.old@.
+    vera = make_user(session, email="anna.old@example.com")
+    session.commit()
+    with Session(app_database) as check:
+        theirs = len(check.exec(select(OutgoingEmail).where(OutgoingEmail.to_address == "anna.old@example.com")).all())
+    assert theirs == 1
+    _close(anna["user"].id)
+    with Session(app_database) as check:
+        kept = check.exec(select(OutgoingEmail).where(OutgoingEmail.to_address == "anna.old@example.com")).all()
+        assert len(kept) == theirs
+        assert check.get(User, vera.id).email == "anna.old@example.com"
