@@ -12,18 +12,16 @@ import datetime as dt
 from sqlmodel import Session, col, func, select
 
 from cabinet.errors import FORM, DomainError
-from cabinet.models import AuditEvent, Payment, PaymentStatus, StaffMembership, User, UserRole
+from cabinet.models import AuditEvent, Payment, StaffMembership, User, UserRole
 from cabinet.services.access import require_platform_admin
 from cabinet.services.account_letters import send_letter
 from cabinet.services.audit import record_event
 from cabinet.services.erasure import erase_resident
-from cabinet.services.ids import get_by_id
+from cabinet.services.ids import parse_id
 from cabinet.services.passwords import hashes_passwords, verify_password
+from cabinet.services.payments.status import AWAITING_GATEWAY
 from cabinet.services.transactions import transactional
 
-# A payment YooKassa may still take money for: closing waits until it settles, so no money arrives for
-# a cabinet that is no more and no receipt goes to an address already erased.
-OPEN_PAYMENT_STATUSES = (PaymentStatus.pending, PaymentStatus.waiting_for_capture)
 REASON_MIN_LENGTH = 5
 REASON_MAX_LENGTH = 300
 # Wrong passwords on the closing form, within the window, before it stops checking: a borrowed signed-in
@@ -33,12 +31,12 @@ WRONG_PASSWORD_WINDOW = dt.timedelta(minutes=15)
 
 
 def _lock_resident(session: Session, user_id: object) -> User | None:
-    """The user's row, locked till the end of the transaction: two closings (or a closing and a blocking) in
-    a row, never interleaved."""
-    user = get_by_id(session, User, user_id)
-    if user is None:
+    """The user's row (by any raw id), locked till the end of the transaction: two closings, or a closing and a
+    payment (services/payments/starting.py), one after the other, never interleaved."""
+    parsed = parse_id(user_id)
+    if parsed is None:
         return None
-    return session.exec(select(User).where(User.id == user.id).with_for_update()).one()
+    return session.exec(select(User).where(User.id == parsed).with_for_update()).first()
 
 
 def check_may_close(session: Session, user: User) -> None:
@@ -48,8 +46,10 @@ def check_may_close(session: Session, user: User) -> None:
     is_staff = session.exec(select(StaffMembership.id).where(StaffMembership.user_id == user.id)).first()
     if user.role != UserRole.resident or is_staff is not None:
         raise DomainError("closure_staff", field=FORM)
+    # A payment YooKassa may still take money for: closing waits until it settles, so no money arrives for a
+    # cabinet that is no more and no receipt goes to an address already erased.
     open_payment = session.exec(
-        select(Payment.id).where(Payment.user_id == user.id, col(Payment.status).in_(OPEN_PAYMENT_STATUSES))
+        select(Payment.id).where(Payment.user_id == user.id, col(Payment.status).in_(AWAITING_GATEWAY))
     ).first()
     if open_payment is not None:
         raise DomainError("closure_payment_open", field=FORM)

@@ -48,11 +48,10 @@ class DownloadedArchive:
 
 @transactional()
 def _start(*, session: Session, user_id: int, now: dt.datetime, client_address: str) -> tuple[int, str]:
-    user = session.get(User, user_id)
+    # The user's row locked: two tabs asking at once are counted one after the other.
+    user = session.exec(select(User).where(User.id == user_id).with_for_update()).first()
     if user is None or user.closed_at is not None or user.is_blocked:
         raise DomainError("not_found")
-    # The user's row locked: two tabs asking at once are counted one after the other.
-    session.exec(select(User.id).where(User.id == user_id).with_for_update()).one()
     busy = session.exec(
         select(DataArchive.id).where(
             DataArchive.user_id == user_id,
@@ -92,7 +91,7 @@ def _gather(*, session: Session, user_id: int, now: dt.datetime, progress: Calla
 
 
 @transactional()
-def _finish(*, session: Session, archive_id: int, content: bytes | None, now: dt.datetime) -> DataArchive | None:
+def _finish(*, session: Session, archive_id: int, content: bytes | None) -> DataArchive | None:
     archive = session.get(DataArchive, archive_id)
     if archive is None:
         # The cabinet was closed meanwhile, and the archive with it.
@@ -100,7 +99,6 @@ def _finish(*, session: Session, archive_id: int, content: bytes | None, now: dt
     archive.status = DataArchiveStatus.ready if content is not None else DataArchiveStatus.failed
     archive.content = content
     archive.size_bytes = len(content or b"")
-    archive.expires_at = now + LINK_LIFETIME
     session.add(archive)
     return archive
 
@@ -119,10 +117,10 @@ def prepare_archive(
         content = _gather(user_id=user_id, now=now, progress=progress)
     except Exception:
         logger.exception("Archive %s for user %s failed", archive_id, user_id)
-        _finish(archive_id=archive_id, content=None, now=now)
+        _finish(archive_id=archive_id, content=None)
         raise
     progress(90)
-    archive = _finish(archive_id=archive_id, content=content, now=now)
+    archive = _finish(archive_id=archive_id, content=content)
     if archive is None:
         raise DomainError("not_found")
     progress(100)

@@ -28,8 +28,6 @@ from cabinet.models import (
 )
 
 Row = dict[str, object]
-# The order sections are gathered and written in; texts.DATA_ARCHIVE names each and its columns.
-SECTIONS = ("profile", "consents", "accounts", "readings", "payments", "receipt_lines", "refunds", "sign_ins")
 SIGN_IN_HISTORY_ACTIONS = ("sign_in", "sign_in_failed", "sign_out")
 # The letter switches of the profile, each a consent to one kind of letter: (column, its key in texts).
 LETTER_CONSENTS = (
@@ -53,20 +51,10 @@ def collect(
     """The resident's data, section by section; `progress` hears the share done (0–80 %) after each one."""
     user = session.get(User, user_id)
     assert user is not None
-    readers: dict[str, Callable[[Session, User], list[Row]]] = {
-        "profile": _profile,
-        "consents": _consents,
-        "accounts": _accounts,
-        "readings": _readings,
-        "payments": _payments,
-        "receipt_lines": _receipt_lines,
-        "refunds": _refunds,
-        "sign_ins": _sign_ins,
-    }
     sections: dict[str, list[Row]] = {}
-    for done, key in enumerate(SECTIONS, start=1):
-        sections[key] = readers[key](session, user)
-        progress(done * 80 // len(SECTIONS))
+    for done, (key, read) in enumerate(_READERS.items(), start=1):
+        sections[key] = read(session, user)
+        progress(done * 80 // len(_READERS))
     return ResidentData(prepared_at=now, sections=sections)
 
 
@@ -226,3 +214,18 @@ def _sign_ins(session: Session, user: User) -> list[Row]:
         for browser in browsers
     ]
     return rows
+
+
+# Each section and how it is read, in the order they are gathered and written; texts.DATA_ARCHIVE names each
+# and its columns.
+_READERS: dict[str, Callable[[Session, User], list[Row]]] = {
+    "profile": _profile,
+    "consents": _consents,
+    "accounts": _accounts,
+    "readings": _readings,
+    "payments": _payments,
+    "receipt_lines": _receipt_lines,
+    "refunds": _refunds,
+    "sign_ins": _sign_ins,
+}
+SECTIONS = tuple(_READERS)

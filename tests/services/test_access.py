@@ -75,6 +75,10 @@ ADMIN_CALLS = {
         residents.resend_confirmation_for,
         lambda ids: dict(user_id=ids["unconfirmed"], now=NOW),
     ),
+    "close_on_request": (
+        residents.close_on_request,
+        lambda ids: dict(user_id=ids["unconfirmed"], reason="Заявление № 1 от 01.12.2026", now=NOW),
+    ),
     "list_payments": (payments.list_payments, lambda ids: dict(filters=payments.PaymentFilter())),
     "payments_page": (payments.payments_page, lambda ids: dict(filters=payments.PaymentFilter())),
     "payment_detail": (payment_detail.payment_detail, lambda ids: dict(payment_id=ids["payment"])),
@@ -205,6 +209,11 @@ MATRIX = {
         residents.resend_confirmation_for,
         lambda w, s: dict(user_id=w[s]["unconfirmed"], now=NOW),
         CHANGES,
+    ),
+    "close_on_request": (
+        residents.close_on_request,
+        lambda w, s: dict(user_id=w[s]["unconfirmed"], reason="Заявление № 1 от 01.12.2026", now=NOW),
+        PLATFORM,
     ),
     "list_payments": (payments.list_payments, lambda w, s: dict(filters=_filter(w, s)), LISTS),
     "payments_page": (payments.payments_page, lambda w, s: dict(filters=_filter(w, s)), LISTS),
@@ -418,7 +427,7 @@ def test_the_matrix_covers_every_admin_operation():
 
 
 # The size the closing note gives: operations × roles × scopes.
-MATRIX_CELLS = 35 * 6 * 2
+MATRIX_CELLS = 36 * 6 * 2
 
 
 # What an operator is shown never includes a foreign provider's row.

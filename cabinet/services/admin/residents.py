@@ -29,7 +29,7 @@ from cabinet.models import (
     User,
     UserRole,
 )
-from cabinet.services import sessions
+from cabinet.services import closure, sessions
 from cabinet.services.access import StaffScope, require_staff
 from cabinet.services.accounts import links_of, normalize_account_number
 from cabinet.services.audit import record_event
@@ -260,6 +260,17 @@ def set_blocked(*, session: Session, actor_id: int, user_id: object, blocked: bo
     )
     session.flush()
     return _detail(session, user, now, scope)
+
+
+@transactional()
+def close_on_request(
+    *, session: Session, actor_id: int, user_id: object, reason: str, now: dt.datetime
+) -> ResidentDetail:
+    """A platform administrator closes a resident's cabinet on their written request (services/closure.py);
+    returns the resident as they are now, closed."""
+    closure.close_on_request(session=session, actor_id=actor_id, user_id=user_id, reason=reason, now=now)
+    scope = require_staff(session, actor_id)
+    return _detail(session, _user(session, user_id, scope), now, scope)
 
 
 @transactional()

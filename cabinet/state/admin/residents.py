@@ -173,17 +173,14 @@ class AdminResidentsState(PageData, rx.State):
             user_id, reason = self.selected, self.closing_reason
         if not actor:
             return not_found()
-        outcome = await call(closure.close_on_request, actor_id=actor, user_id=user_id, reason=reason, now=utc_now())
-        if not outcome.ok:
-            async with self:
+        outcome = await call(residents.close_on_request, actor_id=actor, user_id=user_id, reason=reason, now=utc_now())
+        async with self:
+            if not outcome.ok:
                 if outcome.field == "reason":
                     self.closing_reason_error = outcome.message
                 else:
                     self.error = outcome.message
-            return
-        detail = await call(residents.resident_detail, actor_id=actor, user_id=user_id, now=utc_now())
-        async with self:
-            if detail.ok and detail.value is not None:
-                self._show(detail.value)
+                return
+            self._show(outcome.value)
             self.notice = texts.ADMIN["closed_on_request"]
         return AdminResidentsState.search
